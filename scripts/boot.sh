@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# boot.sh BZIMAGE INITRAMFS LOG MODE - boot the guest in QEMU (TCG: nested
+# KVM hangs on these machines) with 4 CPUs on two NUMA nodes and 1 GiB.
+#   MODE batch:       console only to LOG; a hard timeout of
+#                     $KSLAB_TIMEOUT seconds (default 600) kills a hung guest.
+#   MODE interactive: console on the terminal too (stdin wired for shell).
+#   MODE tee:         console on stdout and in LOG, with the timeout.
+# $KSLAB_ICOUNT=1 counts guest time in instructions (-icount shift=0);
+# $KSLAB_CMDLINE adds kernel parameters. Exits 0 only when the guest
+# powered itself off.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+bz=${1:?usage: boot.sh BZIMAGE INITRAMFS LOG MODE}
+initrd=${2:?}
+log=${3:?}
+mode=${4:-batch}
+timeout_s=${KSLAB_TIMEOUT:-600}
+
+accel=(-accel tcg,thread=multi)
+[ "${KSLAB_ICOUNT:-0}" = 1 ] && accel=(-accel tcg -icount shift=0,sleep=off)
+
+qemu=(qemu-system-x86_64 "${accel[@]}" -cpu max -smp 4 -m 1G
+	-object memory-backend-ram,id=m0,size=512M
+	-object memory-backend-ram,id=m1,size=512M
+	-numa node,nodeid=0,cpus=0-1,memdev=m0
+	-numa node,nodeid=1,cpus=2-3,memdev=m1
+	-kernel "$bz" -initrd "$initrd"
+	-append "console=ttyS0 panic=-1 oops=panic ${KSLAB_CMDLINE:-}"
+	-display none -monitor none -no-reboot)
+
+rm -f "$log"
+rc=0
+case "$mode" in
+batch)
+	timeout -k 10 "$timeout_s" "${qemu[@]}" -serial "file:$log" </dev/null >/dev/null 2>"$log.qemu" || rc=$?
+	;;
+tee)
+	timeout -k 10 "$timeout_s" "${qemu[@]}" \
+		-chardev "stdio,id=con,logfile=$log,signal=off" -serial chardev:con </dev/null || rc=$?
+	;;
+interactive)
+	"${qemu[@]}" -chardev "stdio,id=con,logfile=$log" -serial chardev:con || rc=$?
+	;;
+*) die boot "unknown mode '$mode'" ;;
+esac
+
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+	die boot "the guest did not power off within ${timeout_s}s (hung); killed" "$log"
+fi
+[ "$rc" -eq 0 ] || die boot "qemu exited with status $rc" "$log.qemu"
+grep -q "kslab-guest: done" "$log" ||
+	die boot "the guest stopped before its steps were done (panic or crash?)" "$log"
+exit 0

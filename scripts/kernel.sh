@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kernel.sh VARIANT - build (or reuse) the QEMU guest kernel for VARIANT.
+#   test:  tinyconfig + kunit/kslab.config + kunit/debug.config (lockdep)
+#   bench: tinyconfig + kunit/kslab.config (no lock debugging)
+# The kernel is built from Debian's linux-source-6.12 tarball under
+# build/, in a directory keyed on a hash of the fragments and the source
+# version, so an unchanged fragment reuses the kernel already built.
+# Prints the kernel build directory on stdout.
+set -euo pipefail
+
+variant=${1:?usage: kernel.sh test|bench}
+. "$(dirname "$0")/lib.sh"
+top=$KSLAB_TOP
+build=$KSLAB_BUILD
+tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n 1)
+[ -n "$tarball" ] || die kernel "no /usr/src/linux-source-6.12 tarball (scripts/deps.sh installs it)"
+
+case "$variant" in
+test)  frags=("$top/kunit/kslab.config" "$top/kunit/debug.config") ;;
+bench) frags=("$top/kunit/kslab.config") ;;
+*) die kernel "unknown variant '$variant' (test or bench)" ;;
+esac
+
+srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+# Bump recipe when the way the kernel is built changes (not for edits of
+# this script that leave the kernel as it is).
+recipe=1
+key=$({ cat "${frags[@]}"; echo "$srcver $recipe"; } | sha256sum | cut -c1-12)
+src=$build/src/linux-$srcver
+obj=$build/kernel-$variant-$key
+log=$KSLAB_LOGS/kernel-$variant.log
+
+if [ -f "$obj/.kslab-done" ]; then
+	echo "$obj"
+	exit 0
+fi
+
+if [ ! -f "$src/.kslab-extracted" ]; then
+	echo "kernel: extracting $tarball" >&2
+	rm -rf "$src" && mkdir -p "$src"
+	tar -xf "$tarball" -C "$src" --strip-components=1
+	touch "$src/.kslab-extracted"
+fi
+
+echo "kernel: building the $variant kernel in $obj (log: $log)" >&2
+rm -rf "$obj" && mkdir -p "$obj"
+{
+	make -C "$src" O="$obj" tinyconfig
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${frags[@]}"
+	make -C "$src" O="$obj" olddefconfig
+} >"$log" 2>&1 || die kernel "configuring the $variant kernel" "$log"
+
+# Every option the fragments ask for must have stuck.
+bad=0
+for f in "${frags[@]}"; do
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*=*) grep -qx -- "$line" "$obj/.config" || { echo "kernel: $line did not stick (from $(basename "$f"))" >&2; bad=1; } ;;
+		"# CONFIG_"*" is not set")
+			opt=${line#"# "}; opt=${opt%% *}
+			! grep -q "^$opt=" "$obj/.config" || { echo "kernel: '$line' did not stick (from $(basename "$f"))" >&2; bad=1; } ;;
+		esac
+	done <"$f"
+done
+[ $bad -eq 0 ] || die kernel "required options missing in $obj/.config"
+
+make -C "$src" O="$obj" -j"$(nproc)" bzImage modules >>"$log" 2>&1 ||
+	die kernel "building the $variant kernel" "$log"
+touch "$obj/.kslab-done"
+echo "$obj"

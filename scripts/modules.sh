@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# modules.sh KDIR - build kslab, its KUnit suites and its example modules
+# out of tree against the kernel in KDIR with W=1 (a warning fails the
+# build), then every directory in $KSLAB_EXTRA_TESTS against kslab's
+# Module.symvers with module/ (kslab.h) on the include path. Extra
+# directories are copied under build/extra/ so the user's tree stays
+# clean. Prints the path of every module built, kslab.ko first.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kdir=${1:?usage: modules.sh KDIR}
+log=$KSLAB_LOGS/modules.log
+
+# kbuild DIR [ARGS...]: W=1 out-of-tree build of DIR; fails on a warning.
+kbuild() {
+	local dir=$1; shift
+	make -C "$kdir" M="$dir" W=1 -j"$(nproc)" "$@" modules >>"$log" 2>&1 ||
+		die modules "building $dir against $kdir" "$log"
+	if grep -niE "warning:" "$log" >/dev/null; then
+		die modules "compiler warnings building $dir (W=1)" "$log"
+	fi
+}
+
+: >"$log"
+kbuild "$KSLAB_TOP"
+[ -f "$KSLAB_TOP/module/kslab.ko" ] || die modules "module/kslab.ko was not built" "$log"
+echo "$KSLAB_TOP/module/kslab.ko"
+find "$KSLAB_TOP" -path "$KSLAB_BUILD" -prune -o -name '*.ko' ! -name kslab.ko -print | sort
+
+for d in ${KSLAB_EXTRA_TESTS:-}; do
+	[ -f "$d/Kbuild" ] || die modules "KSLAB_EXTRA_TESTS: $d has no Kbuild file"
+	copy=$KSLAB_BUILD/extra/$(basename "$(cd "$d" && pwd)")
+	rm -rf "$copy" && mkdir -p "$copy"
+	cp -a "$d/." "$copy/"
+	kbuild "$copy" KBUILD_EXTRA_SYMBOLS="$KSLAB_TOP/Module.symvers" \
+		KCFLAGS="-I$KSLAB_TOP/module"
+	find "$copy" -name '*.ko' | sort
+done
