@@ -1,0 +1,611 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cache.c - the life of a kslab cache, as mm/slab_common.c is SLUB's:
+ * checking what a creator asks for, laying out its objects, creating and
+ * destroying caches, the cache list, and flushing every CPU's magazines
+ * (for shrink, validation, destruction and CPU hotplug). It prints only to
+ * explain a refused creation; problems in caches go through report.c.
+ */
+#define pr_fmt(fmt) "kslab: " fmt
+
+#include <linux/cpu.h>
+#include <linux/ctype.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "kslab_int.h"
+#include "debug.h"
+#include "fastpath.h"
+#include "report.h"
+
+/* kslab_mutex: the cache list, creation and destruction (lock order 2) */
+DEFINE_MUTEX(kslab_mutex);
+LIST_HEAD(kslab_caches);		/* kslab_mutex */
+static LIST_HEAD(kslab_zombies);	/* kslab_mutex: destroyed, objects live */
+/* one flush of every CPU at a time (lock order 3) */
+static DEFINE_MUTEX(kslab_flush_mutex);
+static struct workqueue_struct *kslab_flush_wq;
+
+struct flush_work {
+	struct work_struct work;
+	struct kslab_cache *cache;	/* kslab_flush_mutex */
+	bool queued;			/* kslab_flush_mutex */
+};
+
+static DEFINE_PER_CPU(struct flush_work, kslab_flush_work);
+
+/* The flags kslab_cache_create() accepts. */
+#define KSLAB_CREATE_FLAGS (SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_NO_MERGE | \
+			    SLAB_RECLAIM_ACCOUNT)
+
+/* The largest object any slab order kslab uses can hold. */
+#define KSLAB_MAX_SIZE	(PAGE_SIZE << KSLAB_MAX_ORDER)
+
+/* Why a creation request is refused, or NULL when it is fine. */
+static const char *cache_check_args(const char *name, unsigned int size,
+				    unsigned int align, slab_flags_t flags)
+{
+	const char *p;
+
+	if (!name || !*name)
+		return "no name";
+	for (p = name; *p; p++)
+		if (isspace(*p) || !isprint(*p) || *p == '/')
+			return "name has a space, a '/' or an unprintable character";
+	if (!size)
+		return "size is 0";
+	if (size > KSLAB_MAX_SIZE)
+		return "size is larger than the largest slab";
+	if (align & (align - 1))
+		return "align is not a power of two";
+	if (align > KSLAB_MAX_SIZE)
+		return "align is larger than the largest slab";
+	if (flags & ~KSLAB_CREATE_FLAGS)
+		return "unsupported flags";
+	return NULL;
+}
+
+static struct kslab_cache *cache_find(const char *name)
+{
+	struct kslab_cache *s;
+
+	lockdep_assert_held(&kslab_mutex);
+	list_for_each_entry(s, &kslab_caches, list)
+		if (!strcmp(s->name, name))
+			return s;
+	return NULL;
+}
+
+/* SLUB's calculate_alignment(). */
+static unsigned int cache_alignment(slab_flags_t flags, unsigned int align,
+				    unsigned int size)
+{
+	if (flags & SLAB_HWCACHE_ALIGN) {
+		unsigned int ralign = cache_line_size();
+
+		while (size <= ralign / 2)
+			ralign /= 2;
+		align = max(align, ralign);
+	}
+	align = max_t(unsigned int, align, ARCH_SLAB_MINALIGN);
+	return ALIGN(align, sizeof(void *));
+}
+
+/* Magazine capacity by object stride: SLUB's cpu_partial steps, rounded. */
+static unsigned int cache_mag_size(unsigned int size)
+{
+	if (size >= PAGE_SIZE)
+		return 8;
+	if (size >= 1024)
+		return 32;
+	if (size >= 256)
+		return 64;
+	return 128;
+}
+
+/*
+ * cache_layout - where everything goes in an object slot (see the layout
+ * at the top of core.c), the slab order and the object index constants.
+ * Return: 0, or -E2BIG when no supported slab order holds one object.
+ */
+static int cache_layout(struct kslab_cache *s, unsigned int align)
+{
+	unsigned int size = ALIGN(s->object_size, sizeof(void *));
+	int order;
+
+	s->align = cache_alignment(s->flags, align, s->object_size);
+	if (s->ctor || (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))) {
+		s->offset = size;
+		size += sizeof(void *);
+	} else {
+		s->offset = ALIGN_DOWN(s->object_size / 2, sizeof(void *));
+	}
+	size = ALIGN(size, s->align);
+	if (size > KSLAB_MAX_SIZE)
+		return -E2BIG;
+	s->size = size;
+
+	order = slab_calculate_order(size);
+	if (order < 0)
+		return order;
+	s->order = order;
+	s->objects = min_t(unsigned int, (PAGE_SIZE << order) / size,
+			   KSLAB_MAX_OBJS);
+	s->min_order = get_order(size);
+	s->min_objects = min_t(unsigned int, (PAGE_SIZE << s->min_order) / size,
+			       KSLAB_MAX_OBJS);
+
+	/* size = odd << shift; index_mul = odd^-1 mod 2^64 (Newton) */
+	s->index_shift = __ffs(size);
+	s->index_mul = size >> s->index_shift;
+	for (order = 0; order < 5; order++)
+		s->index_mul *= 2 - (size >> s->index_shift) * s->index_mul;
+
+	s->allocflags = __GFP_COMP;
+	if (s->flags & SLAB_RECLAIM_ACCOUNT)
+		s->allocflags |= __GFP_RECLAIMABLE;
+	return 0;
+}
+
+static void cache_free(struct kslab_cache *s)
+{
+	int nid;
+
+	for_each_node(nid)
+		kfree(s->node[nid]);
+	free_percpu(s->cpu);
+	kfree(s->random_seq);
+	kfree(s->name);
+	kfree(s);
+}
+
+static int cache_init_nodes(struct kslab_cache *s)
+{
+	struct kslab_node *n;
+	int nid;
+
+	for_each_node(nid) {
+		n = kzalloc_node(sizeof(*n), GFP_KERNEL,
+				 node_state(nid, N_MEMORY) ? nid : NUMA_NO_NODE);
+		if (!n)
+			return -ENOMEM;
+		spin_lock_init(&n->depot_lock);
+		spin_lock_init(&n->list_lock);
+		INIT_LIST_HEAD(&n->partial);
+		INIT_LIST_HEAD(&n->full);
+		INIT_LIST_HEAD(&n->empty);
+		s->node[nid] = n;
+	}
+	return 0;
+}
+
+static struct kslab_cache *cache_new(const char *name, unsigned int size,
+				     unsigned int align, slab_flags_t flags,
+				     void (*ctor)(void *), const char **why)
+{
+	struct kslab_cache *s;
+	int cpu;
+
+	s = kzalloc(struct_size(s, node, nr_node_ids), GFP_KERNEL);
+	if (!s)
+		goto nomem;
+	s->object_size = size;
+	s->flags = flags;
+	s->ctor = ctor;
+	if (cache_layout(s, align)) {
+		*why = "size is larger than the largest slab";
+		kfree(s);
+		return NULL;
+	}
+	s->name = kstrdup(name, GFP_KERNEL);
+	s->cpu = alloc_percpu(struct kslab_cpu);
+	if (!s->name || !s->cpu || cache_init_nodes(s))
+		goto fail;
+	if (kslab_freelist_random && slab_init_random_seq(s))
+		goto fail;
+	for_each_possible_cpu(cpu) {
+		struct kslab_cpu *c = per_cpu_ptr(s->cpu, cpu);
+
+		c->loaded = &kslab_empty_mag;
+		c->previous = &kslab_empty_mag;
+	}
+	if (kslab_freelist_hardened)
+		s->random = get_random_long() | 1;
+	s->min_partial = clamp(ilog2(s->size) / 2, 5, 10);
+	s->mag_size = cache_mag_size(s->size);
+	s->depot_max = 8;
+	s->slowpath = cache_debug(s) ? KSLAB_SLOW_DEBUG : 0;
+	atomic_long_set(&s->errors, 0);
+	return s;
+fail:
+	cache_free(s);
+nomem:
+	*why = "out of memory";
+	return NULL;
+}
+
+/**
+ * kslab_cache_create - create a cache of objects of one size
+ * @name: the cache's name in /proc/kslabinfo: unique among live caches,
+ *        no spaces; kslab keeps its own copy
+ * @size: object size in bytes, 1 to the largest slab (4 MiB with 4 KiB
+ *        pages)
+ * @align: alignment of each object: 0 or a power of two
+ * @flags: SLAB_HWCACHE_ALIGN, SLAB_PANIC, SLAB_NO_MERGE (kslab never
+ *         merges caches anyway), SLAB_RECLAIM_ACCOUNT
+ * @ctor: called once on each object when its slab is created, never on
+ *        reuse: a freed object keeps its constructed state; or NULL
+ *
+ * A refused request changes nothing and logs one line naming the cache and
+ * the reason; with SLAB_PANIC it panics with that line instead.
+ *
+ * Context: process context; may sleep.
+ * Return: the cache, or NULL.
+ */
+struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
+				       unsigned int align, slab_flags_t flags,
+				       void (*ctor)(void *))
+{
+	struct kslab_cache *s = NULL;
+	const char *why;
+
+	why = cache_check_args(name, size, align, flags);
+	if (why)
+		goto refuse;
+	cpus_read_lock();
+	mutex_lock(&kslab_mutex);
+	if (cache_find(name)) {
+		why = "a cache of that name exists";
+	} else {
+		s = cache_new(name, size, align, flags, ctor, &why);
+		if (s) {
+			list_add_tail(&s->list, &kslab_caches);
+			if (s->slowpath)
+				static_branch_inc_cpuslocked(&kslab_slowpath_used);
+		}
+	}
+	mutex_unlock(&kslab_mutex);
+	cpus_read_unlock();
+	if (s)
+		return s;
+refuse:
+	if (flags & SLAB_PANIC)
+		panic("kslab: %s: cannot create cache: %s\n",
+		      name ? name : "(null)", why);
+	pr_warn("%s: cannot create cache: %s\n", name ? name : "(null)", why);
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(kslab_cache_create);
+
+/* Flush the CPU this work runs on (queued by cache_flush_all()). */
+static void flush_cpu_work(struct work_struct *work)
+{
+	struct flush_work *fw = container_of(work, struct flush_work, work);
+	struct kslab_cache *s = fw->cache;
+	void *remote[KSLAB_REMOTE_BATCH];
+	struct kslab_mag *mags[2];
+	struct kslab_cpu *c;
+	unsigned int nr;
+
+	/* Process context on its own CPU: no fast path can be in progress. */
+	c = cpu_cache_get(s);
+	if (!c)
+		return;
+	nr = cache_cpu_detach(s, c, mags, remote);
+	cpu_cache_put(c);
+	cache_release_detached(s, mags, remote, nr);
+}
+
+static bool cpu_holds_objects(struct kslab_cpu *c)
+{
+	return READ_ONCE(c->loaded) != &kslab_empty_mag ||
+	       READ_ONCE(c->previous) != &kslab_empty_mag ||
+	       READ_ONCE(c->nr_remote);
+}
+
+/* Flush a CPU that is not running (offline, or dead in hotplug). */
+static void cache_flush_offline_cpu(struct kslab_cache *s, unsigned int cpu)
+{
+	struct kslab_cpu *c = per_cpu_ptr(s->cpu, cpu);
+	void *remote[KSLAB_REMOTE_BATCH];
+	struct kslab_mag *mags[2];
+	unsigned int nr;
+
+	if (!cpu_holds_objects(c))
+		return;
+	nr = cache_cpu_detach(s, c, mags, remote);
+	cache_release_detached(s, mags, remote, nr);
+}
+
+/**
+ * cache_flush_all - give every CPU's magazines of a cache back to the slabs
+ * @s: the cache
+ *
+ * Runs a work item on each online CPU that holds anything (a CPU's part is
+ * only ever changed by that CPU) and flushes offline CPUs directly.
+ *
+ * Context: process context, cpus_read_lock() held (lockdep_assert_cpus_held()
+ * is not exported to modules, so this one is checked by review only).
+ */
+void cache_flush_all(struct kslab_cache *s)
+{
+	struct flush_work *fw;
+	unsigned int cpu;
+
+	mutex_lock(&kslab_flush_mutex);
+	for_each_online_cpu(cpu) {
+		fw = per_cpu_ptr(&kslab_flush_work, cpu);
+		fw->queued = cpu_holds_objects(per_cpu_ptr(s->cpu, cpu));
+		if (!fw->queued)
+			continue;
+		INIT_WORK(&fw->work, flush_cpu_work);
+		fw->cache = s;
+		queue_work_on(cpu, kslab_flush_wq, &fw->work);
+	}
+	for_each_online_cpu(cpu) {
+		fw = per_cpu_ptr(&kslab_flush_work, cpu);
+		if (fw->queued)
+			flush_work(&fw->work);
+	}
+	for_each_possible_cpu(cpu)
+		if (!cpu_online(cpu))
+			cache_flush_offline_cpu(s, cpu);
+	mutex_unlock(&kslab_flush_mutex);
+}
+
+/**
+ * cache_flush_dead_cpu - CPU hotplug: flush a dead CPU's part of every cache
+ * @cpu: the CPU that went offline
+ *
+ * Context: the CPUHP_BP_PREPARE_DYN teardown, on a control CPU, with the
+ * hotplug lock held for writing.
+ * Return: 0.
+ */
+int cache_flush_dead_cpu(unsigned int cpu)
+{
+	struct kslab_cache *s;
+
+	mutex_lock(&kslab_mutex);
+	list_for_each_entry(s, &kslab_caches, list)
+		cache_flush_offline_cpu(s, cpu);
+	mutex_unlock(&kslab_mutex);
+	return 0;
+}
+
+/* Flush CPUs and depots, then keep at most @keep empty slabs a node. */
+static void cache_trim(struct kslab_cache *s, unsigned int keep)
+{
+	struct kslab_node *n;
+	unsigned long flags;
+	LIST_HEAD(discard);
+	int nid;
+
+	cache_flush_all(s);
+	cache_drain_depot(s);
+	for_each_node(nid) {
+		n = s->node[nid];
+		spin_lock_irqsave(&n->list_lock, flags);
+		slab_trim(s, n, keep, &discard);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		slab_discard_list(s, &discard);
+	}
+}
+
+/* Live objects of a flushed cache, the first few listed in a report. */
+static unsigned long cache_report_leaks(struct kslab_cache *s)
+{
+	static const unsigned int shown_max = 16;
+	void *objs[16];
+	unsigned int shown = 0;
+	unsigned long live = 0, flags;
+	struct kslab_node *n;
+	struct page *page;
+	int nid, nr;
+
+	for_each_node(nid) {
+		n = s->node[nid];
+		spin_lock_irqsave(&n->list_lock, flags);
+		live += n->inuse;
+		list_for_each_entry(page, &n->partial, lru) {
+			if (shown >= shown_max)
+				break;
+			nr = slab_live_objects(s, page, objs + shown, shown_max - shown);
+			shown += clamp(nr, 0, (int)(shown_max - shown));
+		}
+		list_for_each_entry(page, &n->full, lru) {
+			if (shown >= shown_max)
+				break;
+			nr = slab_live_objects(s, page, objs + shown, shown_max - shown);
+			shown += clamp(nr, 0, (int)(shown_max - shown));
+		}
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	if (live)
+		report_leaks(s, live, objs, shown);
+	return live;
+}
+
+/**
+ * kslab_cache_destroy - destroy a cache
+ * @s: the cache, or NULL (nothing is done)
+ *
+ * With objects still live, reports them (count and first addresses),
+ * keeps their slabs (memory in use is never freed) and drops the cache
+ * from the list; its remaining objects may still be freed. Without, gives
+ * every page back.
+ *
+ * Context: process context; may sleep. No other call on @s may run.
+ */
+void kslab_cache_destroy(struct kslab_cache *s)
+{
+	unsigned long live;
+
+	if (!s)
+		return;
+	cpus_read_lock();
+	mutex_lock(&kslab_mutex);
+	list_del(&s->list);
+	cache_trim(s, 0);
+	live = cache_report_leaks(s);
+	if (live) {
+		if (!s->slowpath)
+			static_branch_inc_cpuslocked(&kslab_slowpath_used);
+		s->slowpath |= KSLAB_SLOW_DEAD;
+		list_add_tail(&s->list, &kslab_zombies);
+	} else {
+		if (s->slowpath)
+			static_branch_dec_cpuslocked(&kslab_slowpath_used);
+		cache_free(s);
+	}
+	mutex_unlock(&kslab_mutex);
+	cpus_read_unlock();
+}
+EXPORT_SYMBOL_GPL(kslab_cache_destroy);
+
+/**
+ * kslab_cache_shrink - give back every page a cache does not need
+ * @s: the cache
+ *
+ * Flushes every CPU's magazines and the depots into the slabs, then frees
+ * every empty slab. Afterwards, on a quiet cache, /proc/kslabinfo is exact.
+ *
+ * Context: process context; may sleep.
+ * Return: 0 when the cache holds no slab any more, 1 when some remain.
+ */
+int kslab_cache_shrink(struct kslab_cache *s)
+{
+	unsigned long slabs = 0;
+	int nid;
+
+	cpus_read_lock();
+	cache_trim(s, 0);
+	cpus_read_unlock();
+	for_each_node(nid)
+		slabs += READ_ONCE(s->node[nid]->nr_slabs);
+	return slabs ? 1 : 0;
+}
+EXPORT_SYMBOL_GPL(kslab_cache_shrink);
+
+/**
+ * kslab_cache_validate - check every slab and object of a cache
+ * @s: the cache
+ *
+ * Walks every slab of every node: its free list (each pointer must decode
+ * to an object of the slab, with no loop), its counts against the list
+ * (objects == inuse + free), the node's counts against its slabs, and
+ * with debug flags every object's red zones and poison. Each problem is
+ * reported and counted in kslab_cache_errors(). Other CPUs may go on
+ * using the cache meanwhile.
+ *
+ * Context: process context; may sleep.
+ * Return: the number of problems found, or -ENOMEM.
+ */
+long kslab_cache_validate(struct kslab_cache *s)
+{
+	long errors = 0, ret;
+	int nid;
+
+	for_each_node(nid) {
+		ret = slab_validate_node(s, s->node[nid]);
+		if (ret < 0)
+			return ret;
+		errors += ret;
+	}
+	return errors;
+}
+EXPORT_SYMBOL_GPL(kslab_cache_validate);
+
+/**
+ * kslab_cache_size - the usable size of a cache's objects
+ * @s: the cache
+ *
+ * Context: any context.
+ * Return: the object size the cache was created with.
+ */
+unsigned int kslab_cache_size(struct kslab_cache *s)
+{
+	return s->object_size;
+}
+EXPORT_SYMBOL_GPL(kslab_cache_size);
+
+/**
+ * kslab_cache_errors - problems kslab has caught in a cache so far
+ * @s: the cache, or NULL for problems that belong to no cache (such as
+ *     kslab_kfree() of memory kslab never handed out)
+ *
+ * Counts every corruption, invalid or double free, leak and validation
+ * failure detected, whether or not its report was printed.
+ *
+ * Context: any context.
+ * Return: the count.
+ */
+unsigned long kslab_cache_errors(struct kslab_cache *s)
+{
+	return atomic_long_read(s ? &s->errors : &kslab_orphan_errors);
+}
+EXPORT_SYMBOL_GPL(kslab_cache_errors);
+
+/**
+ * cache_init - set up what cache flushing needs
+ *
+ * Context: module init. Return: 0 or -ENOMEM.
+ */
+int cache_init(void)
+{
+	kslab_flush_wq = alloc_workqueue("kslab_flush", WQ_MEM_RECLAIM, 0);
+	return kslab_flush_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * cache_exit - report caches still alive at unload, release the rest
+ *
+ * Caches destroyed with live objects keep their slabs: memory someone may
+ * still use is never freed, even now.
+ *
+ * Context: module exit.
+ */
+void cache_exit(void)
+{
+	struct kslab_cache *s, *tmp;
+
+	for (;;) {
+		mutex_lock(&kslab_mutex);
+		s = list_first_entry_or_null(&kslab_caches, struct kslab_cache, list);
+		mutex_unlock(&kslab_mutex);
+		if (!s)
+			break;
+		pr_warn("%s: never destroyed by its creator; destroying it at unload\n",
+			s->name);
+		kslab_cache_destroy(s);
+	}
+	mutex_lock(&kslab_mutex);
+	list_for_each_entry_safe(s, tmp, &kslab_zombies, list) {
+		pr_warn("%s: destroyed with live objects; %lu pages kept at unload\n",
+			s->name, kslab_cache_pages(s));
+		cache_free(s);
+	}
+	mutex_unlock(&kslab_mutex);
+	destroy_workqueue(kslab_flush_wq);
+}
+
+/**
+ * kslab_cache_pages - pages a cache holds in slabs
+ * @s: the cache
+ *
+ * Context: any context. Return: the count (exact on a quiet cache).
+ */
+unsigned long kslab_cache_pages(struct kslab_cache *s)
+{
+	unsigned long pages = 0;
+	int nid;
+
+	for_each_node(nid)
+		pages += READ_ONCE(s->node[nid]->nr_pages);
+	return pages;
+}
+
+KSLAB_EXPORT_INTERNAL(kslab_cache_pages);

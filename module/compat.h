@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * compat.h - every difference between the kernels kslab supports (Debian's
+ * 6.1 and 6.12 LTS lines) lives here, behind LINUX_VERSION_CODE checks, so
+ * that the rest of kslab is written once against one API.
+ */
+#ifndef _KSLAB_COMPAT_H
+#define _KSLAB_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/export.h>
+#include <linux/mmzone.h>
+#include <linux/module.h>
+
+/* The largest page order the buddy allocator hands out. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define KSLAB_MAX_PAGE_ORDER	MAX_PAGE_ORDER
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define KSLAB_MAX_PAGE_ORDER	MAX_ORDER
+#else
+#define KSLAB_MAX_PAGE_ORDER	(MAX_ORDER - 1)
+#endif
+
+/* SLAB_NO_MERGE appeared in 6.5; older kernels had no way to ask. */
+#ifndef SLAB_NO_MERGE
+#define SLAB_NO_MERGE		0
+#endif
+
+/*
+ * Internals exported to kslab's own KUnit suites only, in a symbol
+ * namespace of their own (the namespace became a string in 6.13).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define KSLAB_EXPORT_INTERNAL(sym)	EXPORT_SYMBOL_NS_GPL(sym, "KSLAB_INTERNAL")
+#define KSLAB_IMPORT_INTERNAL()		MODULE_IMPORT_NS("KSLAB_INTERNAL")
+#else
+#define KSLAB_EXPORT_INTERNAL(sym)	EXPORT_SYMBOL_NS_GPL(sym, KSLAB_INTERNAL)
+#define KSLAB_IMPORT_INTERNAL()		MODULE_IMPORT_NS(KSLAB_INTERNAL)
+#endif
+
+#endif /* _KSLAB_COMPAT_H */

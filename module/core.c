@@ -1,0 +1,844 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * core.c - kslab's allocator: per-CPU magazines, per-node depots, and the
+ * exported alloc and free calls that move objects between them and the
+ * slabs of slab.c. The design of kslab, in one place:
+ *
+ * HOW AN ALLOCATION IS SATISFIED (the first step that can, does)
+ *
+ *   1. pop this CPU's loaded magazine               slab_alloc(), no lock
+ *   2. swap in this CPU's previous magazine         __slab_alloc()
+ *   3. trade the empty magazine for a full one      node depot_lock
+ *      from the node's depot
+ *   4. refill the magazine from the node's partial   node list_lock
+ *      slabs, then its empty ones
+ *   5. a new slab from the buddy allocator, which    no lock; may sleep
+ *      refills the magazine without touching the     if gfp allows
+ *      objects' memory                               (___slab_alloc())
+ *
+ *   A free is the mirror image: push to the loaded magazine; swap with an
+ *   empty previous one; give the full magazine to the depot for an empty
+ *   one; drain it into its slabs (freeing slabs that empty beyond
+ *   min_partial). Objects of another node never enter a magazine: they
+ *   wait in the CPU's remote buffer and go home to their slabs in batches.
+ *   Debug caches, allocations for another node and calls that find their
+ *   CPU owned (an interrupt in the middle of steps 1-4) use steps 4-5
+ *   directly, for exactly the objects asked for.
+ *
+ * WHY MAGAZINES (Bonwick 2001; SLUB's per-CPU "sheaves", Linux 6.18)
+ *
+ *   SLUB's fast path pops the free list of a per-CPU slab with a 16-byte
+ *   this_cpu_cmpxchg keyed by a transaction id, and reads the next free
+ *   pointer out of the object it hands out (a cache miss, and a pointer an
+ *   overflow can corrupt). A free to any slab but the CPU's own is a slow
+ *   path: a cmpxchg on that slab, often the node's list_lock. Here a pop or
+ *   a push is a plain load and store on memory only this CPU writes: no
+ *   atomic, no lock prefix, no shared cache line, no read of the object,
+ *   no free pointer stored where the user's data lives. A free from any
+ *   CPU to any slab of the node costs the same as a local one, and a batch
+ *   moves a whole magazine through the depot under one lock. The price is
+ *   memory: up to two magazines a CPU and depot_max full ones a node, which
+ *   kslab_cache_shrink() and the shrinker give back.
+ *
+ * OBJECT LAYOUT (one slot of @size bytes; offsets from the slot)
+ *
+ *   +--------------+-------------------+-----+----------+-------+-------+
+ *   | red_left_pad | object_size bytes | pad | free ptr | track | align |
+ *   +--------------+-------------------+-----+----------+-------+-------+
+ *   ^ slot         ^ object (what callers get)
+ *
+ *   The free pointer is stored inside the object, at ALIGN_DOWN(object_size
+ *   / 2, 8), away from small over- and underflows of its neighbours, unless
+ *   the object must keep its contents while free (a ctor, poisoning,
+ *   SLAB_TYPESAFE_BY_RCU): then it follows the object. It is only written
+ *   while the object is on its slab's free list, never while it sits in a
+ *   magazine, and is stored as ptr ^ secret ^ swab(slot address) when
+ *   hardened. The red zones, the track records (SLAB_STORE_USER) and the
+ *   left pad exist only with debug flags (debug.c).
+ *
+ * SLAB LAYOUT AND STATES
+ *
+ *   A slab is 2^order pages from the buddy allocator (compound above order
+ *   0), objects @size apart from page_address(). Its state lives in its
+ *   head page's struct page (struct slab_meta): cache in page->private,
+ *   node-list link in page->lru, {free, inuse, objects, magic, state} in
+ *   page->index. A slab is on exactly one list of its node, by its counts:
+ *     partial  0 < inuse < objects  allocation takes the oldest first
+ *     full     inuse == objects     listed so validation sees every slab
+ *     empty    inuse == 0           at most min_partial a node; the rest
+ *                                   go back to the buddy allocator
+ *     none     being built or torn down
+ *   "inuse" counts objects off the slab's free list: live ones and those
+ *   held in magazines and remote buffers. Invariants, checked by
+ *   kslab_cache_validate() (on a flushed cache: no magazines):
+ *     objects == inuse + |free list|                   every slab
+ *     node.inuse == sum of slab.inuse; node.nr_slabs == |partial| +
+ *       |full| + |empty|                               every node
+ *     sum of node.inuse == live + isolated             a flushed cache
+ *     live == sum over CPUs of (alloc_fastpath + alloc_slowpath
+ *             - free_fastpath - free_slowpath)          always
+ *   where "isolated" objects are ones cut off a corrupt free list.
+ *
+ * LOCK ORDER (outermost first)
+ *
+ *   1. cpu_hotplug_lock (cpus_read_lock)  create, destroy, shrink,
+ *                                         validate: anything that flushes
+ *   2. kslab_mutex                        the cache list; /proc, sysfs
+ *   3. kslab_flush_mutex                  one flush of all CPUs at a time
+ *   4. CPU ownership (cpu_cache_get())    preemption off, never sleeps;
+ *                                         not a lock lockdep can see
+ *   5. kslab_node.depot_lock,             irq-safe leaves, never nested
+ *      kslab_node.list_lock               in each other
+ *
+ *   Page allocation happens with no kslab lock held and no CPU owned;
+ *   pages are freed outside the list_lock.
+ */
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "kslab_int.h"
+#include "debug.h"
+#include "fastpath.h"
+#include "report.h"
+
+struct kslab_mag kslab_empty_mag;
+
+/* A fresh, empty magazine with the cache's current capacity, or NULL. */
+static struct kslab_mag *mag_alloc(struct kslab_cache *s, int node)
+{
+	unsigned int size = READ_ONCE(s->mag_size);
+	struct kslab_mag *mag;
+
+	mag = kmalloc_node(struct_size(mag, objs, size),
+			   GFP_NOWAIT | __GFP_NOWARN, node);
+	if (mag) {
+		mag->next = NULL;
+		mag->count = 0;
+		mag->size = size;
+	}
+	return mag;
+}
+
+static void mag_free(struct kslab_mag *mag)
+{
+	if (mag != &kslab_empty_mag)
+		kfree(mag);
+}
+
+static struct kslab_mag *depot_get_full(struct kslab_cache *s,
+					struct kslab_node *n)
+{
+	struct kslab_mag *mag;
+	unsigned long flags;
+
+	if (!READ_ONCE(n->depot_full))
+		return NULL;
+	spin_lock_irqsave(&n->depot_lock, flags);
+	mag = n->depot_full;
+	if (mag) {
+		n->depot_full = mag->next;
+		n->nr_depot_full--;
+		n->depot_objects -= mag->count;
+	}
+	spin_unlock_irqrestore(&n->depot_lock, flags);
+	if (mag)
+		stat(s, KSLAB_DEPOT_GET);
+	return mag;
+}
+
+/* Return: false when the depot holds depot_max full magazines already. */
+static bool depot_put_full(struct kslab_cache *s, struct kslab_node *n,
+			   struct kslab_mag *mag)
+{
+	unsigned long flags;
+	bool taken = false;
+
+	spin_lock_irqsave(&n->depot_lock, flags);
+	if (n->nr_depot_full < READ_ONCE(s->depot_max)) {
+		mag->next = n->depot_full;
+		n->depot_full = mag;
+		n->nr_depot_full++;
+		n->depot_objects += mag->count;
+		taken = true;
+	}
+	spin_unlock_irqrestore(&n->depot_lock, flags);
+	if (taken)
+		stat(s, KSLAB_DEPOT_PUT);
+	return taken;
+}
+
+static struct kslab_mag *depot_get_empty(struct kslab_node *n)
+{
+	struct kslab_mag *mag;
+	unsigned long flags;
+
+	if (!READ_ONCE(n->depot_empty))
+		return NULL;
+	spin_lock_irqsave(&n->depot_lock, flags);
+	mag = n->depot_empty;
+	if (mag) {
+		n->depot_empty = mag->next;
+		n->nr_depot_empty--;
+	}
+	spin_unlock_irqrestore(&n->depot_lock, flags);
+	return mag;
+}
+
+/* Keep an empty magazine for later, or free it when the depot has enough. */
+static void depot_put_empty(struct kslab_cache *s, struct kslab_node *n,
+			    struct kslab_mag *mag)
+{
+	unsigned long flags;
+
+	if (mag == &kslab_empty_mag)
+		return;
+	spin_lock_irqsave(&n->depot_lock, flags);
+	if (n->nr_depot_empty < READ_ONCE(s->depot_max) &&
+	    mag->size == READ_ONCE(s->mag_size)) {
+		mag->next = n->depot_empty;
+		n->depot_empty = mag;
+		n->nr_depot_empty++;
+		mag = NULL;
+	}
+	spin_unlock_irqrestore(&n->depot_lock, flags);
+	kfree(mag);
+}
+
+/**
+ * cache_free_objects - give objects back to their slabs, node by node
+ * @s: the cache
+ * @objs: the objects (any nodes, in any order)
+ * @nr: how many
+ *
+ * Takes each node's list_lock once per run of objects from that node and
+ * frees the slabs that empty beyond min_partial after dropping it. Objects
+ * that are not @s's, and double frees, are reported and skipped.
+ *
+ * Context: any context; no list_lock held (takes them, irq-safe).
+ * Return: the number of objects taken back.
+ */
+unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
+				unsigned int nr)
+{
+	struct kslab_node *n = NULL;
+	unsigned long flags = 0;
+	unsigned int i, done = 0;
+	struct page *page;
+	LIST_HEAD(discard);
+
+	for (i = 0; i < nr; i++) {
+		page = virt_to_head_page(objs[i]);
+		if (unlikely(page_meta(page)->magic != KSLAB_MAGIC_SLAB ||
+			     page_cache(page) != s)) {
+			report_bad_free(s, NULL, objs[i],
+					"pointer is not an object of this cache");
+			continue;
+		}
+		if (n != s->node[page_to_nid(page)]) {
+			if (n)
+				spin_unlock_irqrestore(&n->list_lock, flags);
+			n = s->node[page_to_nid(page)];
+			spin_lock_irqsave(&n->list_lock, flags);
+		}
+		done += slab_put(s, n, page, objs[i], &discard);
+	}
+	if (n)
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	slab_discard_list(s, &discard);
+	return done;
+}
+
+/**
+ * cache_alloc_objects - objects straight from slabs, for callers that do
+ * not use (or cannot use) the CPU's magazines
+ * @s: the cache
+ * @gfp: GFP flags (new slabs sleep only if these allow)
+ * @node: the node wanted, or NUMA_NO_NODE for this CPU's
+ * @objs: where the objects go
+ * @nr: how many
+ *
+ * Takes from the node's partial and empty slabs, then new slabs. For a
+ * named node, a new slab is tried there first (__GFP_THISNODE), then
+ * anywhere: the node asked for is used whenever it has memory.
+ *
+ * Context: no CPU owned and no kslab lock held.
+ * Return: the number of objects placed in @objs (less than @nr only when
+ * the page allocator failed).
+ */
+static unsigned int cache_alloc_objects(struct kslab_cache *s, gfp_t gfp,
+					int node, void **objs, unsigned int nr)
+{
+	int nid = node == NUMA_NO_NODE ? numa_mem_id() : node;
+	struct kslab_node *n = s->node[nid];
+	unsigned int got;
+	unsigned long flags;
+	struct page *page;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	got = slab_take(s, n, objs, nr);
+	spin_unlock_irqrestore(&n->list_lock, flags);
+
+	while (got < nr) {
+		page = NULL;
+		if (node != NUMA_NO_NODE)
+			page = slab_new(s, gfp | __GFP_THISNODE | __GFP_NOWARN, nid);
+		if (!page)
+			page = slab_new(s, gfp, nid);
+		if (!page)
+			break;
+		n = s->node[page_to_nid(page)];
+		spin_lock_irqsave(&n->list_lock, flags);
+		got += slab_take_new(s, n, page, objs + got, nr - got);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	return got;
+}
+
+/* Send this CPU's batch of other nodes' objects home. Owner held. */
+static void cpu_flush_remote(struct kslab_cache *s, struct kslab_cpu *c)
+{
+	cache_free_objects(s, c->remote, c->nr_remote);
+	c->nr_remote = 0;
+}
+
+/*
+ * cpu_refill - give an empty loaded magazine objects without touching a
+ * slab: swap in the previous magazine, or trade with the depot.
+ * Return: true when the loaded magazine now has objects. Owner held.
+ */
+static bool cpu_refill(struct kslab_cache *s, struct kslab_cpu *c)
+{
+	struct kslab_node *n = s->node[numa_mem_id()];
+	struct kslab_mag *full;
+
+	if (c->previous->count) {
+		swap(c->loaded, c->previous);
+	} else {
+		full = depot_get_full(s, n);
+		if (!full)
+			return false;
+		depot_put_empty(s, n, c->loaded);
+		c->loaded = full;
+	}
+	stat(s, KSLAB_CPU_PARTIAL_ALLOC);
+	return true;
+}
+
+/*
+ * cpu_make_room - give a full (or absent) loaded magazine room: swap with
+ * an empty previous one, park it as previous, trade it at the depot, or
+ * drain it into its slabs. Return: true when the loaded magazine has room.
+ * Owner held.
+ */
+static bool cpu_make_room(struct kslab_cache *s, struct kslab_cpu *c)
+{
+	int nid = numa_mem_id();
+	struct kslab_node *n = s->node[nid];
+	struct kslab_mag *mag = c->loaded, *empty;
+
+	if (c->previous->size && !c->previous->count) {
+		swap(c->loaded, c->previous);
+		stat(s, KSLAB_CPU_PARTIAL_FREE);
+		return true;
+	}
+	if (mag->size) {
+		if (c->previous == &kslab_empty_mag) {
+			c->previous = mag;
+		} else if (!depot_put_full(s, n, mag)) {
+			cache_free_objects(s, mag->objs, mag->count);
+			mag->count = 0;
+			stat(s, KSLAB_CPU_PARTIAL_DRAIN);
+			return true;
+		}
+		c->loaded = &kslab_empty_mag;
+	}
+	empty = depot_get_empty(n);
+	if (!empty)
+		empty = mag_alloc(s, nid);
+	if (!empty)
+		return false;
+	c->loaded = empty;
+	stat(s, KSLAB_CPU_PARTIAL_FREE);
+	return true;
+}
+
+/*
+ * ___slab_alloc - step 5: a new slab for this CPU. Releases the CPU (the
+ * page allocator may sleep), then refills the loaded magazine of whatever
+ * CPU it runs on from the new slab, if that magazine is still empty and
+ * the slab is on that CPU's node; otherwise takes just one object.
+ */
+static void *___slab_alloc(struct kslab_cache *s, struct kslab_cpu *c,
+			   gfp_t gfp)
+{
+	int nid = numa_mem_id();
+	struct kslab_node *n;
+	struct kslab_mag *mag;
+	struct page *page;
+	unsigned long flags;
+	void *obj = NULL;
+
+	cpu_cache_put(c);
+	page = slab_new(s, gfp, nid);
+	if (!page) {
+		stat(s, KSLAB_ALLOC_FAILED);
+		return NULL;
+	}
+	n = s->node[page_to_nid(page)];
+	c = cpu_cache_get(s);
+	mag = c ? c->loaded : NULL;
+	spin_lock_irqsave(&n->list_lock, flags);
+	if (mag && mag->size && !mag->count && page_to_nid(page) == numa_mem_id()) {
+		mag->count = slab_take_new(s, n, page, mag->objs, mag->size);
+		obj = mag->objs[--mag->count];
+	} else {
+		slab_take_new(s, n, page, &obj, 1);
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	stat(s, KSLAB_ALLOC_SLOWPATH);
+	if (c)
+		cpu_cache_put(c);
+	return obj;
+}
+
+/*
+ * Steps 4-5 for one object, with no CPU owned: debug caches (with their
+ * checks), another node, an interrupt that found its CPU owned.
+ */
+static void *slab_alloc_direct(struct kslab_cache *s, gfp_t gfp, int node)
+{
+	void *obj;
+
+	if (!cache_alloc_objects(s, gfp, node, &obj, 1)) {
+		stat(s, KSLAB_ALLOC_FAILED);
+		return NULL;
+	}
+	stat(s, KSLAB_ALLOC_SLOWPATH);
+	return obj;
+}
+
+/**
+ * __slab_alloc - the allocation slow path, steps 2-5
+ * @s: the cache
+ * @c: this CPU's part of @s, owned, with an empty loaded magazine; or
+ *     NULL when the CPU could not be owned or must not be used
+ * @gfp: GFP flags
+ * @node: NUMA_NO_NODE, or the node the object must come from
+ * @caller: the caller's address
+ *
+ * Context: as slab_alloc(); @c is released on return.
+ * Return: an object, or NULL.
+ */
+void *__slab_alloc(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
+		   int node, unsigned long caller)
+{
+	int nid = numa_mem_id();
+	struct kslab_node *n = s->node[nid];
+	struct kslab_mag *mag;
+	unsigned long flags;
+	void *obj;
+
+	if (node != NUMA_NO_NODE && (node < 0 || node >= nr_node_ids ||
+				     !s->node[node]))
+		node = NUMA_NO_NODE;
+	if (!c || (node != NUMA_NO_NODE && node != nid)) {
+		if (c)
+			cpu_cache_put(c);
+		if (node != NUMA_NO_NODE && node != nid)
+			stat(s, KSLAB_ALLOC_NODE_MISMATCH);
+		obj = slab_alloc_direct(s, gfp, node);
+		return obj ? slab_alloc_init(s, obj, gfp) : NULL;
+	}
+	if (cpu_refill(s, c))
+		goto pop;
+	mag = c->loaded;
+	if (!mag->size) {
+		mag = depot_get_empty(n);
+		if (!mag)
+			mag = mag_alloc(s, nid);
+		if (!mag) {
+			cpu_cache_put(c);
+			obj = slab_alloc_direct(s, gfp, node);
+			return obj ? slab_alloc_init(s, obj, gfp) : NULL;
+		}
+		c->loaded = mag;
+	}
+	spin_lock_irqsave(&n->list_lock, flags);
+	mag->count = slab_take(s, n, mag->objs, mag->size);
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	if (!mag->count) {
+		obj = ___slab_alloc(s, c, gfp);
+		return obj ? slab_alloc_init(s, obj, gfp) : NULL;
+	}
+	stat(s, KSLAB_ALLOC_REFILL);
+pop:
+	obj = c->loaded->objs[--c->loaded->count];
+	stat(s, KSLAB_ALLOC_SLOWPATH);
+	cpu_cache_put(c);
+	return slab_alloc_init(s, obj, gfp);
+}
+
+/* Is @obj the object this CPU freed last (top of magazine or buffer)? */
+static bool cpu_freed_last(struct kslab_cpu *c, void *obj)
+{
+	struct kslab_mag *mag = c->loaded;
+
+	return (mag->count && mag->objs[mag->count - 1] == obj) ||
+	       (c->nr_remote && c->remote[c->nr_remote - 1] == obj);
+}
+
+/**
+ * __slab_free - the free slow path
+ * @s: the cache
+ * @c: this CPU's part of @s, owned; or NULL when the CPU could not be
+ *     owned, or must not be used (debug caches), or the slab did not
+ *     belong to @s
+ * @page: the head page of the slab holding @obj
+ * @obj: the object
+ * @caller: the caller's address
+ *
+ * Catches frees of pointers that are not @s's objects and the naive double
+ * free; sends objects of other nodes to the remote buffer; makes room in
+ * a full magazine; else gives the object straight back to its slab.
+ *
+ * Context: as slab_free(); @c is released on return.
+ */
+void __slab_free(struct kslab_cache *s, struct kslab_cpu *c, struct page *page,
+		 void *obj, unsigned long caller)
+{
+	if (unlikely(page_meta(page)->magic != KSLAB_MAGIC_SLAB ||
+		     page_cache(page) != s)) {
+		if (c)
+			cpu_cache_put(c);
+		report_bad_free(s, NULL, obj, "pointer is not an object of this cache");
+		return;
+	}
+	if (!c)
+		goto direct;
+	if (unlikely(cpu_freed_last(c, obj))) {
+		cpu_cache_put(c);
+		report_double_free(s, obj);
+		return;
+	}
+	if (page_to_nid(page) != numa_mem_id()) {
+		if (c->nr_remote == KSLAB_REMOTE_BATCH)
+			cpu_flush_remote(s, c);
+		c->remote[c->nr_remote++] = obj;
+		stat(s, KSLAB_FREE_REMOTE);
+	} else if (cpu_make_room(s, c)) {
+		c->loaded->objs[c->loaded->count++] = obj;
+	} else {
+		cpu_cache_put(c);
+		goto direct;
+	}
+	stat(s, KSLAB_FREE_SLOWPATH);
+	cpu_cache_put(c);
+	return;
+direct:
+	if (cache_free_objects(s, &obj, 1))
+		stat(s, KSLAB_FREE_SLOWPATH);
+}
+
+/**
+ * kslab_cache_alloc - allocate an object from a kslab cache
+ * @s: the cache
+ * @gfp: GFP flags: GFP_KERNEL may sleep to get pages, GFP_ATOMIC and
+ *       GFP_NOWAIT never sleep, __GFP_ZERO zeroes the object
+ *
+ * Context: process, softirq or hardirq context, as @gfp allows.
+ * Return: an object of kslab_cache_size(@s) bytes, or NULL when memory is
+ * exhausted.
+ */
+void *kslab_cache_alloc(struct kslab_cache *s, gfp_t gfp)
+{
+	return slab_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(kslab_cache_alloc);
+
+/**
+ * kslab_cache_alloc_node - allocate an object from a given NUMA node
+ * @s: the cache
+ * @gfp: GFP flags, as for kslab_cache_alloc()
+ * @node: the node, or NUMA_NO_NODE for any (this CPU's first)
+ *
+ * The object comes from @node whenever @node has memory; otherwise from
+ * another node rather than failing (unless @gfp has __GFP_THISNODE).
+ *
+ * Context: as kslab_cache_alloc().
+ * Return: an object, or NULL when memory is exhausted.
+ */
+void *kslab_cache_alloc_node(struct kslab_cache *s, gfp_t gfp, int node)
+{
+	return slab_alloc(s, gfp, node, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(kslab_cache_alloc_node);
+
+/**
+ * kslab_cache_free - give an object back to its cache
+ * @s: the cache it came from
+ * @obj: the object, or NULL (nothing is done)
+ *
+ * A pointer that is not an object of @s, or a double free kslab can see,
+ * is reported, counted in kslab_cache_errors() and refused.
+ *
+ * Context: any context.
+ */
+void kslab_cache_free(struct kslab_cache *s, void *obj)
+{
+	if (unlikely(!obj))
+		return;
+	slab_free(s, virt_to_head_page(obj), obj, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(kslab_cache_free);
+
+/**
+ * kslab_cache_alloc_bulk - allocate many objects in one call
+ * @s: the cache
+ * @gfp: GFP flags, as for kslab_cache_alloc()
+ * @nr: how many objects
+ * @objs: array of at least @nr pointers to fill
+ *
+ * Takes whole runs from the CPU's magazines and the depot, and the rest
+ * from slabs under one lock hold per node: one trip to the slow path per
+ * call, not one per object. All or nothing.
+ *
+ * Context: as kslab_cache_alloc().
+ * Return: @nr, or 0 (and no object allocated) when memory is exhausted.
+ */
+int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
+			   void **objs)
+{
+	unsigned int fast = 0, slow = 0, take;
+	struct kslab_cpu *c = NULL;
+	struct kslab_mag *mag;
+	size_t i;
+
+	if (!nr)
+		return 0;
+	if (nr > INT_MAX)
+		return 0;
+	stat(s, KSLAB_ALLOC_BULK);
+	if (!(static_branch_unlikely(&kslab_slowpath_used) && READ_ONCE(s->slowpath)))
+		c = cpu_cache_get(s);
+	if (c) {
+		while (fast < nr) {
+			mag = c->loaded;
+			take = min_t(size_t, mag->count, nr - fast);
+			if (take) {
+				mag->count -= take;
+				memcpy(objs + fast, mag->objs + mag->count,
+				       take * sizeof(void *));
+				fast += take;
+			} else if (!cpu_refill(s, c)) {
+				break;
+			}
+		}
+		cpu_cache_put(c);
+	}
+	if (fast < nr)
+		slow = cache_alloc_objects(s, gfp, NUMA_NO_NODE, objs + fast,
+					   nr - fast);
+	if (fast + slow < nr) {
+		cache_free_objects(s, objs, fast + slow);
+		stat(s, KSLAB_ALLOC_FAILED);
+		return 0;
+	}
+	stat_add(s, KSLAB_ALLOC_FASTPATH, fast);
+	stat_add(s, KSLAB_ALLOC_SLOWPATH, slow);
+	for (i = 0; i < nr; i++)
+		slab_alloc_init(s, objs[i], gfp);
+	return nr;
+}
+EXPORT_SYMBOL_GPL(kslab_cache_alloc_bulk);
+
+/**
+ * kslab_cache_free_bulk - free many objects in one call
+ * @s: the cache they came from
+ * @nr: how many
+ * @objs: the objects (none NULL)
+ *
+ * Pushes into the CPU's magazines, trading full ones at the depot; objects
+ * of other nodes go home in batches. Bad pointers and double frees are
+ * reported and skipped, as by kslab_cache_free().
+ *
+ * Context: any context.
+ */
+void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
+{
+	unsigned int fast = 0, slow = 0;
+	struct kslab_cpu *c = NULL;
+	struct kslab_mag *mag;
+	struct page *page;
+	size_t i;
+	void *obj;
+
+	if (!nr)
+		return;
+	stat(s, KSLAB_FREE_BULK);
+	if (!(static_branch_unlikely(&kslab_slowpath_used) && READ_ONCE(s->slowpath)))
+		c = cpu_cache_get(s);
+	if (!c) {
+		for (i = 0; i < nr; i++)
+			__slab_free(s, NULL, virt_to_head_page(objs[i]), objs[i],
+				    _RET_IP_);
+		return;
+	}
+	for (i = 0; i < nr; i++) {
+		obj = objs[i];
+		page = virt_to_head_page(obj);
+		if (unlikely(page_meta(page)->magic != KSLAB_MAGIC_SLAB ||
+			     page_cache(page) != s)) {
+			report_bad_free(s, NULL, obj,
+					"pointer is not an object of this cache");
+			continue;
+		}
+		if (unlikely(cpu_freed_last(c, obj))) {
+			report_double_free(s, obj);
+			continue;
+		}
+		if (unlikely(slab_want_init_on_free(s)))
+			memset(obj, 0, s->object_size);
+		if (page_to_nid(page) != numa_mem_id()) {
+			if (c->nr_remote == KSLAB_REMOTE_BATCH)
+				cpu_flush_remote(s, c);
+			c->remote[c->nr_remote++] = obj;
+			stat(s, KSLAB_FREE_REMOTE);
+			slow++;
+			continue;
+		}
+		mag = c->loaded;
+		if (mag->count >= mag->size) {
+			if (!cpu_make_room(s, c)) {
+				slow += cache_free_objects(s, &obj, 1);
+				continue;
+			}
+			mag = c->loaded;
+		}
+		mag->objs[mag->count++] = obj;
+		fast++;
+	}
+	stat_add(s, KSLAB_FREE_FASTPATH, fast);
+	stat_add(s, KSLAB_FREE_SLOWPATH, slow);
+	cpu_cache_put(c);
+}
+EXPORT_SYMBOL_GPL(kslab_cache_free_bulk);
+
+/**
+ * cache_cpu_detach - take every object and magazine away from a CPU's part
+ * @s: the cache
+ * @c: the CPU's part: owned, or of a CPU that is offline
+ * @mags: gets the loaded and previous magazines
+ * @remote: gets the remote buffer's objects (KSLAB_REMOTE_BATCH room)
+ *
+ * Leaves @c as a CPU that never allocated: no magazines, no objects.
+ *
+ * Return: the number of objects put in @remote.
+ */
+unsigned int cache_cpu_detach(struct kslab_cache *s, struct kslab_cpu *c,
+			      struct kslab_mag **mags, void **remote)
+{
+	unsigned int nr = c->nr_remote;
+
+	mags[0] = c->loaded;
+	mags[1] = c->previous;
+	c->loaded = &kslab_empty_mag;
+	c->previous = &kslab_empty_mag;
+	memcpy(remote, c->remote, nr * sizeof(void *));
+	c->nr_remote = 0;
+	return nr;
+}
+
+/**
+ * cache_release_detached - free what cache_cpu_detach() took from a CPU
+ * @s: the cache
+ * @mags: the two magazines
+ * @remote: the remote objects
+ * @nr_remote: how many
+ *
+ * Context: no CPU owned, no kslab lock held.
+ */
+void cache_release_detached(struct kslab_cache *s, struct kslab_mag **mags,
+			    void **remote, unsigned int nr_remote)
+{
+	unsigned int i;
+
+	cache_free_objects(s, remote, nr_remote);
+	for (i = 0; i < 2; i++) {
+		cache_free_objects(s, mags[i]->objs, mags[i]->count);
+		mag_free(mags[i]);
+	}
+	stat(s, KSLAB_CPUSLAB_FLUSH);
+}
+
+/**
+ * cache_drain_depot - give every magazine in the depots back
+ * @s: the cache
+ *
+ * Objects of full magazines go back to their slabs; the magazines are
+ * freed. Context: process context, no kslab lock held.
+ */
+void cache_drain_depot(struct kslab_cache *s)
+{
+	struct kslab_mag *full, *empty, *mag;
+	struct kslab_node *n;
+	unsigned long flags;
+	int nid;
+
+	for_each_node(nid) {
+		n = s->node[nid];
+		spin_lock_irqsave(&n->depot_lock, flags);
+		full = n->depot_full;
+		empty = n->depot_empty;
+		n->depot_full = NULL;
+		n->depot_empty = NULL;
+		n->nr_depot_full = 0;
+		n->nr_depot_empty = 0;
+		n->depot_objects = 0;
+		spin_unlock_irqrestore(&n->depot_lock, flags);
+		while (full) {
+			mag = full;
+			full = mag->next;
+			cache_free_objects(s, mag->objs, mag->count);
+			kfree(mag);
+		}
+		while (empty) {
+			mag = empty;
+			empty = mag->next;
+			kfree(mag);
+		}
+	}
+}
+
+/**
+ * kslab_cache_info - the figures /proc/kslabinfo and sysfs print for a cache
+ * @s: the cache
+ * @info: filled in
+ *
+ * Lock-free reads of counters that move: exact on a quiet cache.
+ * Context: any context.
+ */
+void kslab_cache_info(struct kslab_cache *s, struct kslab_cache_info *info)
+{
+	struct kslab_node *n;
+	long live;
+	int nid;
+
+	memset(info, 0, sizeof(*info));
+	for_each_node(nid) {
+		n = s->node[nid];
+		info->num_slabs += READ_ONCE(n->nr_slabs);
+		info->num_objs += READ_ONCE(n->total_objects);
+		info->partial_slabs += READ_ONCE(n->nr_partial);
+		info->empty_slabs += READ_ONCE(n->nr_empty);
+		info->inuse_objs += READ_ONCE(n->inuse);
+		info->depot_objs += READ_ONCE(n->depot_objects);
+	}
+	live = cache_live(s);
+	info->active_objs = clamp_t(long, live, 0, info->num_objs);
+	info->objsize = s->size;
+	info->objects_per_slab = s->objects;
+	info->order = s->order;
+}
+
+KSLAB_EXPORT_INTERNAL(kslab_cache_info);

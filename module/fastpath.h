@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fastpath.h - kslab's fast paths, inline in the exported calls of core.c
+ * and kmalloc.c: pop or push this CPU's loaded magazine and nothing else.
+ * Everything else (swaps, the depot, slabs, debug caches, other nodes)
+ * is __slab_alloc() and __slab_free() in core.c.
+ */
+#ifndef _KSLAB_FASTPATH_H
+#define _KSLAB_FASTPATH_H
+
+#include <linux/mm.h>
+#include <linux/preempt.h>
+#include <linux/string.h>
+#include <linux/topology.h>
+
+#include "kslab_int.h"
+
+/*
+ * cpu_cache_get - own this CPU's part of @s, or NULL if it is owned already
+ *
+ * Ownership is preemption off plus a per-CPU busy flag, as local_trylock()
+ * of newer kernels: no interrupt is disabled and nothing atomic is done.
+ * An interrupt that arrives while the flag is set finds it set and takes
+ * the slow path straight to the node's slabs, so the owner's magazines
+ * never change under it. An interrupt between the test and the set runs to
+ * completion before the owner goes on, so it leaves a consistent state.
+ */
+static __always_inline struct kslab_cpu *cpu_cache_get(struct kslab_cache *s)
+{
+	struct kslab_cpu *c;
+
+	preempt_disable();
+	c = this_cpu_ptr(s->cpu);
+	if (unlikely(READ_ONCE(c->busy))) {
+		preempt_enable();
+		return NULL;
+	}
+	WRITE_ONCE(c->busy, 1);
+	barrier();
+	return c;
+}
+
+static __always_inline void cpu_cache_put(struct kslab_cpu *c)
+{
+	barrier();
+	WRITE_ONCE(c->busy, 0);
+	preempt_enable();
+}
+
+void *__slab_alloc(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
+		   int node, unsigned long caller);
+void __slab_free(struct kslab_cache *s, struct kslab_cpu *c, struct page *page,
+		 void *obj, unsigned long caller);
+
+/* The kernel's slab_want_init_on_alloc(), for a kslab cache. */
+static __always_inline bool slab_want_init_on_alloc(struct kslab_cache *s,
+						    gfp_t gfp)
+{
+	if (static_branch_maybe(CONFIG_INIT_ON_ALLOC_DEFAULT_ON, &init_on_alloc)) {
+		if (s->ctor)
+			return false;
+		if (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))
+			return gfp & __GFP_ZERO;
+		return true;
+	}
+	return gfp & __GFP_ZERO;
+}
+
+/* The kernel's slab_want_init_on_free(), for a kslab cache. */
+static __always_inline bool slab_want_init_on_free(struct kslab_cache *s)
+{
+	if (static_branch_maybe(CONFIG_INIT_ON_FREE_DEFAULT_ON, &init_on_free))
+		return !(s->ctor || (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)));
+	return false;
+}
+
+/*
+ * slab_alloc_init - what every object gets on its way out: zeroing when
+ * asked for (or init_on_alloc), and, under init_on_free, the free pointer
+ * wiped that the slab layer may have left in it.
+ */
+static __always_inline void *slab_alloc_init(struct kslab_cache *s, void *obj,
+					     gfp_t gfp)
+{
+	if (unlikely(slab_want_init_on_alloc(s, gfp)))
+		memset(obj, 0, s->object_size);
+	else if (unlikely(slab_want_init_on_free(s)) && s->offset < s->object_size)
+		*(unsigned long *)(obj + s->offset) = 0;
+	return obj;
+}
+
+/**
+ * slab_alloc - the allocation fast path: pop this CPU's loaded magazine
+ * @s: the cache
+ * @gfp: GFP flags
+ * @node: NUMA_NO_NODE, or the node the object must come from
+ * @caller: the caller's address, for debug tracking
+ *
+ * Context: any context that the GFP flags allow.
+ * Return: an object, or NULL.
+ */
+static __always_inline void *slab_alloc(struct kslab_cache *s, gfp_t gfp,
+					int node, unsigned long caller)
+{
+	struct kslab_cpu *c;
+	struct kslab_mag *mag;
+	void *obj;
+
+	if (static_branch_unlikely(&kslab_slowpath_used) &&
+	    unlikely(READ_ONCE(s->slowpath)))
+		return __slab_alloc(s, NULL, gfp, node, caller);
+	c = cpu_cache_get(s);
+	if (unlikely(!c))
+		return __slab_alloc(s, NULL, gfp, node, caller);
+	mag = c->loaded;
+	if (unlikely(!mag->count ||
+		     (node != NUMA_NO_NODE && node != numa_mem_id())))
+		return __slab_alloc(s, c, gfp, node, caller);
+	obj = mag->objs[--mag->count];
+	stat(s, KSLAB_ALLOC_FASTPATH);
+	cpu_cache_put(c);
+	return slab_alloc_init(s, obj, gfp);
+}
+
+/**
+ * slab_free - the free fast path: push to this CPU's loaded magazine
+ * @s: the cache
+ * @page: the head page of the slab holding @obj
+ * @obj: the object
+ * @caller: the caller's address, for debug tracking
+ *
+ * With freelist hardening the slab must belong to @s, and freeing the
+ * object that sits on top of the magazine (the naive double free) is
+ * caught here, without any debug flag.
+ *
+ * Context: any context.
+ */
+static __always_inline void slab_free(struct kslab_cache *s, struct page *page,
+				      void *obj, unsigned long caller)
+{
+	struct kslab_cpu *c;
+	struct kslab_mag *mag;
+
+	if ((static_branch_unlikely(&kslab_slowpath_used) &&
+	     unlikely(READ_ONCE(s->slowpath))) ||
+	    (static_branch_likely(&kslab_hardened_key) &&
+	     unlikely(page_cache(page) != s)))
+		return __slab_free(s, NULL, page, obj, caller);
+	if (unlikely(slab_want_init_on_free(s)))
+		memset(obj, 0, s->object_size);
+	c = cpu_cache_get(s);
+	if (unlikely(!c))
+		return __slab_free(s, NULL, page, obj, caller);
+	mag = c->loaded;
+	if (unlikely(mag->count >= mag->size ||
+		     page_to_nid(page) != numa_mem_id() ||
+		     (mag->count && mag->objs[mag->count - 1] == obj)))
+		return __slab_free(s, c, page, obj, caller);
+	mag->objs[mag->count++] = obj;
+	stat(s, KSLAB_FREE_FASTPATH);
+	cpu_cache_put(c);
+}
+
+#endif /* _KSLAB_FASTPATH_H */

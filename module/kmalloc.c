@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmalloc.c - kslab_kmalloc() and friends: size classes 8 to 8192 bytes on
+ * kslab caches named like the kernel's (kmalloc-8 ... kmalloc-8k), and
+ * larger sizes straight from the buddy allocator as compound pages,
+ * marked so kslab_kfree() and kslab_ksize() tell them from slabs.
+ */
+#define pr_fmt(fmt) "kslab: " fmt
+
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "kslab_int.h"
+#include "fastpath.h"
+#include "report.h"
+
+#define KSLAB_KMALLOC_MAX	8192
+#define KSLAB_KMALLOC_CLASSES		13
+
+/* Class index -> object size; index 0 unused. From 256 up, size == 1 << index. */
+static const unsigned int class_sizes[KSLAB_KMALLOC_CLASSES + 1] = {
+	0, 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192
+};
+
+static const char *const class_names[KSLAB_KMALLOC_CLASSES + 1] = {
+	NULL, "kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64",
+	"kmalloc-96", "kmalloc-128", "kmalloc-192", "kmalloc-256",
+	"kmalloc-512", "kmalloc-1k", "kmalloc-2k", "kmalloc-4k", "kmalloc-8k"
+};
+
+/* Class of sizes 1..192, by (size - 1) / 8, as the kernel's size_index[]. */
+static const u8 class_small_index[24] = {
+	1, 2, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6,
+	7, 7, 7, 7, 7, 7, 7, 7
+};
+
+static struct kslab_cache *class_caches[KSLAB_KMALLOC_CLASSES + 1];
+
+static __always_inline unsigned int class_index(size_t size)
+{
+	if (size <= 192)
+		return class_small_index[(size - 1) / 8];
+	return fls(size - 1);
+}
+
+static void *large_alloc(size_t size, gfp_t gfp)
+{
+	unsigned int order = get_order(size);
+	struct page *page;
+
+	page = alloc_pages_node(numa_mem_id(), gfp | __GFP_COMP, order);
+	if (!page)
+		return NULL;
+	page_meta(page)->magic = KSLAB_MAGIC_LARGE;
+	atomic_long_add(1L << order, &kslab_pages);
+	return page_address(page);
+}
+
+static void large_free(struct page *page)
+{
+	unsigned int order = compound_order(page);
+
+	page_meta(page)->magic = 0;
+	atomic_long_sub(1L << order, &kslab_pages);
+	__free_pages(page, order);
+}
+
+/* The kmalloc cache a slab belongs to, or NULL if it is not one. */
+static struct kslab_cache *class_cache_of(struct page *page)
+{
+	struct kslab_cache *s = page_cache(page);
+
+	if (s && s == class_caches[READ_ONCE(s->kmalloc_index) % (KSLAB_KMALLOC_CLASSES + 1)])
+		return s;
+	return NULL;
+}
+
+/**
+ * kslab_kmalloc - allocate memory of any size
+ * @size: bytes wanted
+ * @gfp: GFP flags, as for kslab_cache_alloc()
+ *
+ * Sizes up to 8192 come from kslab's kmalloc caches (8, 16, 32, 64, 96,
+ * 128, 192, 256, 512, ... 8192), larger ones straight from the buddy
+ * allocator. The memory is aligned to the largest power of two dividing
+ * its class size, as the kernel's kmalloc().
+ *
+ * Context: as kslab_cache_alloc().
+ * Return: memory of at least @size bytes, ZERO_SIZE_PTR for a size of 0,
+ * or NULL when memory is exhausted.
+ */
+void *kslab_kmalloc(size_t size, gfp_t gfp)
+{
+	if (unlikely(!size))
+		return ZERO_SIZE_PTR;
+	if (unlikely(size > KSLAB_KMALLOC_MAX))
+		return large_alloc(size, gfp);
+	return slab_alloc(class_caches[class_index(size)], gfp,
+			  NUMA_NO_NODE, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(kslab_kmalloc);
+
+/**
+ * kslab_kfree - free memory from kslab_kmalloc()
+ * @p: the memory, or NULL or ZERO_SIZE_PTR (nothing is done)
+ *
+ * A pointer kslab did not hand out is reported, counted in
+ * kslab_cache_errors(NULL) and refused.
+ *
+ * Context: any context.
+ */
+void kslab_kfree(const void *p)
+{
+	struct page *page;
+	struct kslab_cache *s;
+	u8 magic;
+
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return;
+	page = virt_to_head_page(p);
+	magic = page_meta(page)->magic;
+	if (likely(magic == KSLAB_MAGIC_SLAB)) {
+		s = class_cache_of(page);
+		if (likely(s)) {
+			slab_free(s, page, (void *)p, _RET_IP_);
+			return;
+		}
+	} else if (magic == KSLAB_MAGIC_LARGE && page_address(page) == p) {
+		large_free(page);
+		return;
+	}
+	atomic_long_inc(&kslab_orphan_errors);
+	pr_err("kmalloc: invalid free: %p was not allocated by kslab_kmalloc\n", p);
+	pr_err("kmalloc: fixed: free of %p refused\n", p);
+}
+EXPORT_SYMBOL_GPL(kslab_kfree);
+
+/**
+ * kslab_ksize - the usable size of memory from kslab_kmalloc()
+ * @p: the memory
+ *
+ * Context: any context.
+ * Return: the bytes usable at @p (at least the size asked for), or 0 for
+ * NULL, ZERO_SIZE_PTR or memory kslab did not hand out.
+ */
+size_t kslab_ksize(const void *p)
+{
+	struct page *page;
+	struct kslab_cache *s;
+
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return 0;
+	page = virt_to_head_page(p);
+	if (page_meta(page)->magic == KSLAB_MAGIC_LARGE)
+		return page_size(page);
+	if (page_meta(page)->magic != KSLAB_MAGIC_SLAB)
+		return 0;
+	s = class_cache_of(page);
+	if (!s)
+		return 0;
+	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON))
+		return s->object_size;
+	return s->offset >= s->object_size ? s->offset : s->size;
+}
+EXPORT_SYMBOL_GPL(kslab_ksize);
+
+/**
+ * kmalloc_init - create the kmalloc caches
+ *
+ * Context: module init. Return: 0 or -ENOMEM.
+ */
+int kmalloc_init(void)
+{
+	unsigned int i;
+
+	for (i = 1; i <= KSLAB_KMALLOC_CLASSES; i++) {
+		class_caches[i] = kslab_cache_create(class_names[i],
+						     class_sizes[i], 0, 0, NULL);
+		if (!class_caches[i]) {
+			kmalloc_exit();
+			return -ENOMEM;
+		}
+		class_caches[i]->kmalloc_index = i;
+	}
+	return 0;
+}
+
+/**
+ * kmalloc_exit - destroy the kmalloc caches
+ *
+ * Context: module exit.
+ */
+void kmalloc_exit(void)
+{
+	unsigned int i;
+
+	for (i = 1; i <= KSLAB_KMALLOC_CLASSES; i++) {
+		kslab_cache_destroy(class_caches[i]);
+		class_caches[i] = NULL;
+	}
+}

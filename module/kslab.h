@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kslab.h - the public API of kslab, SLUB-style object caches in a module.
+ *
+ * This header is the whole contract with client modules: they include it,
+ * build against kslab's Module.symvers and call nothing else. The calls
+ * mirror the kernel's kmem_cache_* and kmalloc family one for one, so a
+ * client can switch by search-and-replace. The flags are the kernel's own
+ * SLAB_* flags. See README.md for a worked example.
+ */
+#ifndef _KSLAB_H
+#define _KSLAB_H
+
+#include <linux/gfp.h>
+#include <linux/slab.h>
+#include <linux/types.h>
+
+struct kslab_cache;
+
+struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
+				       unsigned int align, slab_flags_t flags,
+				       void (*ctor)(void *));
+void kslab_cache_destroy(struct kslab_cache *s);
+void *kslab_cache_alloc(struct kslab_cache *s, gfp_t gfp);
+void *kslab_cache_alloc_node(struct kslab_cache *s, gfp_t gfp, int node);
+void kslab_cache_free(struct kslab_cache *s, void *obj);
+int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
+			   void **objs);
+void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs);
+int kslab_cache_shrink(struct kslab_cache *s);
+unsigned int kslab_cache_size(struct kslab_cache *s);
+long kslab_cache_validate(struct kslab_cache *s);
+unsigned long kslab_cache_errors(struct kslab_cache *s);
+
+void *kslab_kmalloc(size_t size, gfp_t gfp);
+void kslab_kfree(const void *p);
+size_t kslab_ksize(const void *p);
+
+/**
+ * kslab_cache_zalloc - allocate a zeroed object from a kslab cache
+ * @s: the cache
+ * @gfp: GFP flags for the allocation (see kslab_cache_alloc())
+ *
+ * Context: as kslab_cache_alloc().
+ * Return: a zeroed object, or NULL when memory is exhausted.
+ */
+static inline void *kslab_cache_zalloc(struct kslab_cache *s, gfp_t gfp)
+{
+	return kslab_cache_alloc(s, gfp | __GFP_ZERO);
+}
+
+/**
+ * kslab_kzalloc - allocate zeroed memory from kslab's kmalloc caches
+ * @size: bytes wanted
+ * @gfp: GFP flags for the allocation (see kslab_kmalloc())
+ *
+ * Context: as kslab_kmalloc().
+ * Return: zeroed memory of at least @size bytes, ZERO_SIZE_PTR for a size
+ * of 0, or NULL when memory is exhausted.
+ */
+static inline void *kslab_kzalloc(size_t size, gfp_t gfp)
+{
+	return kslab_kmalloc(size, gfp | __GFP_ZERO);
+}
+
+#endif /* _KSLAB_H */

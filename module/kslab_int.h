@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kslab_int.h - kslab's private header: the cache, node, per-CPU and
+ * magazine structures, the slab metadata kept in struct page, the
+ * statistics enum, and the calls the source files make of each other.
+ * core.c opens with the design (object layout, slab states, lock order,
+ * fast path); every shared field below names the lock that protects it.
+ */
+#ifndef _KSLAB_INT_H
+#define _KSLAB_INT_H
+
+#include <linux/bitops.h>
+#include <linux/cache.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+#include <linux/static_key.h>
+#include <linux/types.h>
+
+#include "compat.h"
+#include "kslab.h"
+
+/* Objects in one slab are counted in u16 fields (SLUB: u15). */
+#define KSLAB_MAX_OBJS		32767
+/* slab_meta.free when the slab's free list is empty. */
+#define KSLAB_NO_FREE		0xffff
+/* Order used when the cache's preferred order would waste too much. */
+#define KSLAB_MAX_ORDER		KSLAB_MAX_PAGE_ORDER
+/* Frees of other nodes' objects batched per CPU before they go home. */
+#define KSLAB_REMOTE_BATCH	32
+
+/* slab_meta.magic: what kslab made of this page. */
+#define KSLAB_MAGIC_SLAB	0xa5
+#define KSLAB_MAGIC_LARGE	0x5a
+
+/* enum kslab_stat - per-cache event counters, per CPU, summed on read.
+ *
+ * Accounting rule (what makes /proc/kslabinfo's active_objs exact): every
+ * object handed out counts once in exactly one of ALLOC_FASTPATH and
+ * ALLOC_SLOWPATH, every object taken back once in exactly one of
+ * FREE_FASTPATH and FREE_SLOWPATH; so live = allocs - frees. The other
+ * counters are events. Names are SLUB's (CONFIG_SLUB_STATS) where the
+ * event is the same; kslab_stat_names[] must follow this order.
+ */
+enum kslab_stat {
+	KSLAB_ALLOC_FASTPATH,	/* popped from this CPU's loaded magazine */
+	KSLAB_ALLOC_SLOWPATH,	/* handed out any other way */
+	KSLAB_FREE_FASTPATH,	/* pushed to this CPU's loaded magazine */
+	KSLAB_FREE_SLOWPATH,	/* taken back any other way */
+	KSLAB_FREE_REMOTE,	/* freed on another node: batched home */
+	KSLAB_ALLOC_FROM_PARTIAL,	/* objects taken from partial slabs */
+	KSLAB_ALLOC_SLAB,	/* new slab from the page allocator */
+	KSLAB_ALLOC_REFILL,	/* a magazine refilled from slabs */
+	KSLAB_ALLOC_NODE_MISMATCH,	/* alloc for a node not this CPU's */
+	KSLAB_ALLOC_FAILED,	/* an allocation returned NULL */
+	KSLAB_FREE_ADD_PARTIAL,	/* a free made a full slab partial */
+	KSLAB_FREE_REMOVE_PARTIAL,	/* a free made a partial slab empty */
+	KSLAB_FREE_SLAB,	/* slab given back to the page allocator */
+	KSLAB_CPUSLAB_FLUSH,	/* a CPU's magazines flushed to slabs */
+	KSLAB_ORDER_FALLBACK,	/* new slab at the smaller order */
+	KSLAB_CPU_PARTIAL_ALLOC,	/* refill by magazine swap or depot */
+	KSLAB_CPU_PARTIAL_FREE,	/* room made by magazine swap or depot */
+	KSLAB_CPU_PARTIAL_DRAIN,	/* a full magazine emptied into slabs */
+	KSLAB_DEPOT_GET,	/* magazine taken from the node's depot */
+	KSLAB_DEPOT_PUT,	/* magazine given to the node's depot */
+	KSLAB_ALLOC_BULK,	/* kslab_cache_alloc_bulk() calls */
+	KSLAB_FREE_BULK,	/* kslab_cache_free_bulk() calls */
+	KSLAB_NR_STATS
+};
+
+extern const char *const kslab_stat_names[KSLAB_NR_STATS];
+
+/*
+ * struct kslab_mag - a magazine: a stack of free objects of one cache,
+ * all from one node. Owned by one CPU (loaded/previous) or by a node's
+ * depot; never shared, so its fields need no lock of their own.
+ */
+struct kslab_mag {
+	struct kslab_mag *next;		/* in a depot list */
+	unsigned int count;		/* objects in @objs */
+	unsigned int size;		/* capacity; 0 for kslab_empty_mag */
+	void *objs[];
+};
+
+/* The shared, never-written magazine a CPU starts with (size 0). */
+extern struct kslab_mag kslab_empty_mag;
+
+/*
+ * struct kslab_cpu - one CPU's share of a cache. Owner: the CPU itself,
+ * between cpu_cache_get() and cpu_cache_put() (preemption off, @busy set);
+ * a CPU that is offline is flushed by the hotplug callback, and flush work
+ * runs on the CPU it flushes.
+ */
+struct kslab_cpu {
+	struct kslab_mag *loaded;	/* owner: pop on alloc, push on free */
+	struct kslab_mag *previous;	/* owner: full or empty, for swaps */
+	unsigned int busy;		/* owner: 1 while the owner runs */
+	unsigned int nr_remote;		/* owner: objects in @remote */
+	void *remote[KSLAB_REMOTE_BATCH];	/* owner: other nodes' frees */
+	unsigned long stat[KSLAB_NR_STATS];	/* this CPU writes, any reads */
+};
+
+/*
+ * struct kslab_node - a cache's slabs on one NUMA node, and its depot of
+ * magazines of objects from this node.
+ */
+struct kslab_node {
+	spinlock_t depot_lock;		/* protects the depot_* fields */
+	struct kslab_mag *depot_full;	/* depot_lock: full magazines */
+	struct kslab_mag *depot_empty;	/* depot_lock: empty magazines */
+	unsigned int nr_depot_full;	/* depot_lock */
+	unsigned int nr_depot_empty;	/* depot_lock */
+	unsigned long depot_objects;	/* depot_lock: objects in depot_full */
+
+	/* list_lock protects the slab lists and counts below */
+	spinlock_t list_lock ____cacheline_aligned_in_smp;
+	struct list_head partial;	/* list_lock: 0 < inuse < objects */
+	struct list_head full;		/* list_lock: inuse == objects */
+	struct list_head empty;		/* list_lock: inuse == 0 */
+	unsigned long nr_partial;	/* list_lock */
+	unsigned long nr_full;		/* list_lock */
+	unsigned long nr_empty;		/* list_lock */
+	unsigned long nr_slabs;		/* list_lock; racy READ_ONCE reads */
+	unsigned long total_objects;	/* list_lock; racy READ_ONCE reads */
+	unsigned long nr_pages;		/* list_lock; racy READ_ONCE reads */
+	unsigned long inuse;		/* list_lock: sum of slab inuse */
+};
+
+/* Why a cache's calls all go through the slow path (kslab_cache.slowpath). */
+#define KSLAB_SLOW_DEBUG	BIT(0)	/* debug flags: checks on every call */
+#define KSLAB_SLOW_DEAD		BIT(1)	/* destroyed with live objects */
+
+/*
+ * struct kslab_cache - one cache. The fields up to @name are read by the
+ * fast path and constant after kslab_cache_create() unless noted.
+ */
+struct kslab_cache {
+	struct kslab_cpu __percpu *cpu;
+	unsigned int slowpath;		/* kslab_mutex writes: KSLAB_SLOW_* */
+	unsigned int object_size;	/* bytes the creator asked for */
+	unsigned int size;		/* stride: object and metadata, aligned */
+	unsigned int offset;		/* free pointer offset in an object */
+	unsigned long random;		/* free pointer secret; 0: not hardened */
+	slab_flags_t flags;		/* the creator's SLAB_* flags */
+	unsigned int kmalloc_index;	/* kslab_kmalloc class, 0 if none */
+	void (*ctor)(void *object);
+	unsigned int mag_size;		/* WRITE_ONCE: new magazines' capacity */
+	unsigned int order;		/* preferred slab order */
+	unsigned int objects;		/* objects in a slab of @order */
+	unsigned int min_order;		/* fallback order */
+	unsigned int min_objects;	/* objects in a slab of @min_order */
+	unsigned int align;		/* object alignment */
+	unsigned int min_partial;	/* WRITE_ONCE: empty slabs kept a node */
+	unsigned int depot_max;		/* full magazines a node's depot keeps */
+	unsigned int red_left_pad;	/* bytes before each object (red zone) */
+	unsigned int index_shift;	/* trailing zero bits of @size */
+	u64 index_mul;			/* inverse of @size's odd part mod 2^64 */
+	gfp_t allocflags;		/* added to every slab allocation */
+	unsigned int *random_seq;	/* shuffled object order, or NULL */
+	const char *name;
+
+	struct list_head list;		/* kslab_mutex: kslab_caches */
+	atomic_long_t errors;		/* problems detected so far */
+	long live_bias;			/* kslab_mutex: see cache_live() */
+	struct kslab_node *node[];	/* one per possible node */
+};
+
+/*
+ * struct slab_meta - a slab's state, kept in its head page's struct page
+ * (no memory of its own, as SLUB's struct slab): the owning cache in
+ * page->private, the node-list link in page->lru, and this packed word in
+ * page->index. kslab_kmalloc's large allocations carry KSLAB_MAGIC_LARGE.
+ */
+struct slab_meta {
+	u16 free;	/* list_lock: first free object's index, or KSLAB_NO_FREE */
+	u16 inuse;	/* list_lock: objects off the free list */
+	u16 objects;	/* constant: objects in this slab */
+	u8 magic;	/* constant: KSLAB_MAGIC_SLAB or KSLAB_MAGIC_LARGE */
+	u8 state;	/* list_lock: enum slab_state */
+};
+
+static_assert(sizeof(struct slab_meta) == sizeof(pgoff_t));
+
+enum slab_state {
+	SLAB_STATE_NONE,	/* on no list: being built or torn down */
+	SLAB_STATE_PARTIAL,
+	SLAB_STATE_FULL,
+	SLAB_STATE_EMPTY,
+};
+
+static inline struct slab_meta *page_meta(struct page *page)
+{
+	return (struct slab_meta *)&page->index;
+}
+
+static inline struct kslab_cache *page_cache(struct page *page)
+{
+	return (struct kslab_cache *)page_private(page);
+}
+
+/* slab_index() of a pointer that is not the start of an object. */
+#define KSLAB_BAD_INDEX		UINT_MAX
+
+/* The object at index @idx of the slab at @base. */
+static inline void *slab_object(const struct kslab_cache *s, void *base,
+				unsigned int idx)
+{
+	return base + idx * s->size + s->red_left_pad;
+}
+
+/*
+ * slab_index - the index of @obj in the slab at @base, or KSLAB_BAD_INDEX
+ * when @obj is not the start of one of its objects.
+ *
+ * One multiply and a rotate instead of a division: with size = odd * 2^k,
+ * an offset is a multiple of size exactly when ror64(offset * odd^-1, k)
+ * is at most 2^64 / size, and that value is then the quotient. So any
+ * result below the slab's object count is both the index and the proof
+ * that @obj is an object boundary inside the slab.
+ */
+static inline unsigned int slab_index(const struct kslab_cache *s,
+				      const struct slab_meta *m, void *base,
+				      const void *obj)
+{
+	u64 off = (unsigned long)obj - (unsigned long)base - s->red_left_pad;
+	u64 q = ror64(off * s->index_mul, s->index_shift);
+
+	return q < m->objects ? (unsigned int)q : KSLAB_BAD_INDEX;
+}
+
+/*
+ * struct kslab_cache_info - what /proc/kslabinfo and sysfs print about a
+ * cache: the allocator fills it, the views only format it.
+ */
+struct kslab_cache_info {
+	unsigned long active_objs;
+	unsigned long num_objs;
+	unsigned long num_slabs;
+	unsigned long partial_slabs;
+	unsigned long empty_slabs;
+	unsigned long inuse_objs;	/* objects off slab free lists */
+	unsigned long depot_objs;	/* free objects in depot magazines */
+	unsigned int objsize;
+	unsigned int objects_per_slab;
+	unsigned int order;
+};
+
+/* Global state (main.c, cache.c) */
+extern struct mutex kslab_mutex;
+extern struct list_head kslab_caches;
+extern atomic_long_t kslab_pages;
+extern atomic_long_t kslab_orphan_errors;
+extern bool kslab_freelist_hardened;
+extern bool kslab_freelist_random;
+DECLARE_STATIC_KEY_FALSE(kslab_slowpath_used);
+DECLARE_STATIC_KEY_FALSE(kslab_hardened_key);
+
+long kslab_held_pages(void);
+
+/* stat.c */
+static inline void stat(struct kslab_cache *s, enum kslab_stat item)
+{
+	this_cpu_inc(s->cpu->stat[item]);
+}
+
+static inline void stat_add(struct kslab_cache *s, enum kslab_stat item,
+			    unsigned long n)
+{
+	this_cpu_add(s->cpu->stat[item], n);
+}
+
+unsigned long kslab_stat_sum(struct kslab_cache *s, enum kslab_stat item);
+long cache_live(struct kslab_cache *s);
+
+/* slab.c: slabs and their objects */
+int slab_calculate_order(unsigned int size);
+int slab_init_random_seq(struct kslab_cache *s);
+struct page *slab_new(struct kslab_cache *s, gfp_t gfp, int node);
+void slab_discard(struct kslab_cache *s, struct page *page);
+void slab_discard_list(struct kslab_cache *s, struct list_head *list);
+unsigned int slab_take(struct kslab_cache *s, struct kslab_node *n,
+		       void **objs, unsigned int want);
+unsigned int slab_take_new(struct kslab_cache *s, struct kslab_node *n,
+			   struct page *page, void **objs, unsigned int want);
+void slab_trim(struct kslab_cache *s, struct kslab_node *n,
+	       unsigned int keep, struct list_head *discard);
+bool slab_put(struct kslab_cache *s, struct kslab_node *n, struct page *page,
+	      void *obj, struct list_head *discard);
+long slab_validate_node(struct kslab_cache *s, struct kslab_node *n);
+int slab_live_objects(struct kslab_cache *s, struct page *page, void **objs,
+		      unsigned int max);
+
+/* core.c: objects */
+unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
+				unsigned int nr);
+unsigned int cache_cpu_detach(struct kslab_cache *s, struct kslab_cpu *c,
+			      struct kslab_mag **mags, void **remote);
+void cache_release_detached(struct kslab_cache *s, struct kslab_mag **mags,
+			    void **remote, unsigned int nr_remote);
+void cache_drain_depot(struct kslab_cache *s);
+void kslab_cache_info(struct kslab_cache *s, struct kslab_cache_info *info);
+
+/* cache.c: lifecycle */
+int cache_init(void);
+void cache_exit(void);
+void cache_flush_all(struct kslab_cache *s);
+int cache_flush_dead_cpu(unsigned int cpu);
+unsigned long kslab_cache_pages(struct kslab_cache *s);
+
+/* kmalloc.c */
+int kmalloc_init(void);
+void kmalloc_exit(void);
+
+/* proc.c */
+int proc_init(void);
+void proc_exit(void);
+
+#endif /* _KSLAB_INT_H */

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - kslab's module entry and exit, its module parameters, and the
+ * global state every file shares. The design is at the top of core.c.
+ */
+#define pr_fmt(fmt) "kslab: " fmt
+
+#include <linux/cpuhotplug.h>
+#include <linux/module.h>
+
+#include "kslab_int.h"
+
+atomic_long_t kslab_pages = ATOMIC_LONG_INIT(0);
+atomic_long_t kslab_orphan_errors = ATOMIC_LONG_INIT(0);
+DEFINE_STATIC_KEY_FALSE(kslab_slowpath_used);
+DEFINE_STATIC_KEY_FALSE(kslab_hardened_key);
+
+bool kslab_freelist_hardened = IS_ENABLED(CONFIG_SLAB_FREELIST_HARDENED);
+module_param_named(freelist_hardened, kslab_freelist_hardened, bool, 0444);
+MODULE_PARM_DESC(freelist_hardened,
+		 "obfuscate free pointers and check frees (default: as the kernel's CONFIG_SLAB_FREELIST_HARDENED)");
+
+bool kslab_freelist_random = IS_ENABLED(CONFIG_SLAB_FREELIST_RANDOM);
+module_param_named(freelist_random, kslab_freelist_random, bool, 0444);
+MODULE_PARM_DESC(freelist_random,
+		 "shuffle each new slab's free list (default: as the kernel's CONFIG_SLAB_FREELIST_RANDOM)");
+
+static enum cpuhp_state kslab_cpuhp_state;
+
+/**
+ * kslab_held_pages - pages kslab holds from the buddy allocator right now
+ *
+ * Slabs of every cache (destroyed ones with live objects included) and
+ * kslab_kmalloc()'s large allocations. For kslab's own tests.
+ *
+ * Context: any context. Return: the count.
+ */
+long kslab_held_pages(void)
+{
+	return atomic_long_read(&kslab_pages);
+}
+
+KSLAB_EXPORT_INTERNAL(kslab_held_pages);
+
+static int __init kslab_init(void)
+{
+	int ret;
+
+	if (kslab_freelist_hardened)
+		static_branch_enable(&kslab_hardened_key);
+	ret = cache_init();
+	if (ret)
+		return ret;
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "kslab:dead",
+					NULL, cache_flush_dead_cpu);
+	if (ret < 0)
+		goto out_cache;
+	kslab_cpuhp_state = ret;
+	ret = kmalloc_init();
+	if (ret)
+		goto out_cpuhp;
+	ret = proc_init();
+	if (ret)
+		goto out_kmalloc;
+	pr_info("loaded (freelist hardening %s, randomization %s)\n",
+		kslab_freelist_hardened ? "on" : "off",
+		kslab_freelist_random ? "on" : "off");
+	return 0;
+
+out_kmalloc:
+	kmalloc_exit();
+out_cpuhp:
+	cpuhp_remove_state_nocalls(kslab_cpuhp_state);
+out_cache:
+	cache_exit();
+	return ret;
+}
+
+static void __exit kslab_exit(void)
+{
+	proc_exit();
+	kmalloc_exit();
+	cpuhp_remove_state_nocalls(kslab_cpuhp_state);
+	cache_exit();
+	pr_info("unloaded; %ld pages still held\n", atomic_long_read(&kslab_pages));
+}
+
+module_init(kslab_init);
+module_exit(kslab_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("kslab: SLUB-style object caches for other modules");

@@ -1,0 +1,652 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * slab.c - kslab's slabs: a cache's slab order, slab pages taken from the
+ * buddy allocator and given back, and every read or write of a slab's
+ * free list, which happen here and only here, under the node's list_lock.
+ * core.c moves objects between CPUs, depots and this layer; it never
+ * touches a free list itself. Problems found here go to report.c.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/swab.h>
+
+#include "kslab_int.h"
+#include "debug.h"
+#include "report.h"
+
+/* The caller's gfp bits that mean something to the page allocator. */
+#define KSLAB_GFP_PAGE_MASK (__GFP_RECLAIM | __GFP_HIGH | __GFP_IO | __GFP_FS | \
+			     __GFP_NOWARN | __GFP_RETRY_MAYFAIL | __GFP_NOFAIL | \
+			     __GFP_NORETRY | __GFP_MEMALLOC | __GFP_NOMEMALLOC | \
+			     __GFP_THISNODE | __GFP_HARDWALL | __GFP_NOLOCKDEP)
+
+/* Orders SLUB prefers not to exceed for the sake of objects per slab. */
+#define KSLAB_PREFERRED_MAX_ORDER	PAGE_ALLOC_COSTLY_ORDER
+
+/*
+ * Free pointers, stored SLUB's way: the next free object's address XOR the
+ * cache's secret XOR the byte-swapped address of the slot holding it.
+ */
+static inline void freeptr_set(struct kslab_cache *s, void *obj, void *next)
+{
+	unsigned long addr = (unsigned long)obj + s->offset;
+	unsigned long v = (unsigned long)next;
+
+	if (s->random)
+		v ^= s->random ^ swab(addr);
+	*(unsigned long *)addr = v;
+}
+
+static inline void *freeptr_get(struct kslab_cache *s, void *obj)
+{
+	unsigned long addr = (unsigned long)obj + s->offset;
+	unsigned long v = *(unsigned long *)addr;
+
+	if (s->random)
+		v ^= s->random ^ swab(addr);
+	return (void *)v;
+}
+
+static unsigned int order_objects(unsigned int order, unsigned int size)
+{
+	return ((unsigned int)PAGE_SIZE << order) / size;
+}
+
+/* SLUB's calc_slab_order(): the smallest order wasting at most 1/fract. */
+static unsigned int calc_slab_order(unsigned int size, unsigned int min_order,
+				    unsigned int max_order, unsigned int fract)
+{
+	unsigned int order;
+
+	for (order = min_order; order <= max_order; order++) {
+		unsigned int slab_size = (unsigned int)PAGE_SIZE << order;
+
+		if (slab_size % size <= slab_size / fract)
+			break;
+	}
+	return order;
+}
+
+/**
+ * slab_calculate_order - choose the slab order for objects of a stride
+ * @size: the object stride in bytes
+ *
+ * SLUB's calculate_order(): enough objects per slab for the CPU count,
+ * at most 1/16 of the slab left over, relaxing the waste bound before the
+ * order, and the smallest order that fits when nothing else does.
+ *
+ * Return: the order, or -E2BIG when even KSLAB_MAX_ORDER is too small.
+ */
+int slab_calculate_order(unsigned int size)
+{
+	unsigned int nr_cpus = num_present_cpus();
+	unsigned int min_objects, max_objects, min_order, order, fraction;
+
+	if (nr_cpus <= 1)
+		nr_cpus = nr_cpu_ids;
+	min_objects = 4 * (fls(nr_cpus) + 1);
+	max_objects = max(order_objects(KSLAB_PREFERRED_MAX_ORDER, size), 1U);
+	min_objects = min(min_objects, max_objects);
+	min_order = get_order(min_objects * size);
+	if (order_objects(min_order, size) > KSLAB_MAX_OBJS)
+		return get_order(size * KSLAB_MAX_OBJS) - 1;
+
+	for (fraction = 16; fraction > 1; fraction /= 2) {
+		order = calc_slab_order(size, min_order,
+					KSLAB_PREFERRED_MAX_ORDER, fraction);
+		if (order <= KSLAB_PREFERRED_MAX_ORDER)
+			return order;
+	}
+	order = get_order(size);
+	return order <= KSLAB_MAX_ORDER ? order : -E2BIG;
+}
+
+/**
+ * slab_init_random_seq - give a cache a shuffled order for new slabs
+ * @s: the cache, with @objects set
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -ENOMEM.
+ */
+int slab_init_random_seq(struct kslab_cache *s)
+{
+	unsigned int i, j;
+
+	if (s->objects < 2)
+		return 0;
+	s->random_seq = kcalloc(s->objects, sizeof(*s->random_seq), GFP_KERNEL);
+	if (!s->random_seq)
+		return -ENOMEM;
+	for (i = 0; i < s->objects; i++)
+		s->random_seq[i] = i;
+	for (i = s->objects - 1; i > 0; i--) {
+		j = get_random_u32_below(i + 1);	/* swap() reads it twice */
+		swap(s->random_seq[i], s->random_seq[j]);
+	}
+	return 0;
+}
+
+/* The next object index of a new slab: shuffled, or in address order. */
+static unsigned int seq_next(struct kslab_cache *s, unsigned int *pos,
+			     unsigned int objects)
+{
+	unsigned int idx;
+
+	if (!s->random_seq)
+		return (*pos)++;
+	do {
+		idx = s->random_seq[*pos];
+		if (++*pos >= s->objects)
+			*pos = 0;
+	} while (idx >= objects);
+	return idx;
+}
+
+/**
+ * slab_new - take a slab from the page allocator, objects constructed
+ * @s: the cache
+ * @gfp: the caller's GFP flags (only page-allocator bits are used)
+ * @node: the node to allocate on (a hint unless @gfp has __GFP_THISNODE)
+ *
+ * Tries the cache's order without retrying hard, then the smallest order
+ * that holds one object with the caller's flags. The slab is on no list
+ * and all its objects are free but not yet on its free list: the caller
+ * hands it to slab_take_new() under the node's list_lock.
+ *
+ * Context: no kslab lock held; sleeps only if @gfp allows.
+ * Return: the slab's head page, or NULL.
+ */
+struct page *slab_new(struct kslab_cache *s, gfp_t gfp, int node)
+{
+	gfp_t flags = (gfp & KSLAB_GFP_PAGE_MASK) | s->allocflags;
+	unsigned int order = s->order, objects = s->objects, i;
+	struct page *page = NULL;
+	struct slab_meta *m;
+	void *base;
+
+	if (s->order != s->min_order)
+		page = alloc_pages_node(node, (flags | __GFP_NOWARN | __GFP_NORETRY) &
+					~__GFP_NOFAIL, order);
+	if (!page) {
+		order = s->min_order;
+		objects = s->min_objects;
+		page = alloc_pages_node(node, flags, order);
+		if (!page)
+			return NULL;
+		if (s->order != s->min_order)
+			stat(s, KSLAB_ORDER_FALLBACK);
+	}
+	m = page_meta(page);
+	m->free = KSLAB_NO_FREE;
+	m->inuse = 0;
+	m->objects = objects;
+	m->magic = KSLAB_MAGIC_SLAB;
+	m->state = SLAB_STATE_NONE;
+	set_page_private(page, (unsigned long)s);
+	atomic_long_add(1L << order, &kslab_pages);
+	stat(s, KSLAB_ALLOC_SLAB);
+
+	base = page_address(page);
+	debug_slab_init(s, page);
+	if (s->ctor)
+		for (i = 0; i < objects; i++)
+			s->ctor(slab_object(s, base, i));
+	return page;
+}
+
+static struct list_head *state_list(struct kslab_node *n, unsigned int state,
+				    unsigned long **count)
+{
+	switch (state) {
+	case SLAB_STATE_PARTIAL:
+		*count = &n->nr_partial;
+		return &n->partial;
+	case SLAB_STATE_FULL:
+		*count = &n->nr_full;
+		return &n->full;
+	case SLAB_STATE_EMPTY:
+		*count = &n->nr_empty;
+		return &n->empty;
+	}
+	*count = NULL;
+	return NULL;
+}
+
+/*
+ * slab_move - put a slab on the node list its counts call for. Partial
+ * slabs join the tail, so allocation keeps filling the oldest (fullest)
+ * ones and sparse slabs get the time to empty.
+ */
+static void slab_move(struct kslab_node *n, struct page *page)
+{
+	struct slab_meta *m = page_meta(page);
+	unsigned int state;
+	unsigned long *count;
+	struct list_head *list;
+
+	lockdep_assert_held(&n->list_lock);
+	if (!m->inuse)
+		state = SLAB_STATE_EMPTY;
+	else if (m->inuse == m->objects)
+		state = SLAB_STATE_FULL;
+	else
+		state = SLAB_STATE_PARTIAL;
+	if (state == m->state)
+		return;
+	list = state_list(n, m->state, &count);
+	if (list) {
+		list_del(&page->lru);
+		(*count)--;
+	}
+	list = state_list(n, state, &count);
+	list_add_tail(&page->lru, list);
+	(*count)++;
+	m->state = state;
+}
+
+/* slab_unlink - take a slab off the node for good, onto @discard. */
+static void slab_unlink(struct kslab_node *n, struct page *page,
+			struct list_head *discard)
+{
+	struct slab_meta *m = page_meta(page);
+	unsigned long *count;
+
+	lockdep_assert_held(&n->list_lock);
+	if (state_list(n, m->state, &count))
+		(*count)--;
+	list_move(&page->lru, discard);
+	m->state = SLAB_STATE_NONE;
+	n->nr_slabs--;
+	n->nr_pages -= compound_nr(page);
+	n->total_objects -= m->objects;
+	n->inuse -= m->inuse;
+}
+
+/**
+ * slab_take_new - take objects from a new slab and add it to its node
+ * @s: the cache
+ * @n: the slab's node (page_to_nid() of @page)
+ * @page: a slab from slab_new()
+ * @objs: where the objects go
+ * @want: how many the caller wants
+ *
+ * The first objects of the slab's (shuffled) order go straight to @objs,
+ * without touching their memory; the rest are linked as its free list.
+ *
+ * Context: @n->list_lock held.
+ * Return: the number of objects placed in @objs.
+ */
+unsigned int slab_take_new(struct kslab_cache *s, struct kslab_node *n,
+			   struct page *page, void **objs, unsigned int want)
+{
+	struct slab_meta *m = page_meta(page);
+	unsigned int objects = m->objects, got = min(want, objects);
+	unsigned int pos = 0, i, idx;
+	void *base = page_address(page), *prev = NULL, *obj;
+
+	lockdep_assert_held(&n->list_lock);
+	if (s->random_seq)
+		pos = get_random_u32_below(s->objects);
+	for (i = 0; i < got; i++)
+		objs[i] = slab_object(s, base, seq_next(s, &pos, objects));
+	for (; i < objects; i++) {
+		idx = seq_next(s, &pos, objects);
+		obj = slab_object(s, base, idx);
+		if (prev)
+			freeptr_set(s, prev, obj);
+		else
+			m->free = idx;
+		prev = obj;
+	}
+	if (prev)
+		freeptr_set(s, prev, NULL);
+	m->inuse = got;
+	n->nr_slabs++;
+	n->nr_pages += compound_nr(page);
+	n->total_objects += objects;
+	n->inuse += got;
+	slab_move(n, page);
+	return got;
+}
+
+/*
+ * slab_pop - take up to @want objects off a slab's free list. A free
+ * pointer that does not decode to an object of this slab is reported and
+ * never followed: the list is cut there and the objects beyond it stay
+ * counted as in use, isolated, so no one is handed out twice.
+ */
+static unsigned int slab_pop(struct kslab_cache *s, struct kslab_node *n,
+			     struct page *page, void **objs, unsigned int want)
+{
+	struct slab_meta *m = page_meta(page);
+	void *base = page_address(page), *obj, *next;
+	unsigned int idx = m->free, got = 0, inuse = m->inuse;
+
+	lockdep_assert_held(&n->list_lock);
+	if (unlikely(idx == KSLAB_NO_FREE)) {
+		/* listed as having free objects, but its free list is empty */
+		report_slab(s, page, "counts disagree with the free list");
+		m->inuse = m->objects;
+		n->inuse += m->inuse - inuse;
+		slab_move(n, page);
+		return 0;
+	}
+	while (idx != KSLAB_NO_FREE && got < want) {
+		obj = slab_object(s, base, idx);
+		next = freeptr_get(s, obj);
+		idx = next ? slab_index(s, m, base, next) : KSLAB_NO_FREE;
+		m->inuse++;
+		if (unlikely(idx == KSLAB_BAD_INDEX)) {
+			report_freelist(s, page, obj, next, m->objects - m->inuse);
+			m->inuse = m->objects;
+			idx = KSLAB_NO_FREE;
+		}
+		/* An object failing its checks stays off both lists, in use. */
+		if (debug_alloc_check(s, page, obj))
+			objs[got++] = obj;
+	}
+	m->free = idx;
+	n->inuse += m->inuse - inuse;
+	slab_move(n, page);
+	return got;
+}
+
+/**
+ * slab_take - take objects from a node's partial slabs, then its empty ones
+ * @s: the cache
+ * @n: the node
+ * @objs: where the objects go
+ * @want: how many the caller wants
+ *
+ * Context: @n->list_lock held.
+ * Return: the number of objects placed in @objs (0 when the node has none).
+ */
+unsigned int slab_take(struct kslab_cache *s, struct kslab_node *n,
+		       void **objs, unsigned int want)
+{
+	unsigned int got = 0, from_partial = 0, nr;
+	struct page *page;
+	bool partial;
+
+	lockdep_assert_held(&n->list_lock);
+	while (got < want) {
+		page = list_first_entry_or_null(&n->partial, struct page, lru);
+		if (!page)
+			page = list_first_entry_or_null(&n->empty, struct page, lru);
+		if (!page)
+			break;
+		partial = page_meta(page)->state == SLAB_STATE_PARTIAL;
+		nr = slab_pop(s, n, page, objs + got, want - got);
+		if (partial)
+			from_partial += nr;
+		got += nr;
+	}
+	if (from_partial)
+		stat_add(s, KSLAB_ALLOC_FROM_PARTIAL, from_partial);
+	return got;
+}
+
+/**
+ * slab_put - give an object back to its slab's free list
+ * @s: the cache
+ * @n: the slab's node
+ * @page: the slab's head page
+ * @obj: the object
+ * @discard: where a slab goes when it empties and its node keeps enough
+ *
+ * Refuses, reports and counts a pointer that is not the start of an object
+ * of this slab, and an object already at the head of the free list or of
+ * a slab with nothing in use (a double free): neither is ever linked.
+ *
+ * Context: @n->list_lock held.
+ * Return: true when @obj was taken back.
+ */
+bool slab_put(struct kslab_cache *s, struct kslab_node *n, struct page *page,
+	      void *obj, struct list_head *discard)
+{
+	struct slab_meta *m = page_meta(page);
+	void *base = page_address(page);
+	unsigned int idx = slab_index(s, m, base, obj);
+	bool was_full;
+
+	lockdep_assert_held(&n->list_lock);
+	if (unlikely(idx == KSLAB_BAD_INDEX)) {
+		report_bad_free(s, page, obj, "pointer is not the start of an object");
+		return false;
+	}
+	if (unlikely(idx == m->free || !m->inuse)) {
+		report_bad_free(s, page, obj, "object already free");
+		return false;
+	}
+	if (!debug_free_check(s, page, obj))
+		return false;
+	freeptr_set(s, obj, m->free == KSLAB_NO_FREE ? NULL :
+		    slab_object(s, base, m->free));
+	was_full = m->inuse == m->objects;
+	m->free = idx;
+	m->inuse--;
+	n->inuse--;
+	if (!m->inuse) {
+		if (!was_full)
+			stat(s, KSLAB_FREE_REMOVE_PARTIAL);
+		if (n->nr_empty >= READ_ONCE(s->min_partial) ||
+		    (s->slowpath & KSLAB_SLOW_DEAD)) {
+			slab_unlink(n, page, discard);
+			return true;
+		}
+	} else if (was_full) {
+		stat(s, KSLAB_FREE_ADD_PARTIAL);
+	}
+	slab_move(n, page);
+	return true;
+}
+
+/**
+ * slab_trim - move a node's empty slabs beyond @keep onto @discard
+ * @s: the cache
+ * @n: the node
+ * @keep: empty slabs to leave on the node
+ * @discard: the list for slab_discard_list()
+ *
+ * Context: @n->list_lock held.
+ */
+void slab_trim(struct kslab_cache *s, struct kslab_node *n, unsigned int keep,
+	       struct list_head *discard)
+{
+	struct page *page;
+
+	lockdep_assert_held(&n->list_lock);
+	while (n->nr_empty > keep) {
+		page = list_first_entry(&n->empty, struct page, lru);
+		slab_unlink(n, page, discard);
+	}
+}
+
+/**
+ * slab_discard - give a slab unlinked from its node back to the buddy allocator
+ * @s: the cache
+ * @page: the slab's head page
+ *
+ * Context: no kslab lock held (pages are freed outside the node's lock).
+ */
+void slab_discard(struct kslab_cache *s, struct page *page)
+{
+	unsigned int order = compound_order(page);
+
+	debug_slab_free(s, page);
+	page->index = 0;
+	set_page_private(page, 0);
+	INIT_LIST_HEAD(&page->lru);
+	atomic_long_sub(1L << order, &kslab_pages);
+	stat(s, KSLAB_FREE_SLAB);
+	__free_pages(page, order);
+}
+
+/**
+ * slab_discard_list - slab_discard() every slab on @list
+ * @s: the cache
+ * @list: slabs unlinked by slab_put(), slab_trim() or a shutdown
+ *
+ * Context: no kslab lock held.
+ */
+void slab_discard_list(struct kslab_cache *s, struct list_head *list)
+{
+	struct page *page, *tmp;
+
+	list_for_each_entry_safe(page, tmp, list, lru) {
+		list_del(&page->lru);
+		slab_discard(s, page);
+	}
+}
+
+/*
+ * slab_free_map - mark the free objects of a slab in @map by walking its
+ * free list. Return: the number of free objects, or -1 when the list is
+ * corrupt (a bad pointer, or a loop: more links than objects).
+ */
+static int slab_free_map(struct kslab_cache *s, struct page *page,
+			 unsigned long *map)
+{
+	struct slab_meta *m = page_meta(page);
+	void *base = page_address(page);
+	unsigned int idx = m->free, nr = 0;
+	void *next;
+
+	while (idx != KSLAB_NO_FREE) {
+		if (nr++ >= m->objects || (map && test_and_set_bit(idx, map)))
+			return -1;
+		next = freeptr_get(s, slab_object(s, base, idx));
+		if (!next)
+			break;
+		idx = slab_index(s, m, base, next);
+		if (idx == KSLAB_BAD_INDEX)
+			return -1;
+	}
+	return nr;
+}
+
+/* Check one slab of a node list against its own counts and its list. */
+static long slab_validate(struct kslab_cache *s, struct page *page,
+			  unsigned int state, unsigned long *map)
+{
+	struct slab_meta *m = page_meta(page);
+	void *base = page_address(page);
+	long errors = 0;
+	unsigned int i;
+	int nr_free;
+
+	if (m->magic != KSLAB_MAGIC_SLAB || page_cache(page) != s) {
+		report_slab(s, page, "slab on this cache's list is not its own");
+		return 1;
+	}
+	if (m->state != state) {
+		report_slab(s, page, "slab on the wrong node list");
+		errors++;
+	}
+	bitmap_zero(map, m->objects);
+	nr_free = slab_free_map(s, page, map);
+	if (nr_free < 0) {
+		report_slab(s, page, "free list corrupt");
+		return errors + 1;
+	}
+	/* objects == inuse + |free list| */
+	if (m->inuse + nr_free != m->objects) {
+		report_slab(s, page, "counts disagree with the free list");
+		errors++;
+	}
+	for (i = 0; i < m->objects; i++)
+		errors += debug_validate_object(s, page, slab_object(s, base, i),
+						test_bit(i, map));
+	return errors;
+}
+
+/**
+ * slab_validate_node - check every slab of one node of a cache
+ * @s: the cache
+ * @n: the node
+ *
+ * Checks each slab (see slab_validate()) and the node's own counts:
+ * nr_slabs == |partial| + |full| + |empty| and inuse == sum of slab inuse.
+ *
+ * Context: process context (allocates a bitmap); takes @n->list_lock.
+ * Return: the number of problems found (each one reported).
+ */
+long slab_validate_node(struct kslab_cache *s, struct kslab_node *n)
+{
+	static const unsigned int states[] = {
+		SLAB_STATE_PARTIAL, SLAB_STATE_FULL, SLAB_STATE_EMPTY
+	};
+	unsigned long *map, *count, slabs = 0, objects = 0, inuse = 0, nr;
+	unsigned long flags;
+	struct list_head *list;
+	struct page *page;
+	long errors = 0;
+	unsigned int i;
+
+	map = bitmap_zalloc(max(s->objects, s->min_objects), GFP_KERNEL);
+	if (!map)
+		return -ENOMEM;
+	spin_lock_irqsave(&n->list_lock, flags);
+	for (i = 0; i < ARRAY_SIZE(states); i++) {
+		list = state_list(n, states[i], &count);
+		nr = 0;
+		list_for_each_entry(page, list, lru) {
+			errors += slab_validate(s, page, states[i], map);
+			objects += page_meta(page)->objects;
+			inuse += page_meta(page)->inuse;
+			nr++;
+		}
+		if (nr != *count) {
+			report_node(s, n, "list count disagrees with the list");
+			errors++;
+		}
+		slabs += nr;
+	}
+	if (slabs != n->nr_slabs || objects != n->total_objects ||
+	    inuse != n->inuse) {
+		report_node(s, n, "node counts disagree with its slabs");
+		errors++;
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	bitmap_free(map);
+	return errors;
+}
+
+/**
+ * slab_live_objects - list the objects of a slab that are not free
+ * @s: the cache
+ * @page: the slab
+ * @objs: where to put them
+ * @max: room in @objs
+ *
+ * Context: the slab's node list_lock held, or the slab owned otherwise.
+ * Return: how many live objects the slab has (may exceed @max; only the
+ * first @max are stored), or -1 when its free list is corrupt.
+ */
+int slab_live_objects(struct kslab_cache *s, struct page *page, void **objs,
+		      unsigned int max)
+{
+	struct slab_meta *m = page_meta(page);
+	void *base = page_address(page);
+	unsigned long *map;
+	unsigned int i, nr = 0;
+
+	map = bitmap_zalloc(m->objects, GFP_ATOMIC | __GFP_NOWARN);
+	if (!map)
+		return -1;
+	if (slab_free_map(s, page, map) < 0) {
+		bitmap_free(map);
+		return -1;
+	}
+	for_each_clear_bit(i, map, m->objects) {
+		if (nr < max)
+			objs[nr] = slab_object(s, base, i);
+		nr++;
+	}
+	bitmap_free(map);
+	return nr;
+}
