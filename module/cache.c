@@ -15,6 +15,7 @@
 #include <linux/mutex.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <linux/stackdepot.h>
 #include <linux/workqueue.h>
 
 #include "kslab_int.h"
@@ -40,7 +41,7 @@ static DEFINE_PER_CPU(struct flush_work, kslab_flush_work);
 
 /* The flags kslab_cache_create() accepts. */
 #define KSLAB_CREATE_FLAGS (SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_NO_MERGE | \
-			    SLAB_RECLAIM_ACCOUNT)
+			    SLAB_RECLAIM_ACCOUNT | KSLAB_DEBUG_FLAGS)
 
 /* The largest object any slab order kslab uses can hold. */
 #define KSLAB_MAX_SIZE	(PAGE_SIZE << KSLAB_MAX_ORDER)
@@ -114,15 +115,33 @@ static unsigned int cache_mag_size(unsigned int size)
  */
 static int cache_layout(struct kslab_cache *s, unsigned int align)
 {
+	slab_flags_t flags = s->flags;
 	unsigned int size = ALIGN(s->object_size, sizeof(void *));
 	int order;
 
-	s->align = cache_alignment(s->flags, align, s->object_size);
-	if (s->ctor || (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))) {
+	s->align = cache_alignment(flags, align, s->object_size);
+	/* a right red zone of at least a word */
+	if ((flags & SLAB_RED_ZONE) && size == s->object_size)
+		size += sizeof(void *);
+	s->inuse = size;
+	s->poison = (flags & SLAB_POISON) && !s->ctor &&
+		    !(flags & SLAB_TYPESAFE_BY_RCU);
+	if (s->ctor || (flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)) ||
+	    ((flags & SLAB_RED_ZONE) && s->object_size < sizeof(void *))) {
 		s->offset = size;
 		size += sizeof(void *);
 	} else {
 		s->offset = ALIGN_DOWN(s->object_size / 2, sizeof(void *));
+	}
+	if (flags & SLAB_STORE_USER) {
+		s->track_offset = size;
+		size += 2 * sizeof(struct kslab_track);
+	}
+	if (flags & SLAB_RED_ZONE) {
+		/* a word of padding catches writes before the next slot */
+		size += sizeof(void *);
+		s->red_left_pad = ALIGN(sizeof(void *), s->align);
+		size += s->red_left_pad;
 	}
 	size = ALIGN(size, s->align);
 	if (size > KSLAB_MAX_SIZE)
@@ -256,6 +275,11 @@ struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
 	why = cache_check_args(name, size, align, flags);
 	if (why)
 		goto refuse;
+	flags |= debug_flags_for(name);
+	if ((flags & SLAB_STORE_USER) && stack_depot_init()) {
+		why = "out of memory for the stack depot";
+		goto refuse;
+	}
 	cpus_read_lock();
 	mutex_lock(&kslab_mutex);
 	if (cache_find(name)) {
@@ -395,7 +419,10 @@ static void cache_trim(struct kslab_cache *s, unsigned int keep)
 	}
 }
 
-/* Live objects of a flushed cache, the first few listed in a report. */
+/*
+ * Live objects of a flushed cache (quarantined ones apart), the first few
+ * listed in a report with their owners when tracked.
+ */
 static unsigned long cache_report_leaks(struct kslab_cache *s)
 {
 	static const unsigned int shown_max = 16;
@@ -424,6 +451,7 @@ static unsigned long cache_report_leaks(struct kslab_cache *s)
 		}
 		spin_unlock_irqrestore(&n->list_lock, flags);
 	}
+	live -= min_t(unsigned long, live, atomic_long_read(&s->quarantined));
 	if (live)
 		report_leaks(s, live, objs, shown);
 	return live;
@@ -451,7 +479,7 @@ void kslab_cache_destroy(struct kslab_cache *s)
 	list_del(&s->list);
 	cache_trim(s, 0);
 	live = cache_report_leaks(s);
-	if (live) {
+	if (live || kslab_cache_pages(s)) {
 		if (!s->slowpath)
 			static_branch_inc_cpuslocked(&kslab_slowpath_used);
 		s->slowpath |= KSLAB_SLOW_DEAD;

@@ -210,6 +210,7 @@ static void depot_put_empty(struct kslab_cache *s, struct kslab_node *n,
  * @s: the cache
  * @objs: the objects (any nodes, in any order)
  * @nr: how many
+ * @caller: who freed them (for debug caches' tracks)
  *
  * Takes each node's list_lock once per run of objects from that node and
  * frees the slabs that empty beyond min_partial after dropping it. Objects
@@ -219,7 +220,7 @@ static void depot_put_empty(struct kslab_cache *s, struct kslab_node *n,
  * Return: the number of objects taken back.
  */
 unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
-				unsigned int nr)
+				unsigned int nr, unsigned long caller)
 {
 	struct kslab_node *n = NULL;
 	unsigned long flags = 0;
@@ -241,7 +242,7 @@ unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
 			n = s->node[page_to_nid(page)];
 			spin_lock_irqsave(&n->list_lock, flags);
 		}
-		done += slab_put(s, n, page, objs[i], &discard);
+		done += slab_put(s, n, page, objs[i], &discard, caller);
 	}
 	if (n)
 		spin_unlock_irqrestore(&n->list_lock, flags);
@@ -298,7 +299,7 @@ static unsigned int cache_alloc_objects(struct kslab_cache *s, gfp_t gfp,
 /* Send this CPU's batch of other nodes' objects home. Owner held. */
 static void cpu_flush_remote(struct kslab_cache *s, struct kslab_cpu *c)
 {
-	cache_free_objects(s, c->remote, c->nr_remote);
+	cache_free_objects(s, c->remote, c->nr_remote, 0);
 	c->nr_remote = 0;
 }
 
@@ -346,7 +347,7 @@ static bool cpu_make_room(struct kslab_cache *s, struct kslab_cpu *c)
 		if (c->previous == &kslab_empty_mag) {
 			c->previous = mag;
 		} else if (!depot_put_full(s, n, mag)) {
-			cache_free_objects(s, mag->objs, mag->count);
+			cache_free_objects(s, mag->objs, mag->count, 0);
 			mag->count = 0;
 			stat(s, KSLAB_CPU_PARTIAL_DRAIN);
 			return true;
@@ -406,14 +407,21 @@ static void *___slab_alloc(struct kslab_cache *s, struct kslab_cpu *c,
  * Steps 4-5 for one object, with no CPU owned: debug caches (with their
  * checks), another node, an interrupt that found its CPU owned.
  */
-static void *slab_alloc_direct(struct kslab_cache *s, gfp_t gfp, int node)
+static void *slab_alloc_direct(struct kslab_cache *s, gfp_t gfp, int node,
+			       unsigned long caller)
 {
 	void *obj;
 
+	if (unlikely(s->slowpath & KSLAB_SLOW_DEAD)) {
+		report_misuse(s, "allocation from a destroyed cache");
+		return NULL;
+	}
 	if (!cache_alloc_objects(s, gfp, node, &obj, 1)) {
 		stat(s, KSLAB_ALLOC_FAILED);
 		return NULL;
 	}
+	if (cache_debug(s))
+		debug_on_alloc(s, obj, caller);
 	stat(s, KSLAB_ALLOC_SLOWPATH);
 	return obj;
 }
@@ -447,7 +455,7 @@ void *__slab_alloc(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
 			cpu_cache_put(c);
 		if (node != NUMA_NO_NODE && node != nid)
 			stat(s, KSLAB_ALLOC_NODE_MISMATCH);
-		obj = slab_alloc_direct(s, gfp, node);
+		obj = slab_alloc_direct(s, gfp, node, caller);
 		return obj ? slab_alloc_init(s, obj, gfp) : NULL;
 	}
 	if (cpu_refill(s, c))
@@ -459,7 +467,7 @@ void *__slab_alloc(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
 			mag = mag_alloc(s, nid);
 		if (!mag) {
 			cpu_cache_put(c);
-			obj = slab_alloc_direct(s, gfp, node);
+			obj = slab_alloc_direct(s, gfp, node, caller);
 			return obj ? slab_alloc_init(s, obj, gfp) : NULL;
 		}
 		c->loaded = mag;
@@ -536,7 +544,7 @@ void __slab_free(struct kslab_cache *s, struct kslab_cpu *c, struct page *page,
 	cpu_cache_put(c);
 	return;
 direct:
-	if (cache_free_objects(s, &obj, 1))
+	if (cache_free_objects(s, &obj, 1, caller))
 		stat(s, KSLAB_FREE_SLOWPATH);
 }
 
@@ -574,6 +582,24 @@ void *kslab_cache_alloc_node(struct kslab_cache *s, gfp_t gfp, int node)
 }
 EXPORT_SYMBOL_GPL(kslab_cache_alloc_node);
 
+/*
+ * cache_free_one - free one object the caller names by pointer only: NULL
+ * is nothing, and a debug cache first checks that the pointer is one a
+ * struct page can be found for.
+ */
+static __always_inline void cache_free_one(struct kslab_cache *s, void *obj,
+					   unsigned long caller)
+{
+	if (unlikely(!obj))
+		return;
+	if (static_branch_unlikely(&kslab_slowpath_used) &&
+	    unlikely(READ_ONCE(s->slowpath)) && !virt_addr_valid(obj)) {
+		report_bad_free(s, NULL, obj, "pointer is not in the kernel's direct map");
+		return;
+	}
+	slab_free(s, virt_to_head_page(obj), obj, caller);
+}
+
 /**
  * kslab_cache_free - give an object back to its cache
  * @s: the cache it came from
@@ -586,9 +612,7 @@ EXPORT_SYMBOL_GPL(kslab_cache_alloc_node);
  */
 void kslab_cache_free(struct kslab_cache *s, void *obj)
 {
-	if (unlikely(!obj))
-		return;
-	slab_free(s, virt_to_head_page(obj), obj, _RET_IP_);
+	cache_free_one(s, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kslab_cache_free);
 
@@ -614,10 +638,12 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 	struct kslab_mag *mag;
 	size_t i;
 
-	if (!nr)
+	if (!nr || nr > INT_MAX)
 		return 0;
-	if (nr > INT_MAX)
+	if (unlikely(s->slowpath & KSLAB_SLOW_DEAD)) {
+		report_misuse(s, "allocation from a destroyed cache");
 		return 0;
+	}
 	stat(s, KSLAB_ALLOC_BULK);
 	if (!(static_branch_unlikely(&kslab_slowpath_used) && READ_ONCE(s->slowpath)))
 		c = cpu_cache_get(s);
@@ -640,14 +666,17 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 		slow = cache_alloc_objects(s, gfp, NUMA_NO_NODE, objs + fast,
 					   nr - fast);
 	if (fast + slow < nr) {
-		cache_free_objects(s, objs, fast + slow);
+		cache_free_objects(s, objs, fast + slow, 0);
 		stat(s, KSLAB_ALLOC_FAILED);
 		return 0;
 	}
 	stat_add(s, KSLAB_ALLOC_FASTPATH, fast);
 	stat_add(s, KSLAB_ALLOC_SLOWPATH, slow);
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
+		if (cache_debug(s))
+			debug_on_alloc(s, objs[i], _RET_IP_);
 		slab_alloc_init(s, objs[i], gfp);
+	}
 	return nr;
 }
 EXPORT_SYMBOL_GPL(kslab_cache_alloc_bulk);
@@ -680,12 +709,13 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 		c = cpu_cache_get(s);
 	if (!c) {
 		for (i = 0; i < nr; i++)
-			__slab_free(s, NULL, virt_to_head_page(objs[i]), objs[i],
-				    _RET_IP_);
+			cache_free_one(s, objs[i], _RET_IP_);
 		return;
 	}
 	for (i = 0; i < nr; i++) {
 		obj = objs[i];
+		if (unlikely(!obj))
+			continue;
 		page = virt_to_head_page(obj);
 		if (unlikely(page_meta(page)->magic != KSLAB_MAGIC_SLAB ||
 			     page_cache(page) != s)) {
@@ -710,7 +740,7 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 		mag = c->loaded;
 		if (mag->count >= mag->size) {
 			if (!cpu_make_room(s, c)) {
-				slow += cache_free_objects(s, &obj, 1);
+				slow += cache_free_objects(s, &obj, 1, _RET_IP_);
 				continue;
 			}
 			mag = c->loaded;
@@ -763,9 +793,9 @@ void cache_release_detached(struct kslab_cache *s, struct kslab_mag **mags,
 {
 	unsigned int i;
 
-	cache_free_objects(s, remote, nr_remote);
+	cache_free_objects(s, remote, nr_remote, 0);
 	for (i = 0; i < 2; i++) {
-		cache_free_objects(s, mags[i]->objs, mags[i]->count);
+		cache_free_objects(s, mags[i]->objs, mags[i]->count, 0);
 		mag_free(mags[i]);
 	}
 	stat(s, KSLAB_CPUSLAB_FLUSH);
@@ -799,7 +829,7 @@ void cache_drain_depot(struct kslab_cache *s)
 		while (full) {
 			mag = full;
 			full = mag->next;
-			cache_free_objects(s, mag->objs, mag->count);
+			cache_free_objects(s, mag->objs, mag->count, 0);
 			kfree(mag);
 		}
 		while (empty) {

@@ -1,32 +1,414 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * debug.c - red zones, poisoning, owner tracking and consistency checks
- * for caches created with debug flags (see debug.h for the hooks).
+ * for caches created with debug flags, and the kslab.debug= parameter
+ * that turns them on by cache name. Debug caches never use magazines:
+ * every object that leaves or joins a slab's free list passes through
+ * the checks here, under the node's list_lock, so what they see is
+ * exactly the slab's state. Problems go to report.c and are contained:
+ * bytes restored, bad frees refused, corrupt objects quarantined.
+ *
+ * Patterns (the kernel's, from poison.h, as SLUB uses them):
+ *   red zone of a live object 0xcc, of a free object 0xbb; a free,
+ *   poisoned object 0x6b with its last byte 0xa5; padding 0x5a.
  */
+#define pr_fmt(fmt) "kslab: " fmt
+
+#include <linux/jiffies.h>
+#include <linux/moduleparam.h>
+#include <linux/poison.h>
+#include <linux/sched.h>
+#include <linux/stackdepot.h>
+#include <linux/stacktrace.h>
+#include <linux/string.h>
 
 #include "kslab_int.h"
 #include "debug.h"
+#include "report.h"
+
+#define KSLAB_TRACK_DEPTH	16
+
+/* kslab.debug=: slub_debug's syntax, applied to caches created after load. */
+static char *debug_param = "";
+module_param_named(debug, debug_param, charp, 0444);
+MODULE_PARM_DESC(debug,
+		 "debug flags by cache, slub_debug syntax: F Z P U T or -, then ,name,prefix* ; next group");
+
+/* Bytes from the object pointer to the next slot. */
+static unsigned int size_from_object(struct kslab_cache *s)
+{
+	return s->size - s->red_left_pad;
+}
+
+/* Where the metadata after the object ends (free pointer, tracks). */
+static unsigned int info_end(struct kslab_cache *s)
+{
+	unsigned int end = s->offset >= s->inuse ? s->offset + sizeof(void *) : s->inuse;
+
+	if (s->flags & SLAB_STORE_USER)
+		end = s->track_offset + 2 * sizeof(struct kslab_track);
+	return end;
+}
+
+static struct kslab_track *obj_track(struct kslab_cache *s, void *obj,
+				     enum kslab_track_item item)
+{
+	return (struct kslab_track *)(obj + s->track_offset) + item;
+}
+
+static void track_set(struct kslab_cache *s, void *obj,
+		      enum kslab_track_item item, unsigned long caller)
+{
+	struct kslab_track *t = obj_track(s, obj, item);
+	unsigned long entries[KSLAB_TRACK_DEPTH];
+	unsigned int nr;
+
+	nr = stack_trace_save(entries, ARRAY_SIZE(entries), 3);
+	t->handle = stack_depot_save(entries, nr, GFP_NOWAIT);
+	t->addr = caller;
+	t->cpu = raw_smp_processor_id();
+	t->pid = current->pid;
+	t->when = jiffies;
+}
+
+/**
+ * debug_track - what kslab knows of who last allocated or freed an object
+ * @s: the cache
+ * @obj: the object
+ * @item: KSLAB_TRACK_ALLOC or KSLAB_TRACK_FREE
+ *
+ * Context: any context. Return: the track, or NULL without SLAB_STORE_USER.
+ */
+struct kslab_track *debug_track(struct kslab_cache *s, void *obj,
+				enum kslab_track_item item)
+{
+	return s->flags & SLAB_STORE_USER ? obj_track(s, obj, item) : NULL;
+}
+
+/* Lay out an object as free: red zones inactive, poison, padding. */
+static void object_init_free(struct kslab_cache *s, void *obj)
+{
+	unsigned int end = info_end(s);
+
+	if (s->flags & SLAB_RED_ZONE) {
+		memset(obj - s->red_left_pad, SLUB_RED_INACTIVE, s->red_left_pad);
+		memset(obj + s->object_size, SLUB_RED_INACTIVE,
+		       s->inuse - s->object_size);
+	}
+	if (s->poison) {
+		memset(obj, POISON_FREE, s->object_size - 1);
+		((u8 *)obj)[s->object_size - 1] = POISON_END;
+	}
+	if (s->flags & SLAB_POISON)
+		memset(obj + end, POISON_INUSE, size_from_object(s) - end);
+}
+
+static void object_set_redzone(struct kslab_cache *s, void *obj, u8 value)
+{
+	if (!(s->flags & SLAB_RED_ZONE))
+		return;
+	memset(obj - s->red_left_pad, value, s->red_left_pad);
+	memset(obj + s->object_size, value, s->inuse - s->object_size);
+}
+
+/*
+ * check_bytes - are @len bytes at @start all @value? If not, report the
+ * run of wrong bytes as @what, restore them and return false.
+ */
+static bool check_bytes(struct kslab_cache *s, struct page *page, void *obj,
+			const char *what, u8 *start, u8 value, unsigned int len)
+{
+	u8 *fault = memchr_inv(start, value, len), *end = start + len;
+
+	if (!fault)
+		return true;
+	while (end > fault && end[-1] == value)
+		end--;
+	report_bytes(s, page, obj, what, fault, end, value);
+	memset(fault, value, end - fault);
+	return false;
+}
+
+/* Red zones of @obj must hold @value. Return: the number of problems. */
+static int check_redzones(struct kslab_cache *s, struct page *page, void *obj,
+			  u8 value)
+{
+	int bad = 0;
+
+	if (!(s->flags & SLAB_RED_ZONE))
+		return 0;
+	bad += !check_bytes(s, page, obj, "left red zone overwritten",
+			    obj - s->red_left_pad, value, s->red_left_pad);
+	bad += !check_bytes(s, page, obj, "right red zone overwritten",
+			    obj + s->object_size, value, s->inuse - s->object_size);
+	return bad;
+}
+
+/* Checks of a free object: poison intact, padding intact. */
+static int check_free_object(struct kslab_cache *s, struct page *page, void *obj)
+{
+	unsigned int end = info_end(s);
+	int bad = 0;
+
+	if (s->poison) {
+		bad += !check_bytes(s, page, obj, "poison overwritten", obj,
+				    POISON_FREE, s->object_size - 1);
+		bad += !check_bytes(s, page, obj, "poison overwritten",
+				    obj + s->object_size - 1, POISON_END, 1);
+	}
+	if (s->flags & SLAB_POISON)
+		bad += !check_bytes(s, page, obj, "padding overwritten", obj + end,
+				    POISON_INUSE, size_from_object(s) - end);
+	return bad;
+}
+
+/* The area of a slab after its last object. */
+static bool check_slab_padding(struct kslab_cache *s, struct page *page)
+{
+	void *base = page_address(page);
+	unsigned int used = page_meta(page)->objects * s->size;
+
+	if (!(s->flags & SLAB_POISON))
+		return true;
+	return check_bytes(s, page, NULL, "slab padding overwritten", base + used,
+			   POISON_INUSE, page_size(page) - used);
+}
 
 void __debug_slab_init(struct kslab_cache *s, struct page *page)
 {
+	struct slab_meta *m = page_meta(page);
+	void *base = page_address(page);
+	unsigned int i, used = m->objects * s->size;
+
+	if (s->flags & SLAB_POISON)
+		memset(base + used, POISON_INUSE, page_size(page) - used);
+	for (i = 0; i < m->objects; i++) {
+		void *obj = slab_object(s, base, i);
+
+		object_init_free(s, obj);
+		if (s->flags & SLAB_STORE_USER)
+			memset(obj_track(s, obj, KSLAB_TRACK_ALLOC), 0,
+			       2 * sizeof(struct kslab_track));
+	}
 }
 
+/*
+ * An object leaving its free list: its red zones must say free and its
+ * poison be intact. A corrupt object (a write after free) is reported,
+ * repaired and quarantined: never handed out, since whoever wrote to it
+ * may still hold it. Otherwise its red zones now say live.
+ */
 bool __debug_alloc_check(struct kslab_cache *s, struct page *page, void *obj)
 {
+	int bad = check_redzones(s, page, obj, SLUB_RED_INACTIVE) +
+		  check_free_object(s, page, obj);
+
+	object_set_redzone(s, obj, SLUB_RED_ACTIVE);
+	if (bad) {
+		page_meta(page)->quarantine = 1;
+		atomic_long_inc(&s->quarantined);
+		report_fixed(s, "object %p quarantined: never handed out again", obj);
+		return false;
+	}
 	return true;
 }
 
-bool __debug_free_check(struct kslab_cache *s, struct page *page, void *obj)
+/**
+ * debug_on_alloc - record an allocation (SLAB_STORE_USER, SLAB_TRACE)
+ * @s: the cache
+ * @obj: the object handed out
+ * @caller: who asked
+ *
+ * Context: any context (no kslab lock needed).
+ */
+void debug_on_alloc(struct kslab_cache *s, void *obj, unsigned long caller)
 {
+	if (s->flags & SLAB_STORE_USER)
+		track_set(s, obj, KSLAB_TRACK_ALLOC, caller);
+	if (s->flags & SLAB_TRACE)
+		report_trace(s, obj, "alloc", caller);
+}
+
+/*
+ * An object coming back. With consistency checks, it must not be on the
+ * free list already and the slab's counts must agree with the list; with
+ * red zones, they must say live (saying free means a double free) and be
+ * intact (an overflow is reported and repaired; the free goes on).
+ */
+bool __debug_free_check(struct kslab_cache *s, struct page *page, void *obj,
+			unsigned long caller)
+{
+	struct slab_meta *m = page_meta(page);
+	int nr_free;
+
+	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
+		nr_free = slab_free_count(s, page, obj);
+		if (nr_free == -EEXIST) {
+			report_bad_free(s, page, obj, "object already free");
+			return false;
+		}
+		if (nr_free >= 0 && m->inuse + nr_free != m->objects)
+			report_slab(s, page, "counts disagree with the free list");
+	}
+	if ((s->flags & SLAB_RED_ZONE) &&
+	    !memchr_inv(obj + s->object_size, SLUB_RED_INACTIVE,
+			s->inuse - s->object_size) &&
+	    !memchr_inv(obj - s->red_left_pad, SLUB_RED_INACTIVE, s->red_left_pad)) {
+		report_bad_free(s, page, obj, "object already free");
+		return false;
+	}
+	check_redzones(s, page, obj, SLUB_RED_ACTIVE);
+	if (s->flags & SLAB_POISON) {
+		unsigned int end = info_end(s);
+
+		check_bytes(s, page, obj, "padding overwritten", obj + end,
+			    POISON_INUSE, size_from_object(s) - end);
+	}
+	if (s->flags & SLAB_STORE_USER)
+		track_set(s, obj, KSLAB_TRACK_FREE, caller);
+	if (s->flags & SLAB_TRACE)
+		report_trace(s, obj, "free", caller);
+	object_init_free(s, obj);
 	return true;
 }
 
+/*
+ * Validation of one object. A free object must look free; a live one
+ * must have live red zones, except in a slab holding quarantined objects
+ * (they were cut off a free list still looking free).
+ */
 long __debug_validate_object(struct kslab_cache *s, struct page *page,
 			     void *obj, bool free)
 {
-	return 0;
+	if (free)
+		return check_redzones(s, page, obj, SLUB_RED_INACTIVE) +
+		       check_free_object(s, page, obj);
+	if (page_meta(page)->quarantine && (s->flags & SLAB_RED_ZONE) &&
+	    !memchr_inv(obj + s->object_size, SLUB_RED_INACTIVE,
+			s->inuse - s->object_size))
+		return 0;
+	return check_redzones(s, page, obj, SLUB_RED_ACTIVE);
+}
+
+long __debug_validate_slab(struct kslab_cache *s, struct page *page)
+{
+	return !check_slab_padding(s, page);
 }
 
 void __debug_slab_free(struct kslab_cache *s, struct page *page)
 {
+	check_slab_padding(s, page);
+}
+
+/* Does @name match a kslab.debug= list entry (exact, or "prefix*")? */
+static bool debug_name_match(const char *entry, size_t len, const char *name)
+{
+	if (len && entry[len - 1] == '*')
+		return !strncmp(entry, name, len - 1);
+	return strlen(name) == len && !strncmp(entry, name, len);
+}
+
+/* Flags of one group's letters, or -EINVAL naming no flag. */
+static long debug_parse_letters(const char *p, size_t len)
+{
+	slab_flags_t flags = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		switch (p[i] | 0x20) {
+		case 'f':
+			flags |= SLAB_CONSISTENCY_CHECKS;
+			break;
+		case 'z':
+			flags |= SLAB_RED_ZONE;
+			break;
+		case 'p':
+			flags |= SLAB_POISON;
+			break;
+		case 'u':
+			flags |= SLAB_STORE_USER;
+			break;
+		case 't':
+			flags |= SLAB_TRACE;
+			break;
+		case '-' | 0x20:
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return (__force long)flags;
+}
+
+/*
+ * kslab_debug_parse - the debug flags kslab.debug= gives a cache
+ * @param: the parameter string
+ * @name: the cache's name, or NULL only to check the syntax
+ *
+ * Groups are separated by ';'. A group is letters, optionally followed by
+ * ",name" entries ("prefix*" matches a prefix). The first group naming the
+ * cache wins; otherwise the last group naming none applies.
+ *
+ * Context: any context.
+ * Return: the flags, or -EINVAL when @param is malformed.
+ */
+long kslab_debug_parse(const char *param, const char *name)
+{
+	long global = 0, flags;
+	const char *group = param, *end, *comma, *entry;
+	bool named;
+
+	while (*group) {
+		end = strchrnul(group, ';');
+		comma = memchr(group, ',', end - group);
+		flags = debug_parse_letters(group, (comma ? comma : end) - group);
+		if (flags < 0)
+			return flags;
+		named = false;
+		for (entry = comma; entry && entry < end; entry = comma) {
+			entry++;
+			comma = memchr(entry, ',', end - entry);
+			if (!comma)
+				comma = end;
+			if (comma == entry)
+				return -EINVAL;
+			named = true;
+			if (name && debug_name_match(entry, comma - entry, name))
+				return flags;
+		}
+		if (!named)
+			global = flags;
+		group = *end ? end + 1 : end;
+	}
+	return global;
+}
+
+KSLAB_EXPORT_INTERNAL(kslab_debug_parse);
+
+/**
+ * debug_flags_for - the debug flags kslab.debug= adds to a new cache
+ * @name: the cache's name
+ *
+ * Context: process context. Return: SLAB_* debug flags (0 if none).
+ */
+slab_flags_t debug_flags_for(const char *name)
+{
+	long flags = kslab_debug_parse(debug_param, name);
+
+	return flags < 0 ? 0 : (__force slab_flags_t)flags;
+}
+
+/**
+ * debug_init - check kslab.debug= at module load
+ *
+ * Context: module init. Return: 0, or -EINVAL with one line saying why.
+ */
+int debug_init(void)
+{
+	if (kslab_debug_parse(debug_param, NULL) < 0) {
+		pr_err("debug=%s: cannot parse: expected letters from FZPUT- then ,cache names, groups separated by ';'\n",
+		       debug_param);
+		return -EINVAL;
+	}
+	return 0;
 }

@@ -129,9 +129,9 @@ static __always_inline void *slab_alloc(struct kslab_cache *s, gfp_t gfp,
  * @obj: the object
  * @caller: the caller's address, for debug tracking
  *
- * With freelist hardening the slab must belong to @s, and freeing the
- * object that sits on top of the magazine (the naive double free) is
- * caught here, without any debug flag.
+ * With freelist hardening the slab must belong to @s and @obj must be the
+ * start of one of its objects; freeing the object on top of the magazine
+ * (the naive double free) is caught too: all without any debug flag.
  *
  * Context: any context.
  */
@@ -144,7 +144,9 @@ static __always_inline void slab_free(struct kslab_cache *s, struct page *page,
 	if ((static_branch_unlikely(&kslab_slowpath_used) &&
 	     unlikely(READ_ONCE(s->slowpath))) ||
 	    (static_branch_likely(&kslab_hardened_key) &&
-	     unlikely(page_cache(page) != s)))
+	     unlikely(page_cache(page) != s ||
+		      slab_index(s, page_meta(page), page_address(page), obj) ==
+		      KSLAB_BAD_INDEX)))
 		return __slab_free(s, NULL, page, obj, caller);
 	if (unlikely(slab_want_init_on_free(s)))
 		memset(obj, 0, s->object_size);

@@ -130,9 +130,7 @@ void kslab_kfree(const void *p)
 		large_free(page);
 		return;
 	}
-	atomic_long_inc(&kslab_orphan_errors);
-	pr_err("kmalloc: invalid free: %p was not allocated by kslab_kmalloc\n", p);
-	pr_err("kmalloc: fixed: free of %p refused\n", p);
+	report_orphan_free(p);
 }
 EXPORT_SYMBOL_GPL(kslab_kfree);
 

@@ -30,6 +30,20 @@
 /* Frees of other nodes' objects batched per CPU before they go home. */
 #define KSLAB_REMOTE_BATCH	32
 
+/*
+ * struct kslab_track - who last allocated or freed an object
+ * (SLAB_STORE_USER): two of these follow each object, alloc then free.
+ */
+struct kslab_track {
+	unsigned long addr;	/* the caller */
+	u32 handle;		/* stack depot handle of the stack, or 0 */
+	int cpu;
+	int pid;
+	unsigned long when;	/* jiffies */
+};
+
+enum kslab_track_item { KSLAB_TRACK_ALLOC, KSLAB_TRACK_FREE };
+
 /* slab_meta.magic: what kslab made of this page. */
 #define KSLAB_MAGIC_SLAB	0xa5
 #define KSLAB_MAGIC_LARGE	0x5a
@@ -154,6 +168,9 @@ struct kslab_cache {
 	unsigned int min_partial;	/* WRITE_ONCE: empty slabs kept a node */
 	unsigned int depot_max;		/* full magazines a node's depot keeps */
 	unsigned int red_left_pad;	/* bytes before each object (red zone) */
+	unsigned int inuse;		/* object + right red zone: metadata after */
+	unsigned int track_offset;	/* struct kslab_track[2] from the object */
+	bool poison;			/* SLAB_POISON poisons the object itself */
 	unsigned int index_shift;	/* trailing zero bits of @size */
 	u64 index_mul;			/* inverse of @size's odd part mod 2^64 */
 	gfp_t allocflags;		/* added to every slab allocation */
@@ -162,6 +179,7 @@ struct kslab_cache {
 
 	struct list_head list;		/* kslab_mutex: kslab_caches */
 	atomic_long_t errors;		/* problems detected so far */
+	atomic_long_t quarantined;	/* objects isolated after corruption */
 	long live_bias;			/* kslab_mutex: see cache_live() */
 	struct kslab_node *node[];	/* one per possible node */
 };
@@ -177,7 +195,8 @@ struct slab_meta {
 	u16 inuse;	/* list_lock: objects off the free list */
 	u16 objects;	/* constant: objects in this slab */
 	u8 magic;	/* constant: KSLAB_MAGIC_SLAB or KSLAB_MAGIC_LARGE */
-	u8 state;	/* list_lock: enum slab_state */
+	u8 state : 4;	/* list_lock: enum slab_state */
+	u8 quarantine : 1; /* list_lock: holds objects isolated after corruption */
 };
 
 static_assert(sizeof(struct slab_meta) == sizeof(pgoff_t));
@@ -286,14 +305,15 @@ unsigned int slab_take_new(struct kslab_cache *s, struct kslab_node *n,
 void slab_trim(struct kslab_cache *s, struct kslab_node *n,
 	       unsigned int keep, struct list_head *discard);
 bool slab_put(struct kslab_cache *s, struct kslab_node *n, struct page *page,
-	      void *obj, struct list_head *discard);
+	      void *obj, struct list_head *discard, unsigned long caller);
+int slab_free_count(struct kslab_cache *s, struct page *page, void *obj);
 long slab_validate_node(struct kslab_cache *s, struct kslab_node *n);
 int slab_live_objects(struct kslab_cache *s, struct page *page, void **objs,
 		      unsigned int max);
 
 /* core.c: objects */
 unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
-				unsigned int nr);
+				unsigned int nr, unsigned long caller);
 unsigned int cache_cpu_detach(struct kslab_cache *s, struct kslab_cpu *c,
 			      struct kslab_mag **mags, void **remote);
 void cache_release_detached(struct kslab_cache *s, struct kslab_mag **mags,

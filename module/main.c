@@ -9,6 +9,7 @@
 #include <linux/module.h>
 
 #include "kslab_int.h"
+#include "debug.h"
 
 atomic_long_t kslab_pages = ATOMIC_LONG_INIT(0);
 atomic_long_t kslab_orphan_errors = ATOMIC_LONG_INIT(0);
@@ -19,6 +20,7 @@ bool kslab_freelist_hardened = IS_ENABLED(CONFIG_SLAB_FREELIST_HARDENED);
 module_param_named(freelist_hardened, kslab_freelist_hardened, bool, 0444);
 MODULE_PARM_DESC(freelist_hardened,
 		 "obfuscate free pointers and check frees (default: as the kernel's CONFIG_SLAB_FREELIST_HARDENED)");
+KSLAB_EXPORT_INTERNAL(kslab_freelist_hardened);
 
 bool kslab_freelist_random = IS_ENABLED(CONFIG_SLAB_FREELIST_RANDOM);
 module_param_named(freelist_random, kslab_freelist_random, bool, 0444);
@@ -46,6 +48,9 @@ static int __init kslab_init(void)
 {
 	int ret;
 
+	ret = debug_init();
+	if (ret)
+		return ret;
 	if (kslab_freelist_hardened)
 		static_branch_enable(&kslab_hardened_key);
 	ret = cache_init();

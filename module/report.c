@@ -3,96 +3,243 @@
  * report.c - kslab's reports of problems it caught. Each report counts one
  * error on the cache and taints the kernel (TAINT_BAD_PAGE, as SLUB does,
  * but leaving lockdep on: kslab contains what it reports), then prints
- * one rate-limited block headed "kslab: <cache>: <what>", never "BUG:",
- * and ending "kslab: <cache>: fixed: <what was done>". The counting is
- * never rate-limited, only the printing.
+ * one block, in the shape SLUB's reports have, headed
+ * "kslab: <cache>: <what>" (never "BUG:": a contained problem is not a
+ * kernel bug) and ending "kslab: <cache>: fixed: <what was done>". The
+ * counting is never rate-limited, only the printing. Blocks never
+ * interleave: they are printed under one lock.
  */
 #define pr_fmt(fmt) "kslab: " fmt
 
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/panic.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
+#include <linux/spinlock.h>
+#include <linux/stackdepot.h>
 
 #include "kslab_int.h"
+#include "debug.h"
 #include "report.h"
 
 static DEFINE_RATELIMIT_STATE(report_rs, 5 * HZ, 20);
+/* Serializes the printing of report blocks and guards report_buf. */
+static DEFINE_SPINLOCK(report_lock);
+static char report_buf[1024];
 
-/* Count the error; return true when the report may be printed. */
-static bool report_begin(struct kslab_cache *s)
+/* Count the error; return true (report_lock held) when it may be printed. */
+static bool report_begin(struct kslab_cache *s, unsigned long *flags)
 {
 	atomic_long_inc(&s->errors);
 	add_taint(TAINT_BAD_PAGE, LOCKDEP_STILL_OK);
-	return __ratelimit(&report_rs);
+	if (!__ratelimit(&report_rs))
+		return false;
+	spin_lock_irqsave(&report_lock, *flags);
+	return true;
+}
+
+static void report_end(unsigned long flags)
+{
+	spin_unlock_irqrestore(&report_lock, flags);
+}
+
+static void print_track(struct kslab_cache *s, void *obj,
+			enum kslab_track_item item)
+{
+	struct kslab_track *t = debug_track(s, obj, item);
+	char *line, *buf = report_buf;
+
+	if (!t || !t->addr)
+		return;
+	pr_err("%s: %s by %pS age=%ums cpu=%d pid=%d\n", s->name,
+	       item == KSLAB_TRACK_ALLOC ? "allocated" : "freed", (void *)t->addr,
+	       jiffies_to_msecs(jiffies - t->when), t->cpu, t->pid);
+	if (!t->handle ||
+	    !stack_depot_snprint(t->handle, report_buf, sizeof(report_buf), 1))
+		return;
+	while ((line = strsep(&buf, "\n")) && *line)
+		pr_err("%s: %s\n", s->name, line);
+}
+
+static void print_section(struct kslab_cache *s, const char *what, void *p,
+			  unsigned int len)
+{
+	char prefix[48];
+
+	if (!len)
+		return;
+	snprintf(prefix, sizeof(prefix), "kslab: %s: %s ", s->name, what);
+	print_hex_dump(KERN_ERR, prefix, DUMP_PREFIX_OFFSET, 16, 1, p, len, true);
+}
+
+/* The object's place, owners and bytes, red zones included. */
+static void print_object(struct kslab_cache *s, struct page *page, void *obj)
+{
+	void *base = page_address(page);
+
+	pr_err("%s: object %p: slab %p, offset %lu, object size %u, stride %u\n",
+	       s->name, obj, base, (unsigned long)(obj - base), s->object_size,
+	       s->size);
+	print_track(s, obj, KSLAB_TRACK_ALLOC);
+	print_track(s, obj, KSLAB_TRACK_FREE);
+	if (s->flags & SLAB_RED_ZONE)
+		print_section(s, "redzone", obj - s->red_left_pad, s->red_left_pad);
+	print_section(s, "object ", obj, min(s->object_size, 128U));
+	if (s->flags & SLAB_RED_ZONE)
+		print_section(s, "redzone", obj + s->object_size,
+			      s->inuse - s->object_size);
 }
 
 void report_freelist(struct kslab_cache *s, struct page *page, void *obj,
 		     void *next, unsigned int lost)
 {
-	if (!report_begin(s))
+	unsigned long flags;
+
+	if (!report_begin(s, &flags))
 		return;
-	pr_err("%s: free list corrupt: object %p (slab %p) holds next pointer %p, not an object of its slab\n",
-	       s->name, obj, page_address(page), next);
-	pr_err("%s: fixed: free list cut at %p; %u free objects isolated, never handed out\n",
+	pr_err("%s: free list corrupt: object %p holds next pointer %p, not an object of its slab\n",
+	       s->name, obj, next);
+	print_object(s, page, obj);
+	pr_err("%s: fixed: free list cut at %p; %u free objects quarantined, never handed out\n",
 	       s->name, obj, lost);
+	report_end(flags);
 }
 
 void report_bad_free(struct kslab_cache *s, struct page *page, void *obj,
 		     const char *what)
 {
-	if (!report_begin(s))
+	unsigned long flags;
+
+	if (!report_begin(s, &flags))
 		return;
+	pr_err("%s: invalid free: %s: %p\n", s->name, what, obj);
 	if (page)
-		pr_err("%s: invalid free: %s: %p (slab %p, offset %lu)\n",
-		       s->name, what, obj, page_address(page),
-		       (unsigned long)(obj - page_address(page)));
-	else
-		pr_err("%s: invalid free: %s: %p\n", s->name, what, obj);
+		print_object(s, page, obj);
 	pr_err("%s: fixed: free of %p refused\n", s->name, obj);
+	report_end(flags);
 }
 
 void report_double_free(struct kslab_cache *s, void *obj)
 {
-	if (!report_begin(s))
+	unsigned long flags;
+
+	if (!report_begin(s, &flags))
 		return;
-	pr_err("%s: double free: object %p freed again right after it was freed\n",
+	pr_err("%s: invalid free: object already free: %p was freed again right after it was freed\n",
 	       s->name, obj);
 	pr_err("%s: fixed: second free of %p refused\n", s->name, obj);
+	report_end(flags);
 }
 
 void report_slab(struct kslab_cache *s, struct page *page, const char *what)
 {
 	struct slab_meta *m = page_meta(page);
+	unsigned long flags;
 
-	if (!report_begin(s))
+	if (!report_begin(s, &flags))
 		return;
-	pr_err("%s: %s: slab %p (objects %u, inuse %u)\n", s->name, what,
+	pr_err("%s: %s: slab %p, objects %u, inuse %u\n", s->name, what,
 	       page_address(page), m->objects, m->inuse);
-	pr_err("%s: fixed: nothing changed; the slab keeps its objects\n", s->name);
+	pr_err("%s: fixed: objects off its free list stay in use (quarantined)\n",
+	       s->name);
+	report_end(flags);
 }
 
 void report_node(struct kslab_cache *s, struct kslab_node *n, const char *what)
 {
-	if (!report_begin(s))
+	unsigned long flags;
+
+	if (!report_begin(s, &flags))
 		return;
 	pr_err("%s: %s: slabs %lu (partial %lu, full %lu, empty %lu), objects %lu, inuse %lu\n",
 	       s->name, what, n->nr_slabs, n->nr_partial, n->nr_full,
 	       n->nr_empty, n->total_objects, n->inuse);
 	pr_err("%s: fixed: nothing changed\n", s->name);
+	report_end(flags);
+}
+
+void report_bytes(struct kslab_cache *s, struct page *page, void *obj,
+		  const char *what, u8 *fault, u8 *end, u8 expected)
+{
+	unsigned long flags;
+
+	if (!report_begin(s, &flags))
+		return;
+	pr_err("%s: %s at %p-%p (first byte 0x%02x instead of 0x%02x)\n",
+	       s->name, what, fault, end - 1, *fault, expected);
+	if (obj)
+		print_object(s, page, obj);
+	else
+		pr_err("%s: slab %p, objects %u\n", s->name, page_address(page),
+		       page_meta(page)->objects);
+	pr_err("%s: fixed: %ld bytes restored to 0x%02x\n", s->name,
+	       (long)(end - fault), expected);
+	report_end(flags);
 }
 
 void report_leaks(struct kslab_cache *s, unsigned long nr, void **objs,
 		  unsigned int shown)
 {
+	unsigned long flags;
 	unsigned int i;
 
-	if (!report_begin(s))
+	if (!report_begin(s, &flags))
 		return;
 	pr_err("%s: destroyed with %lu live objects\n", s->name, nr);
-	for (i = 0; i < shown; i++)
+	for (i = 0; i < shown; i++) {
 		pr_err("%s: leaked object %p\n", s->name, objs[i]);
+		print_track(s, objs[i], KSLAB_TRACK_ALLOC);
+	}
+	if (nr > shown)
+		pr_err("%s: ... and %lu more\n", s->name, nr - shown);
 	pr_err("%s: fixed: slabs with live objects kept; the cache is gone from the list\n",
 	       s->name);
+	report_end(flags);
+}
+
+void report_misuse(struct kslab_cache *s, const char *what)
+{
+	unsigned long flags;
+
+	if (!report_begin(s, &flags))
+		return;
+	pr_err("%s: %s\n", s->name, what);
+	pr_err("%s: fixed: refused\n", s->name);
+	report_end(flags);
+}
+
+/**
+ * report_orphan_free - kslab_kfree() of memory kslab never handed out
+ * @p: the pointer
+ *
+ * Counted in kslab_cache_errors(NULL).
+ */
+void report_orphan_free(const void *p)
+{
+	atomic_long_inc(&kslab_orphan_errors);
+	add_taint(TAINT_BAD_PAGE, LOCKDEP_STILL_OK);
+	if (!__ratelimit(&report_rs))
+		return;
+	pr_err("kmalloc: invalid free: %p was not allocated by kslab_kmalloc\n", p);
+	pr_err("kmalloc: fixed: free of %p refused\n", p);
+}
+
+void report_fixed(struct kslab_cache *s, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err_ratelimited("%s: fixed: %pV\n", s->name, &vaf);
+	va_end(args);
+}
+
+void report_trace(struct kslab_cache *s, void *obj, const char *op,
+		  unsigned long caller)
+{
+	pr_info("%s: trace: %s %p by %pS\n", s->name, op, obj, (void *)caller);
 }

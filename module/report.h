@@ -18,7 +18,16 @@ void report_bad_free(struct kslab_cache *s, struct page *page, void *obj,
 void report_double_free(struct kslab_cache *s, void *obj);
 void report_slab(struct kslab_cache *s, struct page *page, const char *what);
 void report_node(struct kslab_cache *s, struct kslab_node *n, const char *what);
+void report_bytes(struct kslab_cache *s, struct page *page, void *obj,
+		  const char *what, u8 *fault, u8 *end, u8 expected);
 void report_leaks(struct kslab_cache *s, unsigned long nr, void **objs,
 		  unsigned int shown);
+void report_orphan_free(const void *p);
+void report_misuse(struct kslab_cache *s, const char *what);
+
+/* Not errors: the closing line of a report, and SLAB_TRACE lines. */
+__printf(2, 3) void report_fixed(struct kslab_cache *s, const char *fmt, ...);
+void report_trace(struct kslab_cache *s, void *obj, const char *op,
+		  unsigned long caller);
 
 #endif /* _KSLAB_REPORT_H */

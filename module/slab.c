@@ -266,6 +266,30 @@ static void slab_unlink(struct kslab_node *n, struct page *page,
 	n->inuse -= m->inuse;
 }
 
+/* Quarantine the objects of @objs failing debug checks; return those left. */
+static unsigned int slab_debug_filter(struct kslab_cache *s, struct page *page,
+				      void **objs, unsigned int nr)
+{
+	unsigned int i, kept = 0;
+
+	for (i = 0; i < nr; i++)
+		if (debug_alloc_check(s, page, objs[i]))
+			objs[kept++] = objs[i];
+	return kept;
+}
+
+/* Mark @lost objects of a slab as quarantined: in use for good. */
+static void slab_quarantine(struct kslab_cache *s, struct kslab_node *n,
+			    struct page *page, unsigned int lost)
+{
+	struct slab_meta *m = page_meta(page);
+
+	m->inuse += lost;
+	n->inuse += lost;
+	m->quarantine = 1;
+	atomic_long_add(lost, &s->quarantined);
+}
+
 /**
  * slab_take_new - take objects from a new slab and add it to its node
  * @s: the cache
@@ -305,6 +329,8 @@ unsigned int slab_take_new(struct kslab_cache *s, struct kslab_node *n,
 	if (prev)
 		freeptr_set(s, prev, NULL);
 	m->inuse = got;
+	if (cache_debug(s))
+		got = slab_debug_filter(s, page, objs, got);
 	n->nr_slabs++;
 	n->nr_pages += compound_nr(page);
 	n->total_objects += objects;
@@ -324,14 +350,13 @@ static unsigned int slab_pop(struct kslab_cache *s, struct kslab_node *n,
 {
 	struct slab_meta *m = page_meta(page);
 	void *base = page_address(page), *obj, *next;
-	unsigned int idx = m->free, got = 0, inuse = m->inuse;
+	unsigned int idx = m->free, got = 0;
 
 	lockdep_assert_held(&n->list_lock);
 	if (unlikely(idx == KSLAB_NO_FREE)) {
 		/* listed as having free objects, but its free list is empty */
 		report_slab(s, page, "counts disagree with the free list");
-		m->inuse = m->objects;
-		n->inuse += m->inuse - inuse;
+		slab_quarantine(s, n, page, m->objects - m->inuse);
 		slab_move(n, page);
 		return 0;
 	}
@@ -340,9 +365,10 @@ static unsigned int slab_pop(struct kslab_cache *s, struct kslab_node *n,
 		next = freeptr_get(s, obj);
 		idx = next ? slab_index(s, m, base, next) : KSLAB_NO_FREE;
 		m->inuse++;
+		n->inuse++;
 		if (unlikely(idx == KSLAB_BAD_INDEX)) {
 			report_freelist(s, page, obj, next, m->objects - m->inuse);
-			m->inuse = m->objects;
+			slab_quarantine(s, n, page, m->objects - m->inuse);
 			idx = KSLAB_NO_FREE;
 		}
 		/* An object failing its checks stays off both lists, in use. */
@@ -350,7 +376,6 @@ static unsigned int slab_pop(struct kslab_cache *s, struct kslab_node *n,
 			objs[got++] = obj;
 	}
 	m->free = idx;
-	n->inuse += m->inuse - inuse;
 	slab_move(n, page);
 	return got;
 }
@@ -397,6 +422,7 @@ unsigned int slab_take(struct kslab_cache *s, struct kslab_node *n,
  * @page: the slab's head page
  * @obj: the object
  * @discard: where a slab goes when it empties and its node keeps enough
+ * @caller: who freed it (recorded by SLAB_STORE_USER)
  *
  * Refuses, reports and counts a pointer that is not the start of an object
  * of this slab, and an object already at the head of the free list or of
@@ -406,7 +432,7 @@ unsigned int slab_take(struct kslab_cache *s, struct kslab_node *n,
  * Return: true when @obj was taken back.
  */
 bool slab_put(struct kslab_cache *s, struct kslab_node *n, struct page *page,
-	      void *obj, struct list_head *discard)
+	      void *obj, struct list_head *discard, unsigned long caller)
 {
 	struct slab_meta *m = page_meta(page);
 	void *base = page_address(page);
@@ -422,7 +448,7 @@ bool slab_put(struct kslab_cache *s, struct kslab_node *n, struct page *page,
 		report_bad_free(s, page, obj, "object already free");
 		return false;
 	}
-	if (!debug_free_check(s, page, obj))
+	if (!debug_free_check(s, page, obj, caller))
 		return false;
 	freeptr_set(s, obj, m->free == KSLAB_NO_FREE ? NULL :
 		    slab_object(s, base, m->free));
@@ -506,35 +532,77 @@ void slab_discard_list(struct kslab_cache *s, struct list_head *list)
 /*
  * slab_free_map - mark the free objects of a slab in @map by walking its
  * free list. Return: the number of free objects, or -1 when the list is
- * corrupt (a bad pointer, or a loop: more links than objects).
+ * corrupt (a pointer to no object of the slab, or a loop); then *@last is
+ * the last object reached through good links (NULL: the head itself).
  */
 static int slab_free_map(struct kslab_cache *s, struct page *page,
-			 unsigned long *map)
+			 unsigned long *map, void **last)
 {
 	struct slab_meta *m = page_meta(page);
-	void *base = page_address(page);
+	void *base = page_address(page), *obj, *next;
 	unsigned int idx = m->free, nr = 0;
-	void *next;
 
+	*last = NULL;
 	while (idx != KSLAB_NO_FREE) {
-		if (nr++ >= m->objects || (map && test_and_set_bit(idx, map)))
+		if (test_and_set_bit(idx, map))
 			return -1;
-		next = freeptr_get(s, slab_object(s, base, idx));
+		nr++;
+		obj = slab_object(s, base, idx);
+		next = freeptr_get(s, obj);
 		if (!next)
 			break;
 		idx = slab_index(s, m, base, next);
 		if (idx == KSLAB_BAD_INDEX)
 			return -1;
+		*last = obj;
 	}
 	return nr;
 }
 
-/* Check one slab of a node list against its own counts and its list. */
-static long slab_validate(struct kslab_cache *s, struct page *page,
-			  unsigned int state, unsigned long *map)
+/**
+ * slab_free_count - walk a slab's free list looking for an object
+ * @s: the cache
+ * @page: the slab
+ * @obj: the object to look for, or NULL
+ *
+ * Context: the slab's node list_lock held.
+ * Return: the number of free objects; -EEXIST when @obj is on the list;
+ * -EINVAL when the list is corrupt.
+ */
+int slab_free_count(struct kslab_cache *s, struct page *page, void *obj)
 {
 	struct slab_meta *m = page_meta(page);
-	void *base = page_address(page);
+	void *base = page_address(page), *cur, *next;
+	unsigned int idx = m->free, nr = 0;
+
+	while (idx != KSLAB_NO_FREE) {
+		if (nr++ >= m->objects)
+			return -EINVAL;
+		cur = slab_object(s, base, idx);
+		if (cur == obj)
+			return -EEXIST;
+		next = freeptr_get(s, cur);
+		if (!next)
+			break;
+		idx = slab_index(s, m, base, next);
+		if (idx == KSLAB_BAD_INDEX)
+			return -EINVAL;
+	}
+	return nr;
+}
+
+/*
+ * Check one slab of a node list against its own counts and its list, and
+ * repair what is reported: a corrupt free list is cut after its last good
+ * link and the objects beyond are quarantined; counts that disagree with
+ * the list are set from it. So a second validation finds the slab clean.
+ */
+static long slab_validate(struct kslab_cache *s, struct kslab_node *n,
+			  struct page *page, unsigned int state,
+			  unsigned long *map)
+{
+	struct slab_meta *m = page_meta(page);
+	void *base = page_address(page), *last, *bad = NULL, *next = NULL;
 	long errors = 0;
 	unsigned int i;
 	int nr_free;
@@ -548,20 +616,35 @@ static long slab_validate(struct kslab_cache *s, struct page *page,
 		errors++;
 	}
 	bitmap_zero(map, m->objects);
-	nr_free = slab_free_map(s, page, map);
+	nr_free = slab_free_map(s, page, map, &last);
 	if (nr_free < 0) {
-		report_slab(s, page, "free list corrupt");
-		return errors + 1;
+		bad = last ? last : base;
+		next = last ? freeptr_get(s, last) : NULL;
+		if (last)
+			freeptr_set(s, last, NULL);
+		else
+			m->free = KSLAB_NO_FREE;
+		bitmap_zero(map, m->objects);
+		nr_free = slab_free_map(s, page, map, &last);
+		report_freelist(s, page, bad, next,
+				m->objects - min(m->objects, m->inuse + nr_free));
+		errors++;
 	}
 	/* objects == inuse + |free list| */
 	if (m->inuse + nr_free != m->objects) {
-		report_slab(s, page, "counts disagree with the free list");
-		errors++;
+		if (!errors)
+			report_slab(s, page, "counts disagree with the free list");
+		errors += !errors;
+		if (m->inuse + nr_free < m->objects)
+			slab_quarantine(s, n, page, m->objects - nr_free - m->inuse);
+		else
+			n->inuse -= m->inuse - (m->objects - nr_free);
+		m->inuse = m->objects - nr_free;
 	}
 	for (i = 0; i < m->objects; i++)
 		errors += debug_validate_object(s, page, slab_object(s, base, i),
 						test_bit(i, map));
-	return errors;
+	return errors + debug_validate_slab(s, page);
 }
 
 /**
@@ -595,7 +678,7 @@ long slab_validate_node(struct kslab_cache *s, struct kslab_node *n)
 		list = state_list(n, states[i], &count);
 		nr = 0;
 		list_for_each_entry(page, list, lru) {
-			errors += slab_validate(s, page, states[i], map);
+			errors += slab_validate(s, n, page, states[i], map);
 			objects += page_meta(page)->objects;
 			inuse += page_meta(page)->inuse;
 			nr++;
@@ -631,14 +714,14 @@ int slab_live_objects(struct kslab_cache *s, struct page *page, void **objs,
 		      unsigned int max)
 {
 	struct slab_meta *m = page_meta(page);
-	void *base = page_address(page);
+	void *base = page_address(page), *last;
 	unsigned long *map;
 	unsigned int i, nr = 0;
 
 	map = bitmap_zalloc(m->objects, GFP_ATOMIC | __GFP_NOWARN);
 	if (!map)
 		return -1;
-	if (slab_free_map(s, page, map) < 0) {
+	if (slab_free_map(s, page, map, &last) < 0) {
 		bitmap_free(map);
 		return -1;
 	}
