@@ -366,8 +366,28 @@ static int handoff_fn(void *arg)
 	return 0;
 }
 
+struct flags_case {
+	const char *desc;
+	slab_flags_t flags;
+};
+
+/* The concurrency tests run without and with every debug flag. */
+static const struct flags_case conc_cases[] = {
+	{ "no debug", 0 },
+	{ "FZPU", SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON |
+		  SLAB_STORE_USER },
+};
+
+static void conc_desc(const struct flags_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(conc, conc_cases, conc_desc);
+
 static void core_remote_free(struct kunit *test)
 {
+	const struct flags_case *fc = test->param_value;
 	struct handoff_thread *threads;
 	struct task_struct *task;
 	struct handoff h = {};
@@ -375,7 +395,7 @@ static void core_remote_free(struct kunit *test)
 	void *obj;
 
 	h.nr = num_online_cpus();
-	h.s = ktest_create(test, "kunit_core_handoff", HANDOFF_SIZE, 0, 0, NULL);
+	h.s = ktest_create(test, "kunit_core_handoff", HANDOFF_SIZE, 0, fc->flags, NULL);
 	h.boxes = kunit_kcalloc(test, h.nr, sizeof(*h.boxes), GFP_KERNEL);
 	threads = kunit_kcalloc(test, h.nr, sizeof(*threads), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, h.boxes);
@@ -401,7 +421,7 @@ static void core_remote_free(struct kunit *test)
 				atomic_inc(&h.errors);
 
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&h.errors));
-	if (num_online_nodes() > 1)
+	if (num_online_nodes() > 1 && !fc->flags)
 		KUNIT_EXPECT_GT(test, kslab_stat_sum(h.s, KSLAB_FREE_REMOTE), 0UL);
 	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(h.s));
 	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(h.s));
@@ -465,6 +485,7 @@ static void irq_soft_fn(struct timer_list *t)
 
 static void core_irq_contexts(struct kunit *test)
 {
+	const struct flags_case *fc = test->param_value;
 	atomic_t errors = ATOMIC_INIT(0), events = ATOMIC_INIT(0);
 	struct irq_test *it;
 	struct kslab_cache *s;
@@ -474,7 +495,7 @@ static void core_irq_contexts(struct kunit *test)
 
 	it = kunit_kzalloc(test, sizeof(*it), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, it);
-	s = ktest_create(test, "kunit_core_irq", HANDOFF_SIZE, 0, 0, NULL);
+	s = ktest_create(test, "kunit_core_irq", HANDOFF_SIZE, 0, fc->flags, NULL);
 	it->hard.s = s;
 	it->soft.s = s;
 	it->hard.errors = &errors;
@@ -600,8 +621,8 @@ static struct kunit_case core_cases[] = {
 	KUNIT_CASE(core_zeroing),
 	KUNIT_CASE_PARAM(core_bulk, bulk_gen_params),
 	KUNIT_CASE(core_node_local),
-	KUNIT_CASE(core_remote_free),
-	KUNIT_CASE(core_irq_contexts),
+	KUNIT_CASE_PARAM(core_remote_free, conc_gen_params),
+	KUNIT_CASE_PARAM(core_irq_contexts, conc_gen_params),
 	KUNIT_CASE(core_nowait_storm),
 	KUNIT_CASE(core_shrink),
 	{}

@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debug_kunit.c - KUnit suite kslab_debug, for module/debug.c: each test
+ * provokes one bug on purpose in a cache with debug flags (red zones,
+ * poison, owner tracking, consistency checks) and asserts it was
+ * detected (kslab_cache_errors() grew by exactly one), contained (bytes
+ * restored, bad free refused, corrupt object never handed out) and that
+ * the cache then still hands out distinct, intact objects and validates
+ * clean. Also kslab.debug= parsing and validation under churn.
+ */
+#include <linux/delay.h>
+#include <linux/kallsyms.h>
+#include <linux/kthread.h>
+#include <linux/random.h>
+#include <linux/sort.h>
+
+#include "kslab_test.h"
+#include "debug.h"
+
+#define FZPU (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
+
+static int ptr_cmp(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * After a bug was caught, the cache must still work: 100 distinct objects
+ * that keep every byte, none of them @banned, a clean validation before
+ * and after, and no new error.
+ */
+static void expect_healthy(struct kunit *test, struct kslab_cache *s,
+			   void *banned)
+{
+	enum { NR = 100 };
+	unsigned int size = kslab_cache_size(s), i;
+	unsigned long errors;
+	void **objs;
+
+	objs = kunit_kcalloc(test, NR, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	errors = kslab_cache_errors(s);
+	for (i = 0; i < NR; i++) {
+		objs[i] = kslab_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		KUNIT_EXPECT_PTR_NE(test, objs[i], banned);
+		ktest_stamp(objs[i], size, i);
+	}
+	for (i = 0; i < NR; i++)
+		KUNIT_EXPECT_EQ(test, 0UL, ktest_check(objs[i], size, i));
+	sort(objs, NR, sizeof(void *), ptr_cmp, NULL);
+	for (i = 1; i < NR; i++)
+		KUNIT_EXPECT_PTR_NE(test, objs[i], objs[i - 1]);
+	for (i = 0; i < NR; i++)
+		kslab_cache_free(s, objs[i]);
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, errors, kslab_cache_errors(s));
+}
+
+struct flags_case {
+	const char *desc;
+	slab_flags_t flags;
+};
+
+static const struct flags_case redzone_cases[] = {
+	{ "Z", SLAB_RED_ZONE },
+	{ "FZ", SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE },
+	{ "FZPU", FZPU },
+};
+
+static void flags_desc(const struct flags_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(redzone, redzone_cases, flags_desc);
+
+/* Writing one byte past the object is caught when it is freed. */
+static void debug_redzone_right(struct kunit *test)
+{
+	const struct flags_case *c = test->param_value;
+	struct kslab_cache *s;
+	unsigned long e;
+	u8 *p;
+
+	s = ktest_create(test, "kunit_debug_rz_right", 64, 0, c->flags, NULL);
+	e = kslab_cache_errors(s);
+	p = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p[64] = 0x88;
+	kslab_cache_free(s, p);
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	expect_healthy(test, s, NULL);
+	ktest_destroy(test, s);
+}
+
+/* Writing one byte before the object is caught when it is freed. */
+static void debug_redzone_left(struct kunit *test)
+{
+	const struct flags_case *c = test->param_value;
+	struct kslab_cache *s;
+	unsigned long e;
+	u8 *p;
+
+	s = ktest_create(test, "kunit_debug_rz_left", 40, 0, c->flags, NULL);
+	e = kslab_cache_errors(s);
+	p = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p[-1] = 0x88;
+	kslab_cache_free(s, p);
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	expect_healthy(test, s, NULL);
+	ktest_destroy(test, s);
+}
+
+/* An overflow of a live object is caught by validation, and repaired. */
+static void debug_redzone_validate(struct kunit *test)
+{
+	struct kslab_cache *s;
+	unsigned long e;
+	u8 *p;
+
+	s = ktest_create(test, "kunit_debug_rz_valid", 24, 0, SLAB_RED_ZONE, NULL);
+	e = kslab_cache_errors(s);
+	p = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p[24] = 0;
+	KUNIT_EXPECT_EQ(test, 1L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	kslab_cache_free(s, p);
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	expect_healthy(test, s, NULL);
+	ktest_destroy(test, s);
+}
+
+static const unsigned int poison_offsets[] = { 0, 31, 63 };
+
+static void offset_desc(const unsigned int *off, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "byte %u of 64", *off);
+}
+
+KUNIT_ARRAY_PARAM(poison, poison_offsets, offset_desc);
+
+/* A write into a freed object is caught by validation and repaired. */
+static void debug_poison_validate(struct kunit *test)
+{
+	unsigned int off = *(const unsigned int *)test->param_value;
+	struct kslab_cache *s;
+	unsigned long e;
+	u8 *p, *keep;
+
+	s = ktest_create(test, "kunit_debug_poison_v", 64, 0, SLAB_POISON, NULL);
+	e = kslab_cache_errors(s);
+	keep = kslab_cache_alloc(s, GFP_KERNEL);	/* keeps the slab */
+	p = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, keep);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kslab_cache_free(s, p);
+	p[off] = 0x11;		/* use after free */
+	KUNIT_EXPECT_EQ(test, 1L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	expect_healthy(test, s, NULL);
+	kslab_cache_free(s, keep);
+	ktest_destroy(test, s);
+}
+
+/*
+ * A write into a freed object is caught when the object would be handed
+ * out again: it is quarantined, never handed out, whoever wrote to it.
+ */
+static void debug_poison_alloc(struct kunit *test)
+{
+	unsigned int off = *(const unsigned int *)test->param_value;
+	struct kslab_cache *s;
+	unsigned long e;
+	u8 *p, *q, *keep;
+
+	s = ktest_create(test, "kunit_debug_poison_a", 64, 0,
+			 SLAB_POISON | SLAB_CONSISTENCY_CHECKS, NULL);
+	e = kslab_cache_errors(s);
+	keep = kslab_cache_alloc(s, GFP_KERNEL);
+	p = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, keep);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kslab_cache_free(s, p);
+	p[off] = 0x11;
+	q = kslab_cache_alloc(s, GFP_KERNEL);	/* p heads the free list */
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_PTR_NE(test, q, p);
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	KUNIT_EXPECT_GT(test, atomic_long_read(&s->quarantined), 0L);
+	kslab_cache_free(s, q);
+	expect_healthy(test, s, p);
+	kslab_cache_free(s, keep);
+	ktest_destroy(test, s);
+}
+
+static const struct flags_case double_free_cases[] = {
+	{ "F", SLAB_CONSISTENCY_CHECKS },
+	{ "Z", SLAB_RED_ZONE },
+	{ "FZPU", FZPU },
+};
+
+KUNIT_ARRAY_PARAM(double_free, double_free_cases, flags_desc);
+
+/* A double free, even not the last free, is refused: no object twice. */
+static void debug_double_free(struct kunit *test)
+{
+	const struct flags_case *c = test->param_value;
+	struct kslab_cache *s;
+	unsigned long e;
+	void *a, *b;
+
+	s = ktest_create(test, "kunit_debug_dfree", 48, 0, c->flags, NULL);
+	e = kslab_cache_errors(s);
+	a = kslab_cache_alloc(s, GFP_KERNEL);
+	b = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	kslab_cache_free(s, a);
+	kslab_cache_free(s, b);
+	kslab_cache_free(s, a);		/* a is free, but not last */
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	expect_healthy(test, s, NULL);
+	ktest_destroy(test, s);
+}
+
+/* A pointer into the middle of an object is refused; the object lives on. */
+static void debug_interior_free(struct kunit *test)
+{
+	struct kslab_cache *s;
+	unsigned long e;
+	u8 *p;
+
+	s = ktest_create(test, "kunit_debug_interior", 96, 0, FZPU, NULL);
+	e = kslab_cache_errors(s);
+	p = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	ktest_stamp(p, 96, 7);
+	kslab_cache_free(s, p + 8);
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_check(p, 96, 7));
+	kslab_cache_free(s, p);
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	expect_healthy(test, s, NULL);
+	ktest_destroy(test, s);
+}
+
+/* An object of another cache is refused; both caches work on. */
+static void debug_foreign_free(struct kunit *test)
+{
+	struct kslab_cache *a, *b;
+	unsigned long e;
+	void *p;
+
+	a = ktest_create(test, "kunit_debug_foreign_a", 64, 0, FZPU, NULL);
+	b = ktest_create(test, "kunit_debug_foreign_b", 64, 0, FZPU, NULL);
+	e = kslab_cache_errors(b);
+	p = kslab_cache_alloc(a, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kslab_cache_free(b, p);
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(b));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(a));
+	kslab_cache_free(a, p);
+	expect_healthy(test, a, NULL);
+	expect_healthy(test, b, NULL);
+	ktest_destroy(test, b);
+	ktest_destroy(test, a);
+}
+
+/* Owner tracking records who allocated and freed, and where from. */
+static void debug_store_user(struct kunit *test)
+{
+	struct kslab_cache *s;
+	struct kslab_track *t;
+	char *sym, *want;
+	void *p, *keep;
+
+	sym = kunit_kzalloc(test, KSYM_SYMBOL_LEN, GFP_KERNEL);
+	want = kunit_kzalloc(test, KSYM_SYMBOL_LEN, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sym);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	s = ktest_create(test, "kunit_debug_user", 32, 0, SLAB_STORE_USER, NULL);
+	keep = kslab_cache_alloc(s, GFP_KERNEL);
+	p = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	t = (struct kslab_track *)(p + s->track_offset);
+	snprintf(want, KSYM_SYMBOL_LEN, "%s [%s]", __func__, KBUILD_MODNAME);
+	snprintf(sym, KSYM_SYMBOL_LEN, "%ps", (void *)t[KSLAB_TRACK_ALLOC].addr);
+	KUNIT_EXPECT_STREQ(test, sym, want);
+	KUNIT_EXPECT_EQ(test, current->pid, t[KSLAB_TRACK_ALLOC].pid);
+	KUNIT_EXPECT_NE(test, 0U, t[KSLAB_TRACK_ALLOC].handle);
+	KUNIT_EXPECT_EQ(test, 0UL, t[KSLAB_TRACK_FREE].addr);
+	kslab_cache_free(s, p);
+	snprintf(sym, KSYM_SYMBOL_LEN, "%ps", (void *)t[KSLAB_TRACK_FREE].addr);
+	KUNIT_EXPECT_STREQ(test, sym, want);
+	KUNIT_EXPECT_NE(test, 0U, t[KSLAB_TRACK_FREE].handle);
+	kslab_cache_free(s, keep);
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+}
+
+/*
+ * Leaked objects at destroy are reported (one error) and their memory is
+ * kept and usable; freeing them afterwards gives every page back.
+ */
+static void debug_leak_destroy(struct kunit *test)
+{
+	long pages = kslab_held_pages();
+	struct kslab_cache *s;
+	void *p[3];
+	unsigned long e;
+	int i;
+
+	s = ktest_create(test, "kunit_debug_leak", 200, 0, SLAB_STORE_USER, NULL);
+	for (i = 0; i < 3; i++) {
+		p[i] = kslab_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		ktest_stamp(p[i], 200, i);
+	}
+	e = kslab_cache_errors(s);
+	ktest_destroy(test, s);		/* the struct lives on: objects do */
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	KUNIT_EXPECT_PTR_EQ(test, NULL, kslab_cache_alloc(s, GFP_KERNEL));
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, 0UL, ktest_check(p[i], 200, i));
+		kslab_cache_free(s, p[i]);
+	}
+	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+}
+
+/* SLAB_TRACE logs every call and changes nothing else. */
+static void debug_trace(struct kunit *test)
+{
+	struct kslab_cache *s;
+	void *p;
+
+	s = ktest_create(test, "kunit_debug_trace", 16, 0, SLAB_TRACE, NULL);
+	p = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kslab_cache_free(s, p);
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	expect_healthy(test, s, NULL);
+	ktest_destroy(test, s);
+}
+
+/* kslab.debug= has slub_debug's syntax. */
+static void debug_param_syntax(struct kunit *test)
+{
+	const long fz = (__force long)(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE);
+	const long p = (__force long)SLAB_POISON, u = (__force long)SLAB_STORE_USER;
+
+	KUNIT_EXPECT_EQ(test, 0L, kslab_debug_parse("", "a"));
+	KUNIT_EXPECT_EQ(test, fz, kslab_debug_parse("FZ", "a"));
+	KUNIT_EXPECT_EQ(test, fz, kslab_debug_parse("fz", "a"));
+	KUNIT_EXPECT_EQ(test, p, kslab_debug_parse("FZ;P,foo*", "foobar"));
+	KUNIT_EXPECT_EQ(test, fz, kslab_debug_parse("FZ;P,foo*", "bar"));
+	KUNIT_EXPECT_EQ(test, u, kslab_debug_parse("U,a,b;Z,c", "b"));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_debug_parse("U,a,b;Z,c", "d"));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_debug_parse("FZPU;-,kmalloc-*", "kmalloc-64"));
+	KUNIT_EXPECT_EQ(test, -EINVAL, kslab_debug_parse("Q", NULL));
+	KUNIT_EXPECT_EQ(test, -EINVAL, kslab_debug_parse("F,", NULL));
+	KUNIT_EXPECT_EQ(test, -EINVAL, kslab_debug_parse("F,a,,b", NULL));
+}
+
+/*
+ * Validation running over and over while every CPU churns the cache (debug
+ * and not): it reports nothing, and no object loses a byte.
+ */
+struct churn {
+	struct kslab_cache *s;
+	atomic_t bad;
+	atomic_t running;
+	bool stop;
+};
+
+static int churn_fn(void *arg)
+{
+	struct churn *ch = arg;
+	unsigned int size = kslab_cache_size(ch->s), i, seq = 0;
+	void *held[64] = {};
+	u32 seeds[64] = {};
+
+	while (!READ_ONCE(ch->stop)) {
+		i = get_random_u32_below(ARRAY_SIZE(held));
+		if (held[i]) {
+			if (ktest_check(held[i], size, seeds[i]))
+				atomic_inc(&ch->bad);
+			kslab_cache_free(ch->s, held[i]);
+		}
+		held[i] = kslab_cache_alloc(ch->s, GFP_KERNEL);
+		seeds[i] = ++seq;
+		if (held[i])
+			ktest_stamp(held[i], size, seeds[i]);
+		if (!(seq % 32))
+			cond_resched();
+	}
+	for (i = 0; i < ARRAY_SIZE(held); i++) {
+		if (held[i] && ktest_check(held[i], size, seeds[i]))
+			atomic_inc(&ch->bad);
+		kslab_cache_free(ch->s, held[i]);
+	}
+	atomic_dec(&ch->running);
+	return 0;
+}
+
+static const struct flags_case churn_cases[] = {
+	{ "no debug", 0 },
+	{ "FZPU", FZPU },
+};
+
+KUNIT_ARRAY_PARAM(churn, churn_cases, flags_desc);
+
+static void debug_validate_churn(struct kunit *test)
+{
+	const struct flags_case *c = test->param_value;
+	struct churn *ch;
+	unsigned long end;
+	unsigned int cpu, rounds = 0;
+	struct task_struct *t;
+	long found = 0;
+
+	ch = kunit_kzalloc(test, sizeof(*ch), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ch);
+	ch->s = ktest_create(test, "kunit_debug_churn", 88, 0, c->flags, NULL);
+	for_each_online_cpu(cpu) {
+		atomic_inc(&ch->running);
+		t = kthread_run_on_cpu(churn_fn, ch, cpu, "kslab_churn/%u");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+	end = jiffies + msecs_to_jiffies(1500);
+	while (time_before(jiffies, end)) {
+		found += kslab_cache_validate(ch->s);
+		rounds++;
+	}
+	WRITE_ONCE(ch->stop, true);
+	while (atomic_read(&ch->running))
+		msleep(20);
+	KUNIT_EXPECT_GT(test, rounds, 1U);
+	KUNIT_EXPECT_EQ(test, 0L, found);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&ch->bad));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(ch->s));
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(ch->s));
+	ktest_destroy(test, ch->s);
+}
+
+static struct kunit_case debug_cases[] = {
+	KUNIT_CASE_PARAM(debug_redzone_right, redzone_gen_params),
+	KUNIT_CASE_PARAM(debug_redzone_left, redzone_gen_params),
+	KUNIT_CASE(debug_redzone_validate),
+	KUNIT_CASE_PARAM(debug_poison_validate, poison_gen_params),
+	KUNIT_CASE_PARAM(debug_poison_alloc, poison_gen_params),
+	KUNIT_CASE_PARAM(debug_double_free, double_free_gen_params),
+	KUNIT_CASE(debug_interior_free),
+	KUNIT_CASE(debug_foreign_free),
+	KUNIT_CASE(debug_store_user),
+	KUNIT_CASE(debug_leak_destroy),
+	KUNIT_CASE(debug_trace),
+	KUNIT_CASE(debug_param_syntax),
+	KUNIT_CASE_PARAM(debug_validate_churn, churn_gen_params),
+	{}
+};
+
+static struct kunit_suite debug_suite = {
+	.name = "kslab_debug",
+	.test_cases = debug_cases,
+};
+
+kunit_test_suite(debug_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit suite kslab_debug: red zones, poison, tracking, checks");
+KSLAB_IMPORT_INTERNAL();

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fastpath_kunit.c - KUnit suite kslab_fastpath, for module/fastpath.h:
+ * what the fast path catches without any debug flag when freelist
+ * hardening is on (the naive double free, a pointer into an object, an
+ * object of another cache), that init_on_alloc and init_on_free are
+ * honoured as the kernel's slab honours them, and that a warm loop stays
+ * on the fast path.
+ */
+#include <linux/mm.h>
+#include <linux/sched.h>
+
+#include "kslab_test.h"
+
+/* A node with memory other than this CPU's, or NUMA_NO_NODE. */
+static int other_node(void)
+{
+	int nid;
+
+	for_each_node_state(nid, N_MEMORY)
+		if (nid != numa_mem_id())
+			return nid;
+	return NUMA_NO_NODE;
+}
+
+/*
+ * The object this CPU freed last, freed again, is refused and never
+ * handed out twice: one of this node (it sits on the loaded magazine), or
+ * of another node (it waits in the remote buffer).
+ */
+static void double_free_case(struct kunit *test, bool remote)
+{
+	struct kslab_cache *s;
+	unsigned long e;
+	int node = NUMA_NO_NODE;
+	void *a, *x, *y;
+
+	if (!kslab_freelist_hardened)
+		kunit_skip(test, "kslab.freelist_hardened=0");
+	s = ktest_create(test, "kunit_fast_dfree", 64, 0, 0, NULL);
+	e = kslab_cache_errors(s);
+	migrate_disable();
+	if (remote) {
+		node = other_node();
+		if (node == NUMA_NO_NODE) {
+			migrate_enable();
+			kunit_skip(test, "one memory node only");
+		}
+	}
+	a = kslab_cache_alloc_node(s, GFP_ATOMIC, node);
+	kslab_cache_free(s, a);
+	kslab_cache_free(s, a);
+	x = kslab_cache_alloc_node(s, GFP_ATOMIC, node);
+	y = kslab_cache_alloc_node(s, GFP_ATOMIC, node);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_ASSERT_NOT_NULL(test, y);
+	KUNIT_EXPECT_PTR_NE(test, x, y);
+	kslab_cache_free(s, x);
+	kslab_cache_free(s, y);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	ktest_destroy(test, s);
+}
+
+static void fastpath_double_free(struct kunit *test)
+{
+	double_free_case(test, false);
+}
+
+static void fastpath_double_free_remote(struct kunit *test)
+{
+	double_free_case(test, true);
+}
+
+/* A pointer into the middle of an object is refused; the object lives on. */
+static void fastpath_interior_free(struct kunit *test)
+{
+	struct kslab_cache *s;
+	unsigned long e;
+	u8 *p;
+
+	if (!kslab_freelist_hardened)
+		kunit_skip(test, "kslab.freelist_hardened=0");
+	s = ktest_create(test, "kunit_fast_interior", 128, 0, 0, NULL);
+	e = kslab_cache_errors(s);
+	p = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	ktest_stamp(p, 128, 3);
+	kslab_cache_free(s, p + 64);
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_check(p, 128, 3));
+	kslab_cache_free(s, p);
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	ktest_destroy(test, s);
+}
+
+/* An object given to the wrong cache is refused. */
+static void fastpath_foreign_free(struct kunit *test)
+{
+	struct kslab_cache *a, *b;
+	unsigned long e;
+	void *p;
+
+	if (!kslab_freelist_hardened)
+		kunit_skip(test, "kslab.freelist_hardened=0");
+	a = ktest_create(test, "kunit_fast_foreign_a", 64, 0, 0, NULL);
+	b = ktest_create(test, "kunit_fast_foreign_b", 64, 0, 0, NULL);
+	e = kslab_cache_errors(b);
+	p = kslab_cache_alloc(a, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kslab_cache_free(b, p);
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(b));
+	KUNIT_EXPECT_EQ(test, 1UL, ktest_active(a));
+	kslab_cache_free(a, p);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(a));
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(b));
+	ktest_destroy(test, b);
+	ktest_destroy(test, a);
+}
+
+static void ctor_mark(void *obj)
+{
+	memset(obj, 0xc7, 32);
+}
+
+/*
+ * With init_on_alloc on, objects come back zeroed however dirty they were
+ * left, except in a cache with a constructor, whose state is kept.
+ */
+static void fastpath_init_on_alloc(struct kunit *test)
+{
+	struct kslab_cache *plain, *ctor;
+	u8 *p, *q;
+
+	plain = ktest_create(test, "kunit_fast_ioa", 32, 0, 0, NULL);
+	ctor = ktest_create(test, "kunit_fast_ioa_ctor", 32, 0, 0, ctor_mark);
+	static_branch_enable(&init_on_alloc);
+	migrate_disable();
+	p = kslab_cache_alloc(plain, GFP_ATOMIC);
+	q = kslab_cache_alloc(ctor, GFP_ATOMIC);
+	memset(p, 0x5e, 32);
+	q[0] = 1;
+	kslab_cache_free(plain, p);
+	kslab_cache_free(ctor, q);
+	p = kslab_cache_alloc(plain, GFP_ATOMIC);
+	q = kslab_cache_alloc(ctor, GFP_ATOMIC);
+	migrate_enable();
+	static_branch_disable(&init_on_alloc);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(p, 0, 32));
+	KUNIT_EXPECT_EQ(test, 1, (int)q[0]);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(q + 1, 0xc7, 31));
+	kslab_cache_free(plain, p);
+	kslab_cache_free(ctor, q);
+	ktest_destroy(test, ctor);
+	ktest_destroy(test, plain);
+}
+
+/* With init_on_free on, a freed object is zeroed at once (no ctor). */
+static void fastpath_init_on_free(struct kunit *test)
+{
+	struct kslab_cache *plain, *ctor;
+	u8 *p, *q, *keep;
+
+	plain = ktest_create(test, "kunit_fast_iof", 48, 0, 0, NULL);
+	ctor = ktest_create(test, "kunit_fast_iof_ctor", 48, 0, 0, ctor_mark);
+	keep = kslab_cache_alloc(plain, GFP_KERNEL);	/* keeps the slab */
+	KUNIT_ASSERT_NOT_NULL(test, keep);
+	static_branch_enable(&init_on_free);
+	p = kslab_cache_alloc(plain, GFP_KERNEL);
+	q = kslab_cache_alloc(ctor, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	memset(p, 0x5e, 48);
+	q[0] = 1;
+	kslab_cache_free(plain, p);
+	kslab_cache_free(ctor, q);
+	static_branch_disable(&init_on_free);
+	/* the freed memory itself, read on purpose: it is still a slab's */
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(p, 0, 48));
+	KUNIT_EXPECT_EQ(test, 1, (int)q[0]);
+	kslab_cache_free(plain, keep);
+	ktest_destroy(test, ctor);
+	ktest_destroy(test, plain);
+}
+
+/* A warm alloc/free loop never leaves the fast path. */
+static void fastpath_warm_loop(struct kunit *test)
+{
+	struct kslab_cache *s;
+	unsigned long fast;
+	unsigned int i;
+	void *p;
+
+	s = ktest_create(test, "kunit_fast_warm", 64, 0, 0, NULL);
+	migrate_disable();
+	p = kslab_cache_alloc(s, GFP_ATOMIC);
+	kslab_cache_free(s, p);
+	fast = kslab_stat_sum(s, KSLAB_ALLOC_FASTPATH);
+	for (i = 0; i < 1000; i++) {
+		p = kslab_cache_alloc(s, GFP_ATOMIC);
+		kslab_cache_free(s, p);
+	}
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, fast + 1000, kslab_stat_sum(s, KSLAB_ALLOC_FASTPATH));
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	ktest_destroy(test, s);
+}
+
+static struct kunit_case fastpath_cases[] = {
+	KUNIT_CASE(fastpath_double_free),
+	KUNIT_CASE(fastpath_double_free_remote),
+	KUNIT_CASE(fastpath_interior_free),
+	KUNIT_CASE(fastpath_foreign_free),
+	KUNIT_CASE(fastpath_init_on_alloc),
+	KUNIT_CASE(fastpath_init_on_free),
+	KUNIT_CASE(fastpath_warm_loop),
+	{}
+};
+
+static struct kunit_suite fastpath_suite = {
+	.name = "kslab_fastpath",
+	.test_cases = fastpath_cases,
+};
+
+kunit_test_suite(fastpath_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit suite kslab_fastpath: hardening and init_on_* on the fast path");
+KSLAB_IMPORT_INTERNAL();
