@@ -14,6 +14,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/random.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/stackdepot.h>
 #include <linux/workqueue.h>
@@ -41,7 +42,8 @@ static DEFINE_PER_CPU(struct flush_work, kslab_flush_work);
 
 /* The flags kslab_cache_create() accepts. */
 #define KSLAB_CREATE_FLAGS (SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_NO_MERGE | \
-			    SLAB_RECLAIM_ACCOUNT | KSLAB_DEBUG_FLAGS)
+			    SLAB_RECLAIM_ACCOUNT | SLAB_TYPESAFE_BY_RCU | \
+			    KSLAB_DEBUG_FLAGS)
 
 /* The largest object any slab order kslab uses can hold. */
 #define KSLAB_MAX_SIZE	(PAGE_SIZE << KSLAB_MAX_ORDER)
@@ -170,12 +172,34 @@ static int cache_layout(struct kslab_cache *s, unsigned int align)
 	return 0;
 }
 
+/*
+ * At unload, the slabs a destroyed cache kept only for quarantined objects
+ * (cut off corrupt free lists; no one holds them legitimately) go back.
+ */
+static void cache_release_quarantine(struct kslab_cache *s)
+{
+	struct kslab_node *n;
+	struct page *page, *tmp;
+	int nid;
+
+	for_each_node(nid) {
+		n = s->node[nid];
+		list_for_each_entry_safe(page, tmp, &n->partial, lru)
+			slab_discard(s, page);
+		list_for_each_entry_safe(page, tmp, &n->full, lru)
+			slab_discard(s, page);
+		INIT_LIST_HEAD(&n->partial);
+		INIT_LIST_HEAD(&n->full);
+	}
+}
+
 static void cache_free(struct kslab_cache *s)
 {
 	int nid;
 
 	for_each_node(nid)
 		kfree(s->node[nid]);
+	fail_release(s);
 	free_percpu(s->cpu);
 	kfree(s->random_seq);
 	kfree(s->name);
@@ -237,7 +261,6 @@ static struct kslab_cache *cache_new(const char *name, unsigned int size,
 	s->min_partial = clamp(ilog2(s->size) / 2, 5, 10);
 	s->mag_size = cache_mag_size(s->size);
 	s->depot_max = 8;
-	s->slowpath = cache_debug(s) ? KSLAB_SLOW_DEBUG : 0;
 	atomic_long_set(&s->errors, 0);
 	return s;
 fail:
@@ -288,8 +311,8 @@ struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
 		s = cache_new(name, size, align, flags, ctor, &why);
 		if (s) {
 			list_add_tail(&s->list, &kslab_caches);
-			if (s->slowpath)
-				static_branch_inc_cpuslocked(&kslab_slowpath_used);
+			if (cache_debug(s))
+				cache_set_slowpath(s, KSLAB_SLOW_DEBUG, true);
 		}
 	}
 	mutex_unlock(&kslab_mutex);
@@ -331,8 +354,14 @@ static bool cpu_holds_objects(struct kslab_cpu *c)
 	       READ_ONCE(c->nr_remote);
 }
 
-/* Flush a CPU that is not running (offline, or dead in hotplug). */
-static void cache_flush_offline_cpu(struct kslab_cache *s, unsigned int cpu)
+/**
+ * cache_flush_offline_cpu - flush a CPU that is not running
+ * @s: the cache
+ * @cpu: an offline CPU, or one dead in CPU hotplug
+ *
+ * Context: process context; nothing runs on @cpu.
+ */
+void cache_flush_offline_cpu(struct kslab_cache *s, unsigned int cpu)
 {
 	struct kslab_cpu *c = per_cpu_ptr(s->cpu, cpu);
 	void *remote[KSLAB_REMOTE_BATCH];
@@ -382,41 +411,58 @@ void cache_flush_all(struct kslab_cache *s)
 }
 
 /**
- * cache_flush_dead_cpu - CPU hotplug: flush a dead CPU's part of every cache
- * @cpu: the CPU that went offline
+ * cache_reclaim - give back every page a cache holds and does not need
+ * @s: the cache
+ * @flush_cpus: flush every CPU's magazines too (needs cpus_read_lock())
  *
- * Context: the CPUHP_BP_PREPARE_DYN teardown, on a control CPU, with the
- * hotplug lock held for writing.
- * Return: 0.
+ * Flushes magazines (when asked) and the depots into the slabs, then
+ * frees every empty slab.
+ *
+ * Context: process context, no kslab lock but kslab_mutex held.
+ * Return: the pages given back.
  */
-int cache_flush_dead_cpu(unsigned int cpu)
+unsigned long cache_reclaim(struct kslab_cache *s, bool flush_cpus)
 {
-	struct kslab_cache *s;
-
-	mutex_lock(&kslab_mutex);
-	list_for_each_entry(s, &kslab_caches, list)
-		cache_flush_offline_cpu(s, cpu);
-	mutex_unlock(&kslab_mutex);
-	return 0;
-}
-
-/* Flush CPUs and depots, then keep at most @keep empty slabs a node. */
-static void cache_trim(struct kslab_cache *s, unsigned int keep)
-{
+	unsigned long before = kslab_cache_pages(s), after, flags;
 	struct kslab_node *n;
-	unsigned long flags;
 	LIST_HEAD(discard);
 	int nid;
 
-	cache_flush_all(s);
+	if (flush_cpus)
+		cache_flush_all(s);
 	cache_drain_depot(s);
 	for_each_node(nid) {
 		n = s->node[nid];
 		spin_lock_irqsave(&n->list_lock, flags);
-		slab_trim(s, n, keep, &discard);
+		slab_trim(s, n, 0, &discard);
 		spin_unlock_irqrestore(&n->list_lock, flags);
 		slab_discard_list(s, &discard);
 	}
+	after = kslab_cache_pages(s);
+	return before > after ? before - after : 0;
+}
+
+/**
+ * cache_set_slowpath - set or clear a reason for a cache to take the slow
+ * path only, keeping the kslab_slowpath_used static key counting the
+ * caches that have any
+ * @s: the cache
+ * @why: a KSLAB_SLOW_* bit
+ * @on: set or clear it
+ *
+ * Context: process context, cpus_read_lock() and kslab_mutex held.
+ */
+void cache_set_slowpath(struct kslab_cache *s, unsigned int why, bool on)
+{
+	unsigned int old = s->slowpath;
+	unsigned int new = on ? old | why : old & ~why;
+
+	lockdep_assert_held(&kslab_mutex);
+	if (!old && new)
+		static_branch_inc_cpuslocked(&kslab_slowpath_used);
+	WRITE_ONCE(s->slowpath, new);
+	if (old && !new)
+		static_branch_dec_cpuslocked(&kslab_slowpath_used);
 }
 
 /*
@@ -470,27 +516,35 @@ static unsigned long cache_report_leaks(struct kslab_cache *s)
  */
 void kslab_cache_destroy(struct kslab_cache *s)
 {
-	unsigned long live;
+	bool rcu;
 
 	if (!s)
 		return;
+	/* kslab_kfree_rcu() frees still in flight may be this cache's */
+	if (atomic_long_read(&s->rcu_pending))
+		rcu_barrier();
 	cpus_read_lock();
 	mutex_lock(&kslab_mutex);
 	list_del(&s->list);
-	cache_trim(s, 0);
-	live = cache_report_leaks(s);
-	if (live || kslab_cache_pages(s)) {
-		if (!s->slowpath)
-			static_branch_inc_cpuslocked(&kslab_slowpath_used);
-		s->slowpath |= KSLAB_SLOW_DEAD;
+	cache_reclaim(s, true);
+	s->leaked = cache_report_leaks(s);
+	rcu = s->flags & SLAB_TYPESAFE_BY_RCU;
+	if (s->leaked || kslab_cache_pages(s)) {
+		/* kept, for its live or quarantined objects */
+		cache_set_slowpath(s, KSLAB_SLOW_DEAD, true);
 		list_add_tail(&s->list, &kslab_zombies);
+		s = NULL;
 	} else {
-		if (s->slowpath)
-			static_branch_dec_cpuslocked(&kslab_slowpath_used);
-		cache_free(s);
+		cache_set_slowpath(s, s->slowpath, false);
 	}
 	mutex_unlock(&kslab_mutex);
 	cpus_read_unlock();
+	if (s) {
+		/* slabs of an RCU cache are freed by RCU callbacks using @s */
+		if (rcu)
+			rcu_barrier();
+		cache_free(s);
+	}
 }
 EXPORT_SYMBOL_GPL(kslab_cache_destroy);
 
@@ -510,7 +564,9 @@ int kslab_cache_shrink(struct kslab_cache *s)
 	int nid;
 
 	cpus_read_lock();
-	cache_trim(s, 0);
+	mutex_lock(&kslab_mutex);
+	cache_reclaim(s, true);
+	mutex_unlock(&kslab_mutex);
 	cpus_read_unlock();
 	for_each_node(nid)
 		slabs += READ_ONCE(s->node[nid]->nr_slabs);
@@ -611,11 +667,16 @@ void cache_exit(void)
 		kslab_cache_destroy(s);
 	}
 	mutex_lock(&kslab_mutex);
-	list_for_each_entry_safe(s, tmp, &kslab_zombies, list) {
-		pr_warn("%s: destroyed with live objects; %lu pages kept at unload\n",
-			s->name, kslab_cache_pages(s));
-		cache_free(s);
+	list_for_each_entry(s, &kslab_zombies, list) {
+		if (s->leaked)
+			pr_warn("%s: destroyed with %lu live objects; their %lu pages are kept\n",
+				s->name, s->leaked, kslab_cache_pages(s));
+		else
+			cache_release_quarantine(s);
 	}
+	rcu_barrier();	/* RCU slab frees and kslab_kfree_rcu() use the caches */
+	list_for_each_entry_safe(s, tmp, &kslab_zombies, list)
+		cache_free(s);
 	mutex_unlock(&kslab_mutex);
 	destroy_workqueue(kslab_flush_wq);
 }

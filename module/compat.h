@@ -27,6 +27,56 @@
 #endif
 
 /*
+ * Shrinkers: registered structs before 6.7, allocated ones since. The
+ * caller gives its count and scan callbacks and a name.
+ */
+#include <linux/shrinker.h>
+
+typedef unsigned long (*kslab_shrink_fn)(struct shrinker *shrinker,
+					 struct shrink_control *sc);
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+static inline struct shrinker *kslab_shrinker_create(kslab_shrink_fn count,
+						     kslab_shrink_fn scan,
+						     const char *name)
+{
+	struct shrinker *shrinker = shrinker_alloc(0, "%s", name);
+
+	if (!shrinker)
+		return NULL;
+	shrinker->count_objects = count;
+	shrinker->scan_objects = scan;
+	shrinker->seeks = DEFAULT_SEEKS;
+	shrinker_register(shrinker);
+	return shrinker;
+}
+
+static inline void kslab_shrinker_destroy(struct shrinker *shrinker)
+{
+	shrinker_free(shrinker);
+}
+#else
+static struct shrinker kslab_shrinker_storage;
+
+static inline struct shrinker *kslab_shrinker_create(kslab_shrink_fn count,
+						     kslab_shrink_fn scan,
+						     const char *name)
+{
+	kslab_shrinker_storage.count_objects = count;
+	kslab_shrinker_storage.scan_objects = scan;
+	kslab_shrinker_storage.seeks = DEFAULT_SEEKS;
+	if (register_shrinker(&kslab_shrinker_storage, "%s", name))
+		return NULL;
+	return &kslab_shrinker_storage;
+}
+
+static inline void kslab_shrinker_destroy(struct shrinker *shrinker)
+{
+	unregister_shrinker(shrinker);
+}
+#endif
+
+/*
  * Internals exported to kslab's own KUnit suites only, in a symbol
  * namespace of their own (the namespace became a string in 6.13).
  */

@@ -103,6 +103,7 @@
 #include "report.h"
 
 struct kslab_mag kslab_empty_mag;
+KSLAB_EXPORT_INTERNAL(kslab_empty_mag);
 
 /* A fresh, empty magazine with the cache's current capacity, or NULL. */
 static struct kslab_mag *mag_alloc(struct kslab_cache *s, int node)
@@ -416,6 +417,10 @@ static void *slab_alloc_direct(struct kslab_cache *s, gfp_t gfp, int node,
 		report_misuse(s, "allocation from a destroyed cache");
 		return NULL;
 	}
+	if (unlikely(s->slowpath & KSLAB_SLOW_FAIL) && fail_should(s)) {
+		stat(s, KSLAB_ALLOC_FAILED);
+		return NULL;
+	}
 	if (!cache_alloc_objects(s, gfp, node, &obj, 1)) {
 		stat(s, KSLAB_ALLOC_FAILED);
 		return NULL;
@@ -645,6 +650,10 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 		return 0;
 	}
 	stat(s, KSLAB_ALLOC_BULK);
+	if (unlikely(s->slowpath & KSLAB_SLOW_FAIL) && fail_should(s)) {
+		stat(s, KSLAB_ALLOC_FAILED);
+		return 0;
+	}
 	if (!(static_branch_unlikely(&kslab_slowpath_used) && READ_ONCE(s->slowpath)))
 		c = cpu_cache_get(s);
 	if (c) {

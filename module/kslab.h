@@ -12,6 +12,7 @@
 #define _KSLAB_H
 
 #include <linux/gfp.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/types.h>
 
@@ -32,9 +33,32 @@ unsigned int kslab_cache_size(struct kslab_cache *s);
 long kslab_cache_validate(struct kslab_cache *s);
 unsigned long kslab_cache_errors(struct kslab_cache *s);
 
+int kslab_cache_set_fail(struct kslab_cache *s, unsigned int probability,
+			 unsigned int interval, long times);
+
 void *kslab_kmalloc(size_t size, gfp_t gfp);
 void kslab_kfree(const void *p);
 size_t kslab_ksize(const void *p);
+
+void kslab_free_rcu(struct rcu_head *head);
+
+/**
+ * kslab_kfree_rcu - free a kslab object after an RCU grace period
+ * @ptr: the object (from kslab_kmalloc() or any kslab cache)
+ * @field: the name of a struct rcu_head member of *@ptr
+ *
+ * Readers under rcu_read_lock() that found @ptr before it was unpublished
+ * may keep reading it until the grace period ends.
+ *
+ * Context: any context.
+ */
+#define kslab_kfree_rcu(ptr, field)					\
+do {									\
+	typeof(ptr) __kslab_p = (ptr);					\
+									\
+	kslab_free_rcu((struct rcu_head *)((void *)__kslab_p +		\
+					   offsetof(typeof(*__kslab_p), field))); \
+} while (0)
 
 /**
  * kslab_cache_zalloc - allocate a zeroed object from a kslab cache

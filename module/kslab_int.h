@@ -144,6 +144,7 @@ struct kslab_node {
 /* Why a cache's calls all go through the slow path (kslab_cache.slowpath). */
 #define KSLAB_SLOW_DEBUG	BIT(0)	/* debug flags: checks on every call */
 #define KSLAB_SLOW_DEAD		BIT(1)	/* destroyed with live objects */
+#define KSLAB_SLOW_FAIL		BIT(2)	/* fault injection configured */
 
 /*
  * struct kslab_cache - one cache. The fields up to @name are read by the
@@ -180,6 +181,9 @@ struct kslab_cache {
 	struct list_head list;		/* kslab_mutex: kslab_caches */
 	atomic_long_t errors;		/* problems detected so far */
 	atomic_long_t quarantined;	/* objects isolated after corruption */
+	atomic_long_t rcu_pending;	/* kslab_kfree_rcu() frees in flight */
+	unsigned long leaked;		/* kslab_mutex: live at destroy */
+	struct kslab_fail __rcu *fail;	/* kslab_mutex writes: fault injection */
 	long live_bias;			/* kslab_mutex: see cache_live() */
 	struct kslab_node *node[];	/* one per possible node */
 };
@@ -297,6 +301,7 @@ int slab_calculate_order(unsigned int size);
 int slab_init_random_seq(struct kslab_cache *s);
 struct page *slab_new(struct kslab_cache *s, gfp_t gfp, int node);
 void slab_discard(struct kslab_cache *s, struct page *page);
+void slab_free_pages(struct kslab_cache *s, struct page *page);
 void slab_discard_list(struct kslab_cache *s, struct list_head *list);
 unsigned int slab_take(struct kslab_cache *s, struct kslab_node *n,
 		       void **objs, unsigned int want);
@@ -324,9 +329,20 @@ void kslab_cache_info(struct kslab_cache *s, struct kslab_cache_info *info);
 /* cache.c: lifecycle */
 int cache_init(void);
 void cache_exit(void);
+unsigned long cache_reclaim(struct kslab_cache *s, bool flush_cpus);
+void cache_set_slowpath(struct kslab_cache *s, unsigned int why, bool on);
 void cache_flush_all(struct kslab_cache *s);
-int cache_flush_dead_cpu(unsigned int cpu);
+void cache_flush_offline_cpu(struct kslab_cache *s, unsigned int cpu);
 unsigned long kslab_cache_pages(struct kslab_cache *s);
+
+/* fail.c, hotplug.c, rcu.c, shrinker.c */
+bool fail_should(struct kslab_cache *s);
+void fail_release(struct kslab_cache *s);
+int hotplug_init(void);
+void hotplug_exit(void);
+void rcu_discard_slab(struct page *page);
+int shrinker_init(void);
+void shrinker_exit(void);
 
 /* kmalloc.c */
 int kmalloc_init(void);

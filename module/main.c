@@ -5,8 +5,8 @@
  */
 #define pr_fmt(fmt) "kslab: " fmt
 
-#include <linux/cpuhotplug.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 
 #include "kslab_int.h"
 #include "debug.h"
@@ -26,8 +26,6 @@ bool kslab_freelist_random = IS_ENABLED(CONFIG_SLAB_FREELIST_RANDOM);
 module_param_named(freelist_random, kslab_freelist_random, bool, 0444);
 MODULE_PARM_DESC(freelist_random,
 		 "shuffle each new slab's free list (default: as the kernel's CONFIG_SLAB_FREELIST_RANDOM)");
-
-static enum cpuhp_state kslab_cpuhp_state;
 
 /**
  * kslab_held_pages - pages kslab holds from the buddy allocator right now
@@ -56,26 +54,29 @@ static int __init kslab_init(void)
 	ret = cache_init();
 	if (ret)
 		return ret;
-	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "kslab:dead",
-					NULL, cache_flush_dead_cpu);
-	if (ret < 0)
+	ret = hotplug_init();
+	if (ret)
 		goto out_cache;
-	kslab_cpuhp_state = ret;
 	ret = kmalloc_init();
 	if (ret)
-		goto out_cpuhp;
+		goto out_hotplug;
 	ret = proc_init();
 	if (ret)
 		goto out_kmalloc;
+	ret = shrinker_init();
+	if (ret)
+		goto out_proc;
 	pr_info("loaded (freelist hardening %s, randomization %s)\n",
 		kslab_freelist_hardened ? "on" : "off",
 		kslab_freelist_random ? "on" : "off");
 	return 0;
 
+out_proc:
+	proc_exit();
 out_kmalloc:
 	kmalloc_exit();
-out_cpuhp:
-	cpuhp_remove_state_nocalls(kslab_cpuhp_state);
+out_hotplug:
+	hotplug_exit();
 out_cache:
 	cache_exit();
 	return ret;
@@ -83,9 +84,11 @@ out_cache:
 
 static void __exit kslab_exit(void)
 {
+	shrinker_exit();
 	proc_exit();
+	rcu_barrier();	/* kslab_kfree_rcu() callbacks run kslab code */
 	kmalloc_exit();
-	cpuhp_remove_state_nocalls(kslab_cpuhp_state);
+	hotplug_exit();
 	cache_exit();
 	pr_info("unloaded; %ld pages still held\n", atomic_long_read(&kslab_pages));
 }

@@ -497,13 +497,30 @@ void slab_trim(struct kslab_cache *s, struct kslab_node *n, unsigned int keep,
  * @s: the cache
  * @page: the slab's head page
  *
+ * A slab of a SLAB_TYPESAFE_BY_RCU cache goes back after a grace period.
+ *
  * Context: no kslab lock held (pages are freed outside the node's lock).
  */
 void slab_discard(struct kslab_cache *s, struct page *page)
 {
+	debug_slab_free(s, page);
+	if (s->flags & SLAB_TYPESAFE_BY_RCU)
+		rcu_discard_slab(page);
+	else
+		slab_free_pages(s, page);
+}
+
+/**
+ * slab_free_pages - the end of a slab: its pages back to the buddy allocator
+ * @s: the cache
+ * @page: the slab's head page
+ *
+ * Context: any context.
+ */
+void slab_free_pages(struct kslab_cache *s, struct page *page)
+{
 	unsigned int order = compound_order(page);
 
-	debug_slab_free(s, page);
 	page->index = 0;
 	set_page_private(page, 0);
 	INIT_LIST_HEAD(&page->lru);
