@@ -9,6 +9,7 @@
 #define _KSLAB_TEST_H
 
 #include <kunit/test.h>
+#include <linux/fs.h>
 #include <linux/module.h>
 
 #include "kslab.h"
@@ -84,6 +85,20 @@ static inline unsigned long ktest_slabs(struct kslab_cache *s)
 
 	kslab_cache_info(s, &info);
 	return info.num_slabs;
+}
+
+/* Write @val to a file such as /proc/sys/vm/drop_caches. Return: 0 or -errno. */
+static inline int ktest_write_file(const char *path, const char *val)
+{
+	struct file *f = filp_open(path, O_WRONLY, 0);
+	loff_t pos = 0;
+	ssize_t n;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_write(f, val, strlen(val), &pos);
+	filp_close(f, NULL);
+	return n < 0 ? n : 0;
 }
 
 #endif /* _KSLAB_TEST_H */

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fail_kunit.c - KUnit suite kslab_fail, for module/fail.c: kslab's own
+ * per-cache fault injection (kslab_cache_set_fail()) fails exactly what it
+ * was told to; and under the kernel's page allocation fault injection
+ * (fail_page_alloc: probability, interval; fail-nth) every kslab call
+ * returns NULL or 0 cleanly, no count drifts, no page leaks, and all
+ * works again when injection stops.
+ */
+#include <linux/fault-inject.h>
+#include <linux/sched.h>
+
+#include "kslab_test.h"
+
+/* Count failures among @nr single allocations; free the rest. */
+static unsigned int fail_count(struct kslab_cache *s, unsigned int nr)
+{
+	unsigned int i, failed = 0;
+	void *p;
+
+	for (i = 0; i < nr; i++) {
+		p = kslab_cache_alloc(s, GFP_KERNEL);
+		if (!p)
+			failed++;
+		kslab_cache_free(s, p);
+	}
+	return failed;
+}
+
+static void fail_interval(struct kunit *test)
+{
+	struct kslab_cache *s = ktest_create(test, "kunit_fail_interval", 64, 0, 0, NULL);
+	unsigned long before = kslab_stat_sum(s, KSLAB_ALLOC_FAILED);
+
+	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_fail(s, 100, 3, -1));
+	KUNIT_EXPECT_EQ(test, 10U, fail_count(s, 30));
+	KUNIT_EXPECT_EQ(test, before + 10, kslab_stat_sum(s, KSLAB_ALLOC_FAILED));
+	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_fail(s, 0, 0, 0));
+	KUNIT_EXPECT_EQ(test, 0U, fail_count(s, 30));
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	ktest_destroy(test, s);
+}
+
+static void fail_times(struct kunit *test)
+{
+	struct kslab_cache *s = ktest_create(test, "kunit_fail_times", 64, 0, 0, NULL);
+
+	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_fail(s, 100, 1, 5));
+	KUNIT_EXPECT_EQ(test, 5U, fail_count(s, 5));
+	KUNIT_EXPECT_EQ(test, 0U, fail_count(s, 50));
+	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_fail(s, 0, 0, 0));
+	ktest_destroy(test, s);
+}
+
+static void fail_probability(struct kunit *test)
+{
+	struct kslab_cache *s = ktest_create(test, "kunit_fail_prob", 64, 0, 0, NULL);
+	unsigned int failed;
+
+	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_fail(s, 50, 1, -1));
+	failed = fail_count(s, 1000);
+	/* binomial(1000, 0.5): this range is +-9 standard deviations */
+	KUNIT_EXPECT_GE(test, failed, 350U);
+	KUNIT_EXPECT_LE(test, failed, 650U);
+	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_fail(s, 0, 0, 0));
+	ktest_destroy(test, s);
+}
+
+/* A failed bulk allocation allocates nothing. */
+static void fail_bulk(struct kunit *test)
+{
+	struct kslab_cache *s = ktest_create(test, "kunit_fail_bulk", 64, 0, 0, NULL);
+	void *objs[10];
+
+	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_fail(s, 100, 1, 1));
+	KUNIT_EXPECT_EQ(test, 0, kslab_cache_alloc_bulk(s, GFP_KERNEL, 10, objs));
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	KUNIT_EXPECT_EQ(test, 10, kslab_cache_alloc_bulk(s, GFP_KERNEL, 10, objs));
+	kslab_cache_free_bulk(s, 10, objs);
+	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_fail(s, 0, 0, 0));
+	ktest_destroy(test, s);
+}
+
+/* Bad values are refused and change nothing; off means the fast path again. */
+static void fail_bad_values(struct kunit *test)
+{
+	struct kslab_cache *s = ktest_create(test, "kunit_fail_bad", 64, 0, 0, NULL);
+	unsigned long fast;
+
+	KUNIT_EXPECT_EQ(test, -EINVAL, kslab_cache_set_fail(s, 101, 1, -1));
+	KUNIT_EXPECT_EQ(test, -EINVAL, kslab_cache_set_fail(s, 50, 0, -1));
+	KUNIT_EXPECT_EQ(test, -EINVAL, kslab_cache_set_fail(s, 0, 1, 0));
+	KUNIT_EXPECT_EQ(test, 0U, s->slowpath);
+	KUNIT_EXPECT_EQ(test, 0U, fail_count(s, 20));
+	fast = kslab_stat_sum(s, KSLAB_ALLOC_FASTPATH);
+	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_fail(s, 100, 1, -1));
+	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_fail(s, 0, 0, 0));
+	KUNIT_EXPECT_EQ(test, 0U, s->slowpath);
+	KUNIT_EXPECT_EQ(test, 0U, fail_count(s, 20));
+	KUNIT_EXPECT_GT(test, kslab_stat_sum(s, KSLAB_ALLOC_FASTPATH), fast);
+	ktest_destroy(test, s);
+}
+
+/*
+ * The guest arms fail_page_alloc filtered by task (scripts/guest-init):
+ * probability 100, interval 1, any order and gfp. Nothing fails unless a
+ * task sets make_it_fail (every page allocation of it fails) or fail_nth
+ * (its nth one fails).
+ */
+static bool fpa_armed(void)
+{
+	struct file *f = filp_open("/sys/kernel/debug/fail_page_alloc/task-filter",
+				   O_RDONLY, 0);
+
+	if (IS_ERR(f))
+		return false;
+	filp_close(f, NULL);
+	return true;
+}
+
+/*
+ * Everything kslab can be asked while the page allocator fails every
+ * request of this task: nothing is handed out half-built, nothing leaks.
+ */
+static void fail_page_alloc_all(struct kunit *test)
+{
+	long pages = kslab_held_pages();
+	struct kslab_cache *s;
+	void *objs[16], *p, *q, *r;
+	int bulk;
+
+	if (!fpa_armed())
+		kunit_skip(test, "fail_page_alloc is not in debugfs");
+	s = ktest_create(test, "kunit_fail_pages", 256, 0, 0, NULL);
+	current->make_it_fail = 1;
+	p = kslab_cache_alloc(s, GFP_KERNEL | __GFP_NOWARN);
+	q = kslab_cache_alloc_node(s, GFP_KERNEL | __GFP_NOWARN, first_online_node);
+	bulk = kslab_cache_alloc_bulk(s, GFP_KERNEL | __GFP_NOWARN, 16, objs);
+	r = kslab_kmalloc(100000, GFP_KERNEL | __GFP_NOWARN);
+	current->make_it_fail = 0;
+
+	KUNIT_EXPECT_NULL(test, p);
+	KUNIT_EXPECT_NULL(test, q);
+	KUNIT_EXPECT_EQ(test, 0, bulk);
+	KUNIT_EXPECT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_pages(s));
+	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_GT(test, kslab_stat_sum(s, KSLAB_ALLOC_FAILED), 0UL);
+
+	p = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	kslab_cache_free(s, p);
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+}
+
+/*
+ * fail-nth: the nth page allocation of this task fails, for n = 1, 2, ...
+ * over a sequence of kslab calls until one runs clean: every failure point
+ * is hit once, and each time the calls that succeed are undone exactly.
+ */
+static void fail_nth_sweep(struct kunit *test)
+{
+	long pages = kslab_held_pages();
+	unsigned int n, i, left, failures = 0;
+	struct kslab_cache *s;
+	void *objs[40], *big;
+	int bulk;
+
+	if (!fpa_armed())
+		kunit_skip(test, "fail_page_alloc is not in debugfs");
+	s = ktest_create(test, "kunit_fail_nth", 1024, 0, 0, NULL);
+	for (n = 1; n < 200; n++) {
+		kslab_cache_shrink(s);
+		current->fail_nth = n;
+		for (i = 0; i < 20; i++)
+			objs[i] = kslab_cache_alloc(s, GFP_KERNEL | __GFP_NOWARN);
+		bulk = kslab_cache_alloc_bulk(s, GFP_KERNEL | __GFP_NOWARN, 20, objs + 20);
+		big = kslab_kmalloc(3 * PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN);
+		left = current->fail_nth;
+		current->fail_nth = 0;
+		for (i = 0; i < 20; i++) {
+			failures += !objs[i];
+			kslab_cache_free(s, objs[i]);
+		}
+		failures += !bulk + !big;
+		if (bulk)
+			kslab_cache_free_bulk(s, 20, objs + 20);
+		kslab_kfree(big);
+		KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+		if (left)
+			break;		/* fewer than n page allocations: done */
+	}
+	kunit_info(test, "%u page allocations failed in turn, %u calls returned NULL or 0\n",
+		   n - 1, failures);
+	KUNIT_EXPECT_GT(test, failures, 0U);
+	KUNIT_EXPECT_GT(test, n, 1U);
+	KUNIT_EXPECT_LT(test, n, 200U);
+	kslab_cache_shrink(s);
+	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+}
+
+static struct kunit_case fail_cases[] = {
+	KUNIT_CASE(fail_interval),
+	KUNIT_CASE(fail_times),
+	KUNIT_CASE(fail_probability),
+	KUNIT_CASE(fail_bulk),
+	KUNIT_CASE(fail_bad_values),
+	KUNIT_CASE(fail_page_alloc_all),
+	KUNIT_CASE(fail_nth_sweep),
+	{}
+};
+
+static struct kunit_suite fail_suite = {
+	.name = "kslab_fail",
+	.test_cases = fail_cases,
+};
+
+kunit_test_suite(fail_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit suite kslab_fail: fault injection, kslab's and the kernel's");
+KSLAB_IMPORT_INTERNAL();
