@@ -37,13 +37,6 @@ static void size_case_desc(const struct size_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(size, size_cases, size_case_desc);
 
-static int ptr_cmp(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * Enough objects for three slabs, every byte of each stamped, all checked
  * after all were written: live objects never overlap, are aligned and
@@ -75,7 +68,7 @@ static void core_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (unsigned long)nr, ktest_active(s));
 
 	/* distinct and at least c->size apart */
-	sort(objs, nr, sizeof(void *), ptr_cmp, NULL);
+	sort(objs, nr, sizeof(void *), ktest_ptr_cmp, NULL);
 	for (i = 1; i < nr; i++)
 		KUNIT_EXPECT_GE(test, (unsigned long)(objs[i] - objs[i - 1]),
 				(unsigned long)c->size);

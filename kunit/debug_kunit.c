@@ -19,13 +19,6 @@
 
 #define FZPU (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
 
-static int ptr_cmp(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * After a bug was caught, the cache must still work: 100 distinct objects
  * that keep every byte, none of them @banned, a clean validation before
@@ -51,7 +44,7 @@ static void expect_healthy(struct kunit *test, struct kslab_cache *s,
 	}
 	for (i = 0; i < NR; i++)
 		KUNIT_EXPECT_EQ(test, 0UL, ktest_check(objs[i], size, i));
-	sort(objs, NR, sizeof(void *), ptr_cmp, NULL);
+	sort(objs, NR, sizeof(void *), ktest_ptr_cmp, NULL);
 	for (i = 1; i < NR; i++)
 		KUNIT_EXPECT_PTR_NE(test, objs[i], objs[i - 1]);
 	for (i = 0; i < NR; i++)

@@ -11,6 +11,10 @@
 #include <kunit/test.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/sizes.h>
+#include <linux/string.h>
+#include <linux/uio.h>
 
 #include "kslab.h"
 #include "kslab_int.h"
@@ -99,6 +103,209 @@ static inline int ktest_write_file(const char *path, const char *val)
 	n = kernel_write(f, val, strlen(val), &pos);
 	filp_close(f, NULL);
 	return n < 0 ? n : 0;
+}
+
+/* A constructor that does nothing: having one moves the free pointer out of the object. */
+static inline void ktest_ctor_nop(void *obj)
+{
+}
+
+/* sort() comparison of pointers by address. */
+static inline int ktest_ptr_cmp(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A zeroed array of @nr pointers that lives as long as the test. */
+static inline void **ktest_ptrs(struct kunit *test, unsigned int nr)
+{
+	void **objs = kunit_kcalloc(test, nr, sizeof(void *), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	return objs;
+}
+
+/* Allocate @nr objects of @s into @objs; fail the test if one is refused. */
+static inline void ktest_alloc_n(struct kunit *test, struct kslab_cache *s,
+				 void **objs, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		objs[i] = kslab_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, objs[i], "object %u of %u", i, nr);
+	}
+}
+
+/* Free the @nr objects at @objs, one call each. */
+static inline void ktest_free_n(struct kslab_cache *s, void **objs,
+				unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		kslab_cache_free(s, objs[i]);
+}
+
+/* Room for a whole /proc or sysfs file read by ktest_read_file(). */
+#define KTEST_FILE_MAX	SZ_128K
+
+/*
+ * Read from a seq_file as seq_read() does, but into kernel memory: for
+ * /proc/slabinfo, whose proc_ops have no proc_read_iter, so that
+ * kernel_read() refuses it.
+ */
+static inline ssize_t ktest_seq_read(struct file *f, char *buf, size_t size,
+				     loff_t *pos)
+{
+	struct kvec kv = { .iov_base = buf, .iov_len = size };
+	struct iov_iter iter;
+	struct kiocb kiocb;
+	ssize_t n;
+
+	init_sync_kiocb(&kiocb, f);
+	kiocb.ki_pos = *pos;
+	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, size);
+	n = seq_read_iter(&kiocb, &iter);
+	*pos = kiocb.ki_pos;
+	return n;
+}
+
+/*
+ * ktest_read_chunked - read a whole file (/proc/kslabinfo, /proc/slabinfo,
+ * a module parameter), at most @chunk bytes a read, into a NUL-terminated
+ * buffer that lives as long as the test (kunit_kfree() it sooner in
+ * loops); fail the test when it cannot be read or does not fit.
+ */
+static inline char *ktest_read_chunked(struct kunit *test, const char *path,
+				       size_t chunk)
+{
+	ssize_t n = 0;
+	size_t len = 0;
+	loff_t pos = 0;
+	struct file *f;
+	char *buf;
+
+	buf = kunit_kzalloc(test, KTEST_FILE_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	f = filp_open(path, O_RDONLY, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(f), "opening %s: error %ld", path,
+			       PTR_ERR(f));
+	do {
+		chunk = min(chunk, KTEST_FILE_MAX - 1 - len);
+		if (f->f_op->read_iter)
+			n = kernel_read(f, buf + len, chunk, &pos);
+		else	/* /proc/slabinfo: a seq_file behind plain proc_read */
+			n = ktest_seq_read(f, buf + len, chunk, &pos);
+		if (n > 0)
+			len += n;
+	} while (n > 0 && len < KTEST_FILE_MAX - 1);
+	filp_close(f, NULL);
+	KUNIT_ASSERT_GE_MSG(test, n, 0, "reading %s", path);
+	KUNIT_ASSERT_LT_MSG(test, len, KTEST_FILE_MAX - 1, "%s does not fit", path);
+	return buf;
+}
+
+static inline char *ktest_read_file(struct kunit *test, const char *path)
+{
+	return ktest_read_chunked(test, path, KTEST_FILE_MAX);
+}
+
+/* A module parameter of kslab, as sysfs shows it (e.g. "Y\n", "256\n"). */
+static inline char *ktest_kslab_param(struct kunit *test, const char *param)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/sys/module/kslab/parameters/%s", param);
+	return ktest_read_file(test, path);
+}
+
+/* Room for one slabinfo row. */
+#define KTEST_ROW_MAX	256
+
+/*
+ * ktest_find_row - the row of cache @name in slabinfo text @buf, copied
+ * without its newline to @row (KTEST_ROW_MAX bytes).
+ * Return: true when @buf has a row for @name.
+ */
+static inline bool ktest_find_row(const char *buf, const char *name, char *row)
+{
+	size_t nlen = strlen(name), len;
+	const char *p, *eol;
+
+	for (p = buf; *p; p = *eol ? eol + 1 : eol) {
+		eol = strchrnul(p, '\n');
+		if (strncmp(p, name, nlen) || p[nlen] != ' ')
+			continue;
+		len = min_t(size_t, eol - p, KTEST_ROW_MAX - 1);
+		memcpy(row, p, len);
+		row[len] = '\0';
+		return true;
+	}
+	return false;
+}
+
+/* Cache rows in slabinfo text: every line but the two header lines. */
+static inline unsigned int ktest_count_rows(const char *buf)
+{
+	unsigned int rows = 0;
+	const char *p, *eol;
+
+	for (p = buf; *p; p = *eol ? eol + 1 : eol) {
+		eol = strchrnul(p, '\n');
+		if (*p != '#' && !str_has_prefix(p, "slabinfo - version:"))
+			rows++;
+	}
+	return rows;
+}
+
+/* Rows in /proc/kslabinfo right now. */
+static inline unsigned int ktest_kslabinfo_rows(struct kunit *test)
+{
+	char *buf = ktest_read_file(test, "/proc/kslabinfo");
+	unsigned int rows = ktest_count_rows(buf);
+
+	kunit_kfree(test, buf);
+	return rows;
+}
+
+/* One slabinfo 2.1 row, field by field. */
+struct ktest_row {
+	unsigned long active_objs, num_objs;
+	unsigned int objsize, objperslab, pagesperslab;
+	unsigned int limit, batchcount, sharedfactor;
+	unsigned long active_slabs, num_slabs, sharedavail;
+};
+
+/* Parse one slabinfo 2.1 row. Return: true when all 11 fields parse. */
+static inline bool ktest_parse_row(const char *row, struct ktest_row *r)
+{
+	int n;
+
+	n = sscanf(row, "%*s %lu %lu %u %u %u : tunables %u %u %u : slabdata %lu %lu %lu",
+		   &r->active_objs, &r->num_objs, &r->objsize, &r->objperslab,
+		   &r->pagesperslab, &r->limit, &r->batchcount, &r->sharedfactor,
+		   &r->active_slabs, &r->num_slabs, &r->sharedavail);
+	return n == 11;
+}
+
+/*
+ * ktest_read_row - read slabinfo file @path and parse the row of @name
+ * into @r; fail the test when there is none or it does not parse.
+ */
+static inline void ktest_read_row(struct kunit *test, const char *path,
+				  const char *name, struct ktest_row *r)
+{
+	char *buf = ktest_read_file(test, path);
+	char row[KTEST_ROW_MAX];
+
+	KUNIT_ASSERT_TRUE_MSG(test, ktest_find_row(buf, name, row),
+			      "no row %s in %s", name, path);
+	kunit_kfree(test, buf);
+	KUNIT_ASSERT_TRUE_MSG(test, ktest_parse_row(row, r),
+			      "%s: row \"%s\" does not parse", path, row);
 }
 
 #endif /* _KSLAB_TEST_H */

@@ -36,6 +36,7 @@ const char *const kslab_stat_names[KSLAB_NR_STATS] = {
 };
 
 static_assert(ARRAY_SIZE(kslab_stat_names) == KSLAB_NR_STATS);
+KSLAB_EXPORT_INTERNAL(kslab_stat_names);
 
 /**
  * kslab_stat_sum - one counter of a cache, summed over every possible CPU

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmalloc_kunit.c - KUnit suite kslab_kmalloc, for module/kmalloc.c: the
+ * size classes and their alignment, live allocations that never overlap,
+ * size 0 and NULL, large sizes straight from the page allocator,
+ * kslab_kzalloc(), and frees of memory kslab never handed out. The
+ * kmalloc caches are kslab's own; the one cache a test creates is its own.
+ */
+#include <linux/sort.h>
+
+#include "kslab_test.h"
+
+/* The classes of kslab_kmalloc(), as the kernel's kmalloc-* caches. */
+static const unsigned int classes[] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192
+};
+
+#define KMALLOC_LARGEST	8192
+
+static unsigned int class_of(size_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(classes); i++)
+		if (size <= classes[i])
+			return classes[i];
+	return 0;
+}
+
+/* kmalloc()'s alignment: the largest power of two dividing the class. */
+static unsigned long class_align(unsigned int class)
+{
+	return max_t(unsigned long, class & -class, 8);
+}
+
+/* Sizes 1..256 one by one, then a spread up to the largest class. */
+static const unsigned int spread[] = {
+	257, 300, 384, 500, 511, 512, 513, 700, 1000, 1023, 1024, 1025, 1500,
+	2000, 2047, 2048, 2049, 3000, 4000, 4095, 4096, 4097, 6000, 8000, 8191,
+	8192,
+};
+
+#define NR_SIZES	(256 + ARRAY_SIZE(spread))
+#define PER_SIZE	3
+
+static size_t size_nr(unsigned int i)
+{
+	return i < 256 ? i + 1 : spread[i - 256];
+}
+
+/*
+ * Every size up to the largest class: kslab_ksize() is the class size
+ * (so at least the size asked for), the memory has kmalloc's alignment,
+ * and with three of each size live, every usable byte of every one
+ * stamped, no stamp is overwritten: no two allocations overlap.
+ */
+static void kmalloc_classes(struct kunit *test)
+{
+	unsigned int nr = NR_SIZES * PER_SIZE, i, class;
+	unsigned long orphans = kslab_cache_errors(NULL);
+	void **objs = ktest_ptrs(test, nr);
+	size_t size;
+
+	for (i = 0; i < nr; i++) {
+		size = size_nr(i / PER_SIZE);
+		class = class_of(size);
+		objs[i] = kslab_kmalloc(size, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, objs[i], "size %zu", size);
+		KUNIT_EXPECT_EQ_MSG(test, (size_t)class, kslab_ksize(objs[i]),
+				    "size %zu", size);
+		KUNIT_EXPECT_EQ_MSG(test, 0UL, (unsigned long)objs[i] % class_align(class),
+				    "size %zu: misaligned", size);
+		ktest_stamp(objs[i], class, i);
+	}
+	for (i = 0; i < nr; i++) {
+		size = size_nr(i / PER_SIZE);
+		KUNIT_EXPECT_EQ_MSG(test, 0UL, ktest_check(objs[i], class_of(size), i),
+				    "allocation %u (size %zu) overwritten", i, size);
+	}
+	for (i = 0; i < nr; i++)
+		kslab_kfree(objs[i]);
+	KUNIT_EXPECT_EQ(test, orphans, kslab_cache_errors(NULL));
+
+	/* distinct allocations, whatever the classes */
+	for (i = 0; i < nr; i++) {
+		objs[i] = kslab_kmalloc(size_nr(i / PER_SIZE), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	sort(objs, nr, sizeof(void *), ktest_ptr_cmp, NULL);
+	for (i = 1; i < nr; i++)
+		KUNIT_EXPECT_GE(test, (unsigned long)(objs[i] - objs[i - 1]),
+				(unsigned long)kslab_ksize(objs[i - 1]));
+	for (i = 0; i < nr; i++)
+		kslab_kfree(objs[i]);
+}
+
+/* Size 0 gives ZERO_SIZE_PTR; NULL and ZERO_SIZE_PTR free as no-ops. */
+static void kmalloc_zero_and_null(struct kunit *test)
+{
+	unsigned long orphans = kslab_cache_errors(NULL);
+	long pages = kslab_held_pages();
+
+	KUNIT_EXPECT_PTR_EQ(test, ZERO_SIZE_PTR, kslab_kmalloc(0, GFP_KERNEL));
+	KUNIT_EXPECT_PTR_EQ(test, ZERO_SIZE_PTR, kslab_kzalloc(0, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, (size_t)0, kslab_ksize(ZERO_SIZE_PTR));
+	KUNIT_EXPECT_EQ(test, (size_t)0, kslab_ksize(NULL));
+	kslab_kfree(NULL);
+	kslab_kfree(ZERO_SIZE_PTR);
+	KUNIT_EXPECT_EQ(test, orphans, kslab_cache_errors(NULL));
+	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+}
+
+/*
+ * A size beyond the page allocator's largest block: NULL, and nothing
+ * changes. (__GFP_NOWARN: without it the page allocator warns, as for the
+ * kernel's kmalloc().)
+ */
+static void kmalloc_too_large(struct kunit *test)
+{
+	static const size_t sizes[] = {
+		(PAGE_SIZE << KSLAB_MAX_PAGE_ORDER) + 1, SZ_1G, SIZE_MAX,
+	};
+	unsigned long orphans = kslab_cache_errors(NULL);
+	long pages = kslab_held_pages();
+	unsigned int k;
+
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		KUNIT_EXPECT_NULL_MSG(test, kslab_kmalloc(sizes[k], GFP_KERNEL | __GFP_NOWARN),
+				      "size %zu", sizes[k]);
+		KUNIT_EXPECT_NULL_MSG(test, kslab_kzalloc(sizes[k], GFP_KERNEL | __GFP_NOWARN),
+				      "size %zu", sizes[k]);
+	}
+	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, orphans, kslab_cache_errors(NULL));
+}
+
+static const size_t large_sizes[] = { KMALLOC_LARGEST + 1, SZ_16K, 100000, SZ_1M };
+
+static void large_desc(const size_t *size, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%zu bytes", *size);
+}
+
+KUNIT_ARRAY_PARAM(large, large_sizes, large_desc);
+
+/*
+ * Larger sizes are whole compound pages from the page allocator:
+ * kslab_ksize() is their size, every byte is usable, and kslab_kfree()
+ * gives them all back.
+ */
+static void kmalloc_large(struct kunit *test)
+{
+	size_t size = *(const size_t *)test->param_value;
+	unsigned int order = get_order(size);
+	unsigned long orphans = kslab_cache_errors(NULL);
+	long pages = kslab_held_pages();
+	struct page *page;
+	void *p;
+
+	p = kslab_kmalloc(size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	page = virt_to_head_page(p);
+	KUNIT_EXPECT_PTR_EQ(test, p, page_address(page));
+	KUNIT_EXPECT_EQ(test, order, compound_order(page));
+	KUNIT_EXPECT_EQ(test, PAGE_SIZE << order, kslab_ksize(p));
+	KUNIT_EXPECT_EQ(test, page_size(page), kslab_ksize(p));
+	KUNIT_EXPECT_EQ(test, pages + (1L << order), kslab_held_pages());
+	ktest_stamp(p, kslab_ksize(p), order);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_check(p, PAGE_SIZE << order, order));
+	kslab_kfree(p);
+	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, orphans, kslab_cache_errors(NULL));
+}
+
+/*
+ * kslab_kzalloc() and __GFP_ZERO zero every usable byte of memory that
+ * was dirty (the same objects come back after their free, mostly).
+ */
+static void kmalloc_kzalloc(struct kunit *test)
+{
+	static const size_t sizes[] = {
+		1, 8, 50, 96, 100, 200, 256, 1000, 4096, 8192, 8193, 20000,
+	};
+	enum { NR = 16 };
+	void **objs = ktest_ptrs(test, NR);
+	unsigned int k, i;
+
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		for (i = 0; i < NR; i++) {
+			objs[i] = kslab_kmalloc(sizes[k], GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+			memset(objs[i], 0xa5, kslab_ksize(objs[i]));
+		}
+		for (i = 0; i < NR; i++)
+			kslab_kfree(objs[i]);
+		for (i = 0; i < NR; i++) {
+			objs[i] = i & 1 ? kslab_kzalloc(sizes[k], GFP_KERNEL) :
+				  kslab_kmalloc(sizes[k], GFP_KERNEL | __GFP_ZERO);
+			KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+			KUNIT_EXPECT_NULL_MSG(test, memchr_inv(objs[i], 0, kslab_ksize(objs[i])),
+					      "size %zu allocation %u", sizes[k], i);
+		}
+		for (i = 0; i < NR; i++)
+			kslab_kfree(objs[i]);
+	}
+}
+
+/*
+ * kslab_kfree() of memory kslab_kmalloc() did not hand out is refused and
+ * counted in kslab_cache_errors(NULL), and the memory is left alone: the
+ * kernel's kmalloc memory (small and large), an object of a kslab cache
+ * that is not a kmalloc class, and a pointer inside a large allocation.
+ */
+static void kmalloc_invalid_free(struct kunit *test)
+{
+	static const size_t kernel_sizes[] = { 64, 700, SZ_32K };
+	unsigned long orphans = kslab_cache_errors(NULL);
+	struct kslab_cache *s;
+	unsigned int k;
+	long pages;
+	void *p;
+
+	for (k = 0; k < ARRAY_SIZE(kernel_sizes); k++) {
+		p = kmalloc(kernel_sizes[k], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		ktest_stamp(p, kernel_sizes[k], k);
+		KUNIT_EXPECT_EQ(test, (size_t)0, kslab_ksize(p));
+		kslab_kfree(p);
+		KUNIT_EXPECT_EQ(test, ++orphans, kslab_cache_errors(NULL));
+		KUNIT_EXPECT_EQ(test, 0UL, ktest_check(p, kernel_sizes[k], k));
+		kfree(p);
+	}
+
+	s = ktest_create(test, "kunit_kmalloc_other", 64, 0, 0, NULL);
+	p = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	ktest_stamp(p, 64, 7);
+	KUNIT_EXPECT_EQ(test, (size_t)0, kslab_ksize(p));
+	kslab_kfree(p);
+	KUNIT_EXPECT_EQ(test, ++orphans, kslab_cache_errors(NULL));
+	KUNIT_EXPECT_EQ(test, 1UL, ktest_active(s));
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_check(p, 64, 7));
+	kslab_cache_free(s, p);
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+
+	p = kslab_kmalloc(SZ_64K, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	pages = kslab_held_pages();
+	kslab_kfree(p + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, ++orphans, kslab_cache_errors(NULL));
+	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	kslab_kfree(p);
+	KUNIT_EXPECT_EQ(test, pages - (SZ_64K >> PAGE_SHIFT), kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, orphans, kslab_cache_errors(NULL));
+}
+
+static struct kunit_case kmalloc_cases[] = {
+	KUNIT_CASE(kmalloc_classes),
+	KUNIT_CASE(kmalloc_zero_and_null),
+	KUNIT_CASE_PARAM(kmalloc_large, large_gen_params),
+	KUNIT_CASE(kmalloc_too_large),
+	KUNIT_CASE(kmalloc_kzalloc),
+	KUNIT_CASE(kmalloc_invalid_free),
+	{}
+};
+
+static struct kunit_suite kmalloc_suite = {
+	.name = "kslab_kmalloc",
+	.test_cases = kmalloc_cases,
+};
+
+kunit_test_suite(kmalloc_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit suite kslab_kmalloc: kslab_kmalloc() and friends");
+KSLAB_IMPORT_INTERNAL();
