@@ -549,8 +549,12 @@ void __slab_free(struct kslab_cache *s, struct kslab_cpu *c, struct page *page,
 	cpu_cache_put(c);
 	return;
 direct:
+	rcu_read_lock();	/* a destroyed cache is freed only after this */
 	if (cache_free_objects(s, &obj, 1, caller))
 		stat(s, KSLAB_FREE_SLOWPATH);
+	if (unlikely(s->slowpath & KSLAB_SLOW_DEAD))
+		cache_dead_freed(s);
+	rcu_read_unlock();
 }
 
 /**
