@@ -317,8 +317,14 @@ struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
 	}
 	mutex_unlock(&kslab_mutex);
 	cpus_read_unlock();
-	if (s)
-		return s;
+	if (s) {
+		if (!sysfs_cache_add(s)) {
+			debugfs_cache_add(s);
+			return s;
+		}
+		kslab_cache_destroy(s);
+		why = "cannot create its sysfs directory";
+	}
 refuse:
 	if (flags & SLAB_PANIC)
 		panic("kslab: %s: cannot create cache: %s\n",
@@ -522,6 +528,9 @@ void kslab_cache_destroy(struct kslab_cache *s)
 
 	if (!s)
 		return;
+	/* before any lock: removal waits for its files' handlers */
+	debugfs_cache_del(s);
+	sysfs_cache_del(s);
 	/* kslab_kfree_rcu() frees still in flight may be this cache's */
 	if (atomic_long_read(&s->rcu_pending))
 		rcu_barrier();
