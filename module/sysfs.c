@@ -172,12 +172,21 @@ static ssize_t min_partial_show(struct kslab_cache *s, char *buf)
 	return sysfs_emit(buf, "%u\n", READ_ONCE(s->min_partial));
 }
 
+/* Parse a decimal in [@min, @max] into *@x. Return: 0 or -EINVAL. */
+static int parse_uint(const char *buf, unsigned int min, unsigned int max,
+		      unsigned int *x)
+{
+	if (kstrtouint(buf, 10, x) || *x < min || *x > max)
+		return -EINVAL;
+	return 0;
+}
+
 static ssize_t min_partial_store(struct kslab_cache *s, const char *buf,
 				 size_t len)
 {
 	unsigned int x;
 
-	if (kstrtouint(buf, 10, &x) || x > 1024)
+	if (parse_uint(buf, 0, 1024, &x))
 		return -EINVAL;
 	WRITE_ONCE(s->min_partial, x);
 	return len;
@@ -195,7 +204,7 @@ static ssize_t cpu_partial_store(struct kslab_cache *s, const char *buf,
 {
 	unsigned int x;
 
-	if (kstrtouint(buf, 10, &x) || !x || x > KSLAB_MAG_MAX)
+	if (parse_uint(buf, 1, KSLAB_MAG_MAX, &x))
 		return -EINVAL;
 	WRITE_ONCE(s->mag_size, x);
 	return len;
