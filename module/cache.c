@@ -221,6 +221,7 @@ static int cache_init_nodes(struct kslab_cache *s)
 		INIT_LIST_HEAD(&n->partial);
 		INIT_LIST_HEAD(&n->full);
 		INIT_LIST_HEAD(&n->empty);
+		INIT_LIST_HEAD(&n->isolated);
 		s->node[nid] = n;
 	}
 	return 0;
@@ -261,6 +262,7 @@ static struct kslab_cache *cache_new(const char *name, unsigned int size,
 	s->min_partial = clamp(ilog2(s->size) / 2, 5, 10);
 	s->mag_size = cache_mag_size(s->size);
 	s->depot_max = 8;
+	defrag_init_cache(s);
 	atomic_long_set(&s->errors, 0);
 	return s;
 fail:
@@ -531,6 +533,7 @@ void kslab_cache_destroy(struct kslab_cache *s)
 	/* before any lock: removal waits for its files' handlers */
 	debugfs_cache_del(s);
 	sysfs_cache_del(s);
+	defrag_cancel(s);
 	/* kslab_kfree_rcu() frees still in flight may be this cache's */
 	if (atomic_long_read(&s->rcu_pending))
 		rcu_barrier();
