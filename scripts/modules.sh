@@ -29,10 +29,13 @@ kbuild "$KSLAB_TOP"
 echo "$KSLAB_TOP/module/kslab.ko"
 find "$KSLAB_TOP" -path "$KSLAB_BUILD" -prune -o -name '*.ko' ! -name kslab.ko -print | sort
 
+# Copies are numbered: two directories may share a name.
+rm -rf "$KSLAB_BUILD/extra"
+n=0
 for d in ${KSLAB_EXTRA_TESTS:-}; do
-	[ -f "$d/Kbuild" ] || die modules "KSLAB_EXTRA_TESTS: $d has no Kbuild file"
-	copy=$KSLAB_BUILD/extra/$(basename "$(cd "$d" && pwd)")
-	rm -rf "$copy" && mkdir -p "$copy"
+	n=$((n + 1))
+	copy=$KSLAB_BUILD/extra/$n-$(basename "$(cd "$d" && pwd)")
+	mkdir -p "$copy"
 	cp -a "$d/." "$copy/"
 	kbuild "$copy" KBUILD_EXTRA_SYMBOLS="$KSLAB_TOP/Module.symvers" \
 		KCFLAGS="-I$KSLAB_TOP/module"
