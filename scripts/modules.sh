@@ -18,7 +18,10 @@ kbuild() {
 	local dir=$1; shift
 	make -C "$kdir" M="$dir" W=1 -j"$(nproc)" "$@" modules >>"$log" 2>&1 ||
 		die modules "building $dir against $kdir" "$log"
-	if grep -niE "warning:" "$log" >/dev/null; then
+	if grep -qiE "warning:" "$log"; then
+		# Objects that warned stay built; the next run must warn again.
+		make -C "$kdir" M="$dir" clean >/dev/null 2>&1 || true
+		grep -iE -A 3 "warning:" "$log" | head -n 20 >&2
 		die modules "compiler warnings building $dir (W=1)" "$log"
 	fi
 }
