@@ -1,19 +1,52 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# demo.sh - run inside the guest by `make demo`: kslab is loaded; show
-# /proc/kslabinfo, load the example client (its workload runs at load),
-# show it again, unload the client and show that everything came back.
+# demo.sh - run inside the guest by `make demo`, with kslab.ko loaded:
+# shows /proc/kslabinfo, loads the example client (its workload runs as
+# it loads), shows /proc/kslabinfo again, unloads the client and shows
+# what is left. The harness unloads kslab afterwards.
 set -e
 
-show() {
+step() {
 	echo
-	echo "=== $1"
-	grep -E '^(# name|kmalloc-(64|256|1k) |example_)' /proc/kslabinfo
+	echo "== $*"
 }
 
-show "/proc/kslabinfo with kslab loaded"
+# caches: the caches of /proc/kslabinfo that hold slabs, in the columns
+# that matter here, and what kslab holds in all (4 KiB pages).
+caches() {
+	awk '
+	NR <= 2 { next }
+	{ n++; inuse += $2; kib += $15 * $6 * 4 }
+	$15 > 0 {
+		if (!rows++)
+			printf "   %-18s %9s %9s %6s %7s %9s\n", "cache", "in use",
+			       "allocated", "size", "slabs", "memory"
+		printf "   %-18s %9d %9d %6d %7d %6d KiB\n", $1, $2, $3, $4, $15, $15 * $6 * 4
+	}
+	END {
+		if (!rows)
+			print "   (no cache holds a slab yet)"
+		printf "   %d caches, %d objects in use, %d KiB in slabs\n", n, inuse, kib
+	}' /proc/kslabinfo
+}
+
+step "1/3: kslab.ko is loaded. /proc/kslabinfo speaks /proc/slabinfo's format 2.1:"
+head -n 2 /proc/kslabinfo
+echo "   Its caches now (the kmalloc size classes that kslab_kmalloc() serves):"
+caches
+
+step "2/3: loading examples/kslab_example.ko, a client that uses only kslab.h."
+echo "   It keeps network sessions and their packets in two caches of its own"
+echo "   (example_session, example_packet), peer names in kslab_kmalloc() memory,"
+echo "   and runs its workload as it loads: sessions, then steps of churn."
 insmod /lib/kslab/kslab_example.ko
-show "after the example client's workload (20000 sessions, 200000 churn steps)"
+p=/sys/module/kslab_example/parameters
+echo "   Done: $(cat $p/sessions) sessions, $(cat $p/rounds) churn steps. /proc/kslabinfo now:"
+caches
+
+step "3/3: unloading the client: it frees every object and destroys its caches."
 rmmod kslab_example
-show "after the client unloaded (its caches destroyed)"
+caches
+echo "   Empty slabs stay with their caches for the next allocation; kslab's"
+echo "   'unloaded' line below says how many pages it still held when it left."
