@@ -99,18 +99,22 @@ static void defrag_node(struct kslab_cache *s, int nid, void **objs,
 	slab_discard_list(s, &discard);
 }
 
-/* Steps 1 and 4: the cache on and off the slow path, flushed. */
+/*
+ * Steps 1 and 4: the cache on and off the slow path. Once the key is on,
+ * every fast path sees the reason; the flush then empties what CPUs hold.
+ */
 static void defrag_slowpath(struct kslab_cache *s, bool on)
 {
-	cpus_read_lock();
 	mutex_lock(&kslab_mutex);
 	cache_set_slowpath(s, KSLAB_SLOW_DEFRAG, on);
 	mutex_unlock(&kslab_mutex);
-	if (on)
-		cache_flush_all(s);
+	cache_sync_slowpath_key();
+	if (!on)
+		return;
+	cpus_read_lock();
+	cache_flush_all(s);
 	cpus_read_unlock();
-	if (on)
-		cache_drain_depot(s);
+	cache_drain_depot(s);
 }
 
 /**

@@ -362,6 +362,7 @@ int cache_init(void);
 void cache_exit(void);
 unsigned long cache_reclaim(struct kslab_cache *s, bool flush_cpus);
 void cache_set_slowpath(struct kslab_cache *s, unsigned int why, bool on);
+void cache_sync_slowpath_key(void);
 void cache_dead_freed(struct kslab_cache *s);
 void cache_flush_all(struct kslab_cache *s);
 void cache_flush_offline_cpu(struct kslab_cache *s, unsigned int cpu);
