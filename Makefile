@@ -43,5 +43,10 @@ shell:
 lint:
 	@bash scripts/deps.sh && bash scripts/kernel.sh test >/dev/null && bash scripts/lint.sh
 
+# `make torture [DURATION=seconds]`: the torture test in the guest (default 30 s).
+.PHONY: torture
+torture:
+	@DURATION=$(DURATION) bash scripts/torture.sh
+
 help:
 	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'

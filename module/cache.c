@@ -317,8 +317,14 @@ struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
 	}
 	mutex_unlock(&kslab_mutex);
 	cpus_read_unlock();
-	if (s)
-		return s;
+	if (s) {
+		if (!sysfs_cache_add(s)) {
+			debugfs_cache_add(s);
+			return s;
+		}
+		kslab_cache_destroy(s);
+		why = "cannot create its sysfs directory";
+	}
 refuse:
 	if (flags & SLAB_PANIC)
 		panic("kslab: %s: cannot create cache: %s\n",
@@ -512,6 +518,8 @@ static unsigned long cache_report_leaks(struct kslab_cache *s)
  * from the list; its remaining objects may still be freed. Without, gives
  * every page back.
  *
+ * Once the last of those objects is freed, the cache is freed as well.
+ *
  * Context: process context; may sleep. No other call on @s may run.
  */
 void kslab_cache_destroy(struct kslab_cache *s)
@@ -520,6 +528,9 @@ void kslab_cache_destroy(struct kslab_cache *s)
 
 	if (!s)
 		return;
+	/* before any lock: removal waits for its files' handlers */
+	debugfs_cache_del(s);
+	sysfs_cache_del(s);
 	/* kslab_kfree_rcu() frees still in flight may be this cache's */
 	if (atomic_long_read(&s->rcu_pending))
 		rcu_barrier();
@@ -547,6 +558,51 @@ void kslab_cache_destroy(struct kslab_cache *s)
 	}
 }
 EXPORT_SYMBOL_GPL(kslab_cache_destroy);
+
+/* Free destroyed caches whose last object has gone (kslab_reap_work). */
+static void cache_reap(struct work_struct *work)
+{
+	struct kslab_cache *s, *tmp;
+	LIST_HEAD(dead);
+	bool rcu = false;
+
+	cpus_read_lock();
+	mutex_lock(&kslab_mutex);
+	list_for_each_entry_safe(s, tmp, &kslab_zombies, list) {
+		if (kslab_cache_pages(s) || atomic_long_read(&s->rcu_pending))
+			continue;
+		list_move(&s->list, &dead);
+		cache_set_slowpath(s, s->slowpath, false);
+		rcu |= s->flags & SLAB_TYPESAFE_BY_RCU;
+	}
+	mutex_unlock(&kslab_mutex);
+	cpus_read_unlock();
+	if (list_empty(&dead))
+		return;
+	synchronize_rcu();	/* frees still inside __slab_free() are done */
+	if (rcu)
+		rcu_barrier();	/* and so are their slabs' RCU frees */
+	list_for_each_entry_safe(s, tmp, &dead, list)
+		cache_free(s);
+}
+
+static DECLARE_WORK(kslab_reap_work, cache_reap);
+
+/**
+ * cache_dead_freed - a destroyed cache got an object back
+ * @s: the cache (KSLAB_SLOW_DEAD)
+ *
+ * When that was its last page, the cache itself is freed, from a work
+ * item, after an RCU grace period: calling kslab with it after that is a
+ * use after destroy.
+ *
+ * Context: any context, under rcu_read_lock().
+ */
+void cache_dead_freed(struct kslab_cache *s)
+{
+	if (!kslab_cache_pages(s))
+		queue_work(kslab_flush_wq, &kslab_reap_work);
+}
 
 /**
  * kslab_cache_shrink - give back every page a cache does not need
@@ -666,6 +722,7 @@ void cache_exit(void)
 			s->name);
 		kslab_cache_destroy(s);
 	}
+	flush_work(&kslab_reap_work);
 	mutex_lock(&kslab_mutex);
 	list_for_each_entry(s, &kslab_zombies, list) {
 		if (s->leaked)

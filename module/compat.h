@@ -11,6 +11,7 @@
 #include <linux/export.h>
 #include <linux/mmzone.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 
 /* The largest page order the buddy allocator hands out. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
@@ -74,6 +75,13 @@ static inline void kslab_shrinker_destroy(struct shrinker *shrinker)
 {
 	unregister_shrinker(shrinker);
 }
+#endif
+
+/* Trace events: __assign_str() takes only the field since 6.10. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define kslab_assign_str(field, src)	do { (void)(src); __assign_str(field); } while (0)
+#else
+#define kslab_assign_str(field, src)	__assign_str(field, src)
 #endif
 
 /*

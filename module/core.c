@@ -101,6 +101,7 @@
 #include "debug.h"
 #include "fastpath.h"
 #include "report.h"
+#include "trace.h"
 
 struct kslab_mag kslab_empty_mag;
 KSLAB_EXPORT_INTERNAL(kslab_empty_mag);
@@ -121,10 +122,11 @@ static struct kslab_mag *mag_alloc(struct kslab_cache *s, int node)
 	return mag;
 }
 
+/* Magazines go after a grace period: other CPUs read their counts. */
 static void mag_free(struct kslab_mag *mag)
 {
 	if (mag != &kslab_empty_mag)
-		kfree(mag);
+		kfree_rcu(mag, rcu);
 }
 
 static struct kslab_mag *depot_get_full(struct kslab_cache *s,
@@ -203,7 +205,8 @@ static void depot_put_empty(struct kslab_cache *s, struct kslab_node *n,
 		mag = NULL;
 	}
 	spin_unlock_irqrestore(&n->depot_lock, flags);
-	kfree(mag);
+	if (mag)
+		mag_free(mag);
 }
 
 /**
@@ -549,8 +552,12 @@ void __slab_free(struct kslab_cache *s, struct kslab_cpu *c, struct page *page,
 	cpu_cache_put(c);
 	return;
 direct:
+	rcu_read_lock();	/* a destroyed cache is freed only after this */
 	if (cache_free_objects(s, &obj, 1, caller))
 		stat(s, KSLAB_FREE_SLOWPATH);
+	if (unlikely(s->slowpath & KSLAB_SLOW_DEAD))
+		cache_dead_freed(s);
+	rcu_read_unlock();
 }
 
 /**
@@ -565,7 +572,10 @@ direct:
  */
 void *kslab_cache_alloc(struct kslab_cache *s, gfp_t gfp)
 {
-	return slab_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
+	void *obj = slab_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
+
+	trace_kslab_alloc(s->name, obj, _RET_IP_, gfp, NUMA_NO_NODE);
+	return obj;
 }
 EXPORT_SYMBOL_GPL(kslab_cache_alloc);
 
@@ -583,7 +593,10 @@ EXPORT_SYMBOL_GPL(kslab_cache_alloc);
  */
 void *kslab_cache_alloc_node(struct kslab_cache *s, gfp_t gfp, int node)
 {
-	return slab_alloc(s, gfp, node, _RET_IP_);
+	void *obj = slab_alloc(s, gfp, node, _RET_IP_);
+
+	trace_kslab_alloc(s->name, obj, _RET_IP_, gfp, node);
+	return obj;
 }
 EXPORT_SYMBOL_GPL(kslab_cache_alloc_node);
 
@@ -617,6 +630,7 @@ static __always_inline void cache_free_one(struct kslab_cache *s, void *obj,
  */
 void kslab_cache_free(struct kslab_cache *s, void *obj)
 {
+	trace_kslab_free(s->name, obj, _RET_IP_);
 	cache_free_one(s, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kslab_cache_free);
@@ -685,6 +699,7 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 		if (cache_debug(s))
 			debug_on_alloc(s, objs[i], _RET_IP_);
 		slab_alloc_init(s, objs[i], gfp);
+		trace_kslab_alloc(s->name, objs[i], _RET_IP_, gfp, NUMA_NO_NODE);
 	}
 	return nr;
 }
@@ -714,6 +729,9 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 	if (!nr)
 		return;
 	stat(s, KSLAB_FREE_BULK);
+	if (trace_kslab_free_enabled())
+		for (i = 0; i < nr; i++)
+			trace_kslab_free(s->name, objs[i], _RET_IP_);
 	if (!(static_branch_unlikely(&kslab_slowpath_used) && READ_ONCE(s->slowpath)))
 		c = cpu_cache_get(s);
 	if (!c) {
@@ -839,14 +857,52 @@ void cache_drain_depot(struct kslab_cache *s)
 			mag = full;
 			full = mag->next;
 			cache_free_objects(s, mag->objs, mag->count, 0);
-			kfree(mag);
+			mag_free(mag);
 		}
 		while (empty) {
 			mag = empty;
 			empty = mag->next;
-			kfree(mag);
+			mag_free(mag);
 		}
 	}
+}
+
+/**
+ * cache_cpu_objects - free objects the CPUs of a node hold in magazines
+ * @s: the cache
+ * @node: the node, or NUMA_NO_NODE for every CPU
+ * @mags: if not NULL, gets the number of magazines holding them
+ *
+ * Racy reads of other CPUs' magazines, safe under RCU (magazines are
+ * freed after a grace period).
+ *
+ * Context: any context. Return: the count.
+ */
+unsigned long cache_cpu_objects(struct kslab_cache *s, int node,
+				unsigned long *mags)
+{
+	unsigned long objs = 0, nr = 0;
+	struct kslab_cpu *c;
+	struct kslab_mag *m;
+	int cpu;
+
+	rcu_read_lock();
+	for_each_possible_cpu(cpu) {
+		if (node != NUMA_NO_NODE && cpu_to_node(cpu) != node)
+			continue;
+		c = per_cpu_ptr(s->cpu, cpu);
+		m = READ_ONCE(c->loaded);
+		objs += READ_ONCE(m->count);
+		nr += m->size && READ_ONCE(m->count);
+		m = READ_ONCE(c->previous);
+		objs += READ_ONCE(m->count);
+		nr += m->size && READ_ONCE(m->count);
+		objs += READ_ONCE(c->nr_remote);
+	}
+	rcu_read_unlock();
+	if (mags)
+		*mags = nr;
+	return objs;
 }
 
 /**
@@ -873,6 +929,8 @@ void kslab_cache_info(struct kslab_cache *s, struct kslab_cache_info *info)
 		info->inuse_objs += READ_ONCE(n->inuse);
 		info->depot_objs += READ_ONCE(n->depot_objects);
 	}
+	info->cpu_objs = cache_cpu_objects(s, NUMA_NO_NODE, NULL);
+	info->pages = kslab_cache_pages(s);
 	live = cache_live(s);
 	info->active_objs = clamp_t(long, live, 0, info->num_objs);
 	info->objsize = s->size;

@@ -97,6 +97,28 @@ int kslab_cache_set_fail(struct kslab_cache *s, unsigned int probability,
 EXPORT_SYMBOL_GPL(kslab_cache_set_fail);
 
 /**
+ * fail_get - a cache's fault injection settings (all 0 when off)
+ * @s: the cache
+ * @probability: gets the percentage
+ * @interval: gets the interval
+ * @times: gets the failures left (negative: no limit)
+ *
+ * Context: any context.
+ */
+void fail_get(struct kslab_cache *s, unsigned int *probability,
+	      unsigned int *interval, long *times)
+{
+	struct kslab_fail *f;
+
+	rcu_read_lock();
+	f = rcu_dereference(s->fail);
+	*probability = f ? f->probability : 0;
+	*interval = f ? f->interval : 0;
+	*times = f ? atomic_long_read(&f->times) : 0;
+	rcu_read_unlock();
+}
+
+/**
  * fail_release - free a cache's fault injection state at its end
  * @s: the cache
  *

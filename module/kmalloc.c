@@ -14,6 +14,7 @@
 #include "kslab_int.h"
 #include "fastpath.h"
 #include "report.h"
+#include "trace.h"
 
 #define KSLAB_KMALLOC_MAX	8192
 #define KSLAB_KMALLOC_CLASSES		13
@@ -92,12 +93,20 @@ static struct kslab_cache *class_cache_of(struct page *page)
  */
 void *kslab_kmalloc(size_t size, gfp_t gfp)
 {
+	struct kslab_cache *s;
+	void *p;
+
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	if (unlikely(size > KSLAB_KMALLOC_MAX))
-		return large_alloc(size, gfp);
-	return slab_alloc(class_caches[class_index(size)], gfp,
-			  NUMA_NO_NODE, _RET_IP_);
+	if (unlikely(size > KSLAB_KMALLOC_MAX)) {
+		p = large_alloc(size, gfp);
+		trace_kslab_alloc("kmalloc-large", p, _RET_IP_, gfp, NUMA_NO_NODE);
+		return p;
+	}
+	s = class_caches[class_index(size)];
+	p = slab_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
+	trace_kslab_alloc(s->name, p, _RET_IP_, gfp, NUMA_NO_NODE);
+	return p;
 }
 EXPORT_SYMBOL_GPL(kslab_kmalloc);
 
@@ -123,10 +132,12 @@ void kslab_kfree(const void *p)
 	if (likely(magic == KSLAB_MAGIC_SLAB)) {
 		s = class_cache_of(page);
 		if (likely(s)) {
+			trace_kslab_free(s->name, p, _RET_IP_);
 			slab_free(s, page, (void *)p, _RET_IP_);
 			return;
 		}
 	} else if (magic == KSLAB_MAGIC_LARGE && page_address(page) == p) {
+		trace_kslab_free("kmalloc-large", p, _RET_IP_);
 		large_free(page);
 		return;
 	}

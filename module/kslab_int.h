@@ -11,6 +11,7 @@
 
 #include <linux/bitops.h>
 #include <linux/cache.h>
+#include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
@@ -27,6 +28,8 @@
 #define KSLAB_NO_FREE		0xffff
 /* Order used when the cache's preferred order would waste too much. */
 #define KSLAB_MAX_ORDER		KSLAB_MAX_PAGE_ORDER
+/* The largest magazine capacity sysfs's cpu_partial accepts. */
+#define KSLAB_MAG_MAX		1024
 /* Frees of other nodes' objects batched per CPU before they go home. */
 #define KSLAB_REMOTE_BATCH	32
 
@@ -94,6 +97,7 @@ struct kslab_mag {
 	struct kslab_mag *next;		/* in a depot list */
 	unsigned int count;		/* objects in @objs */
 	unsigned int size;		/* capacity; 0 for kslab_empty_mag */
+	struct rcu_head rcu;		/* freed after readers of other CPUs */
 	void *objs[];
 };
 
@@ -179,6 +183,8 @@ struct kslab_cache {
 	const char *name;
 
 	struct list_head list;		/* kslab_mutex: kslab_caches */
+	struct kobject *kobj;		/* its sysfs directory, or NULL */
+	struct dentry *debugfs;		/* its debugfs directory, or NULL */
 	atomic_long_t errors;		/* problems detected so far */
 	atomic_long_t quarantined;	/* objects isolated after corruption */
 	atomic_long_t rcu_pending;	/* kslab_kfree_rcu() frees in flight */
@@ -264,6 +270,8 @@ struct kslab_cache_info {
 	unsigned long empty_slabs;
 	unsigned long inuse_objs;	/* objects off slab free lists */
 	unsigned long depot_objs;	/* free objects in depot magazines */
+	unsigned long cpu_objs;		/* free objects in CPUs' magazines */
+	unsigned long pages;		/* pages held by slabs */
 	unsigned int objsize;
 	unsigned int objects_per_slab;
 	unsigned int order;
@@ -294,6 +302,7 @@ static inline void stat_add(struct kslab_cache *s, enum kslab_stat item,
 }
 
 unsigned long kslab_stat_sum(struct kslab_cache *s, enum kslab_stat item);
+void stat_clear(struct kslab_cache *s, enum kslab_stat item);
 long cache_live(struct kslab_cache *s);
 
 /* slab.c: slabs and their objects */
@@ -315,6 +324,10 @@ int slab_free_count(struct kslab_cache *s, struct page *page, void *obj);
 long slab_validate_node(struct kslab_cache *s, struct kslab_node *n);
 int slab_live_objects(struct kslab_cache *s, struct page *page, void **objs,
 		      unsigned int max);
+typedef void (*slab_object_fn)(struct kslab_cache *s, void *obj, bool free,
+			       void *arg);
+int slab_walk_objects(struct kslab_cache *s, struct page *page,
+		      unsigned long *map, slab_object_fn fn, void *arg);
 
 /* core.c: objects */
 unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
@@ -325,18 +338,23 @@ void cache_release_detached(struct kslab_cache *s, struct kslab_mag **mags,
 			    void **remote, unsigned int nr_remote);
 void cache_drain_depot(struct kslab_cache *s);
 void kslab_cache_info(struct kslab_cache *s, struct kslab_cache_info *info);
+unsigned long cache_cpu_objects(struct kslab_cache *s, int node,
+				unsigned long *mags);
 
 /* cache.c: lifecycle */
 int cache_init(void);
 void cache_exit(void);
 unsigned long cache_reclaim(struct kslab_cache *s, bool flush_cpus);
 void cache_set_slowpath(struct kslab_cache *s, unsigned int why, bool on);
+void cache_dead_freed(struct kslab_cache *s);
 void cache_flush_all(struct kslab_cache *s);
 void cache_flush_offline_cpu(struct kslab_cache *s, unsigned int cpu);
 unsigned long kslab_cache_pages(struct kslab_cache *s);
 
 /* fail.c, hotplug.c, rcu.c, shrinker.c */
 bool fail_should(struct kslab_cache *s);
+void fail_get(struct kslab_cache *s, unsigned int *probability,
+	      unsigned int *interval, long *times);
 void fail_release(struct kslab_cache *s);
 int hotplug_init(void);
 void hotplug_exit(void);
@@ -347,6 +365,16 @@ void shrinker_exit(void);
 /* kmalloc.c */
 int kmalloc_init(void);
 void kmalloc_exit(void);
+
+/* sysfs.c, debugfs.c */
+int sysfs_init(void);
+void sysfs_exit(void);
+int sysfs_cache_add(struct kslab_cache *s);
+void sysfs_cache_del(struct kslab_cache *s);
+int debugfs_init(void);
+void debugfs_exit(void);
+void debugfs_cache_add(struct kslab_cache *s);
+void debugfs_cache_del(struct kslab_cache *s);
 
 /* proc.c */
 int proc_init(void);

@@ -57,9 +57,13 @@ static int __init kslab_init(void)
 	ret = hotplug_init();
 	if (ret)
 		goto out_cache;
-	ret = kmalloc_init();
+	ret = sysfs_init();
 	if (ret)
 		goto out_hotplug;
+	debugfs_init();
+	ret = kmalloc_init();
+	if (ret)
+		goto out_sysfs;
 	ret = proc_init();
 	if (ret)
 		goto out_kmalloc;
@@ -75,6 +79,9 @@ out_proc:
 	proc_exit();
 out_kmalloc:
 	kmalloc_exit();
+out_sysfs:
+	debugfs_exit();
+	sysfs_exit();
 out_hotplug:
 	hotplug_exit();
 out_cache:
@@ -90,6 +97,8 @@ static void __exit kslab_exit(void)
 	kmalloc_exit();
 	hotplug_exit();
 	cache_exit();
+	debugfs_exit();
+	sysfs_exit();
 	pr_info("unloaded; %ld pages still held\n", atomic_long_read(&kslab_pages));
 }
 

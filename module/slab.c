@@ -717,36 +717,70 @@ long slab_validate_node(struct kslab_cache *s, struct kslab_node *n)
 }
 
 /**
+ * slab_walk_objects - call @fn on every object of a slab, saying
+ * whether it is on the slab's free list
+ * @s: the cache
+ * @page: the slab
+ * @map: a bitmap with room for the slab's objects
+ * @fn: the callback
+ * @arg: passed to @fn
+ *
+ * Context: the slab's node list_lock held.
+ * Return: 0, or -1 when its free list is corrupt (then @fn is not called).
+ */
+int slab_walk_objects(struct kslab_cache *s, struct page *page,
+		      unsigned long *map, slab_object_fn fn, void *arg)
+{
+	struct slab_meta *m = page_meta(page);
+	void *base = page_address(page), *last;
+	unsigned int i;
+
+	bitmap_zero(map, m->objects);
+	if (slab_free_map(s, page, map, &last) < 0)
+		return -1;
+	for (i = 0; i < m->objects; i++)
+		fn(s, slab_object(s, base, i), test_bit(i, map), arg);
+	return 0;
+}
+
+struct live_list {
+	void **objs;
+	unsigned int max, nr;
+};
+
+static void live_collect(struct kslab_cache *s, void *obj, bool free, void *arg)
+{
+	struct live_list *l = arg;
+
+	if (free)
+		return;
+	if (l->nr < l->max)
+		l->objs[l->nr] = obj;
+	l->nr++;
+}
+
+/**
  * slab_live_objects - list the objects of a slab that are not free
  * @s: the cache
  * @page: the slab
  * @objs: where to put them
  * @max: room in @objs
  *
- * Context: the slab's node list_lock held, or the slab owned otherwise.
+ * Context: the slab's node list_lock held.
  * Return: how many live objects the slab has (may exceed @max; only the
  * first @max are stored), or -1 when its free list is corrupt.
  */
 int slab_live_objects(struct kslab_cache *s, struct page *page, void **objs,
 		      unsigned int max)
 {
-	struct slab_meta *m = page_meta(page);
-	void *base = page_address(page), *last;
+	struct live_list l = { .objs = objs, .max = max };
 	unsigned long *map;
-	unsigned int i, nr = 0;
+	int ret;
 
-	map = bitmap_zalloc(m->objects, GFP_ATOMIC | __GFP_NOWARN);
+	map = bitmap_zalloc(page_meta(page)->objects, GFP_ATOMIC | __GFP_NOWARN);
 	if (!map)
 		return -1;
-	if (slab_free_map(s, page, map, &last) < 0) {
-		bitmap_free(map);
-		return -1;
-	}
-	for_each_clear_bit(i, map, m->objects) {
-		if (nr < max)
-			objs[nr] = slab_object(s, base, i);
-		nr++;
-	}
+	ret = slab_walk_objects(s, page, map, live_collect, &l);
 	bitmap_free(map);
-	return nr;
+	return ret < 0 ? ret : l.nr;
 }

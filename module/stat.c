@@ -6,6 +6,7 @@
  */
 
 #include <linux/build_bug.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 
 #include "kslab_int.h"
@@ -56,6 +57,33 @@ unsigned long kslab_stat_sum(struct kslab_cache *s, enum kslab_stat item)
 }
 
 KSLAB_EXPORT_INTERNAL(kslab_stat_sum);
+
+/**
+ * stat_clear - zero one counter of a cache on every CPU (sysfs: write 0)
+ * @s: the cache
+ * @item: the counter
+ *
+ * The live count stays right: clearing an alloc or free counter moves
+ * what it held into live_bias. Increments racing with the clear may be
+ * lost, as with SLUB's counters.
+ *
+ * Context: process context.
+ */
+void stat_clear(struct kslab_cache *s, enum kslab_stat item)
+{
+	unsigned long sum;
+	int cpu;
+
+	mutex_lock(&kslab_mutex);
+	sum = kslab_stat_sum(s, item);
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(per_cpu_ptr(s->cpu, cpu)->stat[item], 0);
+	if (item == KSLAB_ALLOC_FASTPATH || item == KSLAB_ALLOC_SLOWPATH)
+		WRITE_ONCE(s->live_bias, s->live_bias + sum);
+	else if (item == KSLAB_FREE_FASTPATH || item == KSLAB_FREE_SLOWPATH)
+		WRITE_ONCE(s->live_bias, s->live_bias - sum);
+	mutex_unlock(&kslab_mutex);
+}
 
 /**
  * cache_live - objects of a cache handed out and not given back

@@ -15,7 +15,8 @@ kdir=$(bash scripts/kernel.sh test)
 lint_ok=1
 bash scripts/lint.sh || lint_ok=0
 
-mapfile -t mods < <(bash scripts/modules.sh "$kdir")
+bash scripts/modules.sh "$kdir" >"$KSLAB_BUILD/modules.list"
+mapfile -t mods <"$KSLAB_BUILD/modules.list"
 
 steps=$KSLAB_BUILD/check-steps.sh
 {

@@ -18,7 +18,8 @@ fi
 
 bash scripts/deps.sh
 kdir=$(bash scripts/kernel.sh test)
-mapfile -t mods < <(bash scripts/modules.sh "$kdir")
+bash scripts/modules.sh "$kdir" >"$KSLAB_BUILD/modules.list"
+mapfile -t mods <"$KSLAB_BUILD/modules.list"
 
 steps=$KSLAB_BUILD/$mode-steps.sh
 {
