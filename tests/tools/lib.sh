@@ -30,40 +30,44 @@ example_load() {
 	loaded=1
 }
 
-# example_unload: unload it again if example_load loaded it.
+# example_unload: unload it again if example_load loaded it, and shrink
+# every cache, so that no test after this one finds pages left to reclaim.
 example_unload() {
-	[ $loaded = 0 ] || rmmod kslab_example || echo "$TAG: FAILED: rmmod kslab_example"
+	[ $loaded = 1 ] || return 0
 	loaded=0
-}
-
-# first FILE: the leading number of a sysfs file ("<total> N0=..." too).
-first() {
-	read -r v _ <"$1" && [ -n "$v" ] && echo "$v" && return
-	echo "$TAG: cannot read $1" >&2
-	return 1
+	rmmod kslab_example || echo "$TAG: FAILED: rmmod kslab_example"
+	for f in "$SYS"/*/shrink; do
+		echo 1 >"$f" || echo "$TAG: FAILED: writing 1 to $f"
+	done
 }
 
 # snapshot FILE: one line per kslab cache, /proc/kslabinfo's figures then
-# sysfs' (the column numbers the checks use are in the comments).
+# the leading number of sysfs files, in this order (the checks use the
+# column numbers); a file that cannot be read shows as "missing:<file>".
+# One awk reads them all: a fork per file is slow in a TCG guest.
+SNAP_FILES="objects object_size slab_size order align alloc_fastpath alloc_slowpath
+	free_fastpath free_slowpath alloc_slab store_user total_objects partial
+	cpu_slabs slabs objects_live pages free_remote"
+#   1 name  2 active_objs  3 num_objs  4 objsize  5 objperslab
+#   6 pagesperslab  7 num_slabs  8 objects  9 object_size  10 slab_size
+#  11 order  12 align  13 alloc_fastpath  14 alloc_slowpath
+#  15 free_fastpath  16 free_slowpath  17 alloc_slab  18 store_user
+#  19 total_objects  20 partial  21 cpu_slabs  22 slabs  23 objects_live
+#  24 pages  25 free_remote
 snapshot() {
-	sed 1,2d "$PROC" |
-	while read -r name active objs size perslab pps _ _ _ _ _ _ _ _ slabs _; do
-		d=$SYS/$name
-		#    1     2       3     4     5        6    7
-		echo "$name $active $objs $size $perslab $pps $slabs" \
-		     "$(first $d/objects) $(first $d/object_size) $(first $d/slab_size)" \
-		     "$(first $d/order) $(first $d/align) $(first $d/alloc_fastpath)" \
-		     "$(first $d/alloc_slowpath) $(first $d/free_fastpath)" \
-		     "$(first $d/free_slowpath) $(first $d/alloc_slab)" \
-		     "$(first $d/store_user) $(first $d/total_objects)" \
-		     "$(first $d/partial) $(first $d/cpu_slabs) $(first $d/slabs)" \
-		     "$(first $d/objects_live) $(first $d/pages) $(first $d/free_remote)"
-		#     8 objects  9 object_size  10 slab_size  11 order  12 align
-		#    13 alloc_fastpath  14 alloc_slowpath  15 free_fastpath
-		#    16 free_slowpath  17 alloc_slab  18 store_user
-		#    19 total_objects  20 partial  21 cpu_slabs  22 slabs
-		#    23 objects_live  24 pages  25 free_remote
-	done >"$1"
+	awk -v sys="$SYS" -v files="$SNAP_FILES" '
+	function first(f,   line, v) {
+		if ((getline line < f) <= 0)
+			return "missing:" f
+		close(f)
+		split(line, v, " ")
+		return v[1]
+	}
+	NR > 2 { out = $1 " " $2 " " $3 " " $4 " " $5 " " $6 " " $15
+		n = split(files, name, " ")
+		for (i = 1; i <= n; i++)
+			out = out " " first(sys "/" $1 "/" name[i])
+		print out }' "$PROC" >"$1" || fail "reading $PROC and $SYS (awk)"
 	awk '{ ok = NF == 25; for (i = 2; i <= NF; i++) if ($i !~ /^[0-9]+$/) ok = 0 }
 	     !ok { print "'"$TAG"': not all numbers: " $0; bad = 1 }
 	     END { exit bad }' "$1" ||
