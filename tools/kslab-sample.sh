@@ -8,7 +8,9 @@
 #   CACHE seconds held_bytes live_bytes alloc_fast alloc_slow free_fast free_slow
 # seconds from /proc/uptime; held = pages the cache holds x page size;
 # live = live objects x object size; the four counters are cumulative
-# (kslab-plot.sh turns them into a rate). Without /sys/kernel/kslab it
+# (kslab-plot.sh turns them into a rate). The files are read one after
+# the other, live objects before pages, so that a growing cache cannot
+# show more live bytes than it holds. Without /sys/kernel/kslab it
 # falls back to /proc/kslabinfo (held = slabs, live = active objects x
 # slab stride, counters 0). Runs under busybox sh; print FILE with the
 # prefix "kslab-sample: " on the console for the host to pick up.
@@ -31,8 +33,8 @@ val() {
 sample() {
 	read -r now _ </proc/uptime
 	if [ -d "$sys" ]; then
-		val "$sys/pages" && pages=$v &&
 		val "$sys/objects_live" && objs=$v &&
+		val "$sys/pages" && pages=$v &&
 		val "$sys/object_size" && size=$v &&
 		val "$sys/alloc_fastpath" && af=$v && val "$sys/alloc_slowpath" && as=$v &&
 		val "$sys/free_fastpath" && ff=$v && val "$sys/free_slowpath" && fs=$v ||
