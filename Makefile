@@ -10,7 +10,8 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 
 # Harness knobs, read by scripts/ (see README.md).
 export KSLAB_EXTRA_TESTS KSLAB_GUEST_FILES KSLAB_GUEST_SCRIPT KSLAB_PARAMS
-export KSLAB_TIMEOUT KSLAB_CMDLINE KSLAB_ICOUNT
+export KSLAB_TIMEOUT KSLAB_CMDLINE KSLAB_ICOUNT KSLAB_TORTURE_DURATION KSLAB_MEMFREE_SLACK
+export KSLAB_DEMO_BUG
 
 .PHONY: all modules clean distclean check demo run shell lint selftest help
 

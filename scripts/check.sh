@@ -4,7 +4,9 @@
 # check.sh - what `make check` (and CI) runs: install what is missing,
 # build the test kernel and every module, lint, boot the guest that loads
 # kslab and every KUnit module (the project's, then $KSLAB_EXTRA_TESTS),
-# and judge the console log. Its last line is "N passed, N failed,
+# then loads kslab afresh for the example client and a short torture
+# ($KSLAB_TORTURE_DURATION, default 30 s), and judge the console log:
+# tests, splats, the torture, and every page back after the unload. Its last line is "N passed, N failed,
 # N skipped"; it exits 1 when a test failed, no test ran, lint failed,
 # the guest did not power off by itself or the console shows a splat.
 set -euo pipefail
@@ -24,6 +26,14 @@ steps=$KSLAB_BUILD/check-steps.sh
 		esac
 	done
 	echo "kslab_rmmod kslab"
+	# A fresh load: the example client, the torture, every page back.
+	echo "kslab_memfree before"
+	echo "kslab_insmod kslab ${KSLAB_PARAMS:-}"
+	echo "kslab_test kslab_example"
+	echo "kslab_insmod kslab_torture duration=${KSLAB_TORTURE_DURATION:-30}"
+	echo "kslab_rmmod kslab_torture"
+	echo "kslab_rmmod kslab"
+	echo "kslab_memfree after"
 } >"$steps"
 
 bash scripts/initramfs.sh "$KSLAB_BUILD/initramfs-check.gz" "$steps" "${mods[@]}"
@@ -37,6 +47,10 @@ report=$KSLAB_LOGS/parse.log
 parse_ok=1
 bash scripts/parse.sh "$KSLAB_BUILD/console.log" >"$report" || parse_ok=0
 grep -vE '^[0-9]+ passed, ' "$report" || true
+bash scripts/judge-torture.sh "$KSLAB_BUILD/console.log" ||
+	failures+=("the torture (see build/console.log)")
+bash scripts/judge-pages.sh "$KSLAB_BUILD/console.log" ||
+	failures+=("pages not all back after kslab unloaded (see build/console.log)")
 for f in "${failures[@]}"; do
 	echo "check: FAILED: $f"
 done
