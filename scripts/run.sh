@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run.sh demo|run|shell - boot the test kernel with kslab loaded, then:
-#   demo:  run examples/demo.sh (the example client's workload, shown)
+#   demo:  run examples/demo.sh (the example client's workload, shown;
+#          with KSLAB_DEMO_BUG=1 also a bug caught by kslab)
 #          and unload kslab; the kernel's boot messages are left out of
 #          stdout (they are in build/console.log);
 #   run:   run $KSLAB_GUEST_SCRIPT (if set) with /bin/sh;
@@ -40,6 +41,8 @@ steps=$KSLAB_BUILD/$mode-steps.sh
 files=$KSLAB_BUILD/guest-extra
 rm -rf "$files" && mkdir -p "$files/etc/kslab"
 cp examples/demo.sh "$files/etc/kslab/demo.sh"
+# KSLAB_DEMO_BUG=1: the demo also shows a bug caught (an opt-in step).
+[ "${KSLAB_DEMO_BUG:-0}" = 0 ] || touch "$files/etc/kslab/demo-bug"
 [ -z "${KSLAB_GUEST_SCRIPT:-}" ] || cp "$KSLAB_GUEST_SCRIPT" "$files/etc/kslab/user.sh"
 [ -z "${KSLAB_GUEST_FILES:-}" ] || cp -a "$KSLAB_GUEST_FILES/." "$files/"
 KSLAB_GUEST_FILES=$files bash scripts/initramfs.sh "$KSLAB_BUILD/initramfs-$mode.gz" "$steps" "${mods[@]}"
