@@ -45,3 +45,11 @@ lint:
 
 help:
 	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
+
+# make bench [ICOUNT=1] [KERNEL=stock-6.12]: kslab against SLUB in one boot
+# (scripts/bench.sh; results in build/bench/).
+ICOUNT ?= $(KSLAB_ICOUNT)
+KERNEL ?= test
+.PHONY: bench
+bench:
+	@KSLAB_ICOUNT=$(ICOUNT) bash scripts/bench.sh $(KERNEL)
