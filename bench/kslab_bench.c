@@ -733,14 +733,17 @@ static long slub_pages(const char *name, unsigned int *objperslab,
 	return slabs << order;
 }
 
-/* M: @n live objects of @size in each; compare the pages each holds. */
+/*
+ * M: @n live objects of @size in each; compare the pages each holds, and
+ * (for information) the pages each still holds once they are all freed.
+ */
 static int bench_memory_one(unsigned int size, unsigned int n)
 {
 	struct bench_row r = { .w = W_MEMORY, .size = size, .n = n };
 	unsigned int ratio, objperslab = 0, pagesperslab = 0;
+	long kpages, spages, kidle, sidle;
 	struct kslab_cache_info info;
 	char kname[32];
-	long kpages, spages;
 	int ret;
 
 	snprintf(r.param, sizeof(r.param), "%u", n);
@@ -758,10 +761,12 @@ static int bench_memory_one(unsigned int size, unsigned int n)
 	kpages = kslab_cache_pages(r.ks);
 	kslab_cache_info(r.ks, &info);
 	objs_free(&r, true, r.objs, n);
+	kidle = kslab_cache_pages(r.ks);
 	if (!objs_alloc(&r, false, r.objs, n))
 		goto out;
 	spages = slub_pages(kname, &objperslab, &pagesperslab);
 	objs_free(&r, false, r.objs, n);
+	sidle = slub_pages(kname, &objperslab, &pagesperslab);
 	ret = 0;
 	if (spages <= 0) {
 		pr_err("memory: cannot read SLUB's counts of %s in /sys/kernel/slab (%ld)\n",
@@ -770,9 +775,10 @@ static int bench_memory_one(unsigned int size, unsigned int n)
 		goto out;
 	}
 	ratio = div64_u64((u64)kpages * 1000 + spages / 2, spages);
-	pr_info("result workload=memory param=%u size=%u kslab=%ld slub=%ld ratio=%u.%03u unit=pages kslab_objperslab=%u kslab_order=%u slub_objperslab=%u slub_pagesperslab=%u\n",
+	pr_info("result workload=memory param=%u size=%u kslab=%ld slub=%ld ratio=%u.%03u unit=pages kslab_objperslab=%u kslab_order=%u slub_objperslab=%u slub_pagesperslab=%u kslab_idle=%ld slub_idle=%ld\n",
 		n, size, kpages, spages, ratio / 1000, ratio % 1000,
-		info.objects_per_slab, info.order, objperslab, pagesperslab);
+		info.objects_per_slab, info.order, objperslab, pagesperslab,
+		kidle, sidle);
 out:
 	if (ret == -ENOMEM)
 		pr_err("memory size %u: allocation failed\n", size);
