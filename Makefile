@@ -64,3 +64,13 @@ help:
 	@echo "make selftest  prove make check fails on a failing test, a hang, a splat, no tests"
 	@echo "make           build kslab.ko against the running kernel (or KDIR=DIR)"
 	@echo "make clean     remove build products (make distclean: also build/)"
+	@echo "make torture   the torture test in the guest (DURATION=seconds, default 30)"
+	@echo "make bench     kslab against SLUB in one boot (ICOUNT=1: instruction clock)"
+
+# make bench [ICOUNT=1] [KERNEL=stock-6.12]: kslab against SLUB in one boot
+# (scripts/bench.sh; results in build/bench/).
+ICOUNT ?= $(KSLAB_ICOUNT)
+KERNEL ?= test
+.PHONY: bench
+bench:
+	@KSLAB_ICOUNT=$(ICOUNT) bash scripts/bench.sh $(KERNEL)
