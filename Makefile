@@ -23,11 +23,10 @@ modules:
 		"make check need neither)" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+# Not kbuild's M= clean: it would empty the kernels under build/ too.
 clean:
-	@if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
-	@find . -path ./build -prune -o \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
-		-o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.order' -o -name Module.symvers \) \
-		-print | xargs rm -f
+	@bash scripts/clean.sh
+	@rm -f build/modules.kdir
 
 distclean: clean
 	rm -rf build

@@ -39,17 +39,8 @@ for opt in CONFIG_SLUB_TINY CONFIG_PROVE_LOCKING CONFIG_LOCKDEP CONFIG_DEBUG_SPI
 	! grep -q "^$opt=y" "$kdir/.config" || die bench "the bench kernel has $opt" "$kdir/.config"
 done
 
-# kbuild sees objects built for the other kernel (make check's) as up to
-# date: start clean, and leave the tree clean for the next make check.
-# (Not kbuild's M= clean: it would also empty the kernels under build/.)
-clean_modules() {
-	find "$KSLAB_TOP" -path "$KSLAB_BUILD" -prune -o \( -name '*.o' -o -name '*.ko' \
-		-o -name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.order' \
-		-o -name Module.symvers \) -print0 | xargs -0 rm -f
-}
-clean_modules
-trap clean_modules EXIT
-mapfile -t mods < <(bash scripts/modules.sh "$kdir")
+bash scripts/modules.sh "$kdir" >"$KSLAB_BUILD/modules.list"
+mapfile -t mods <"$KSLAB_BUILD/modules.list"
 bench_ko=$(printf '%s\n' "${mods[@]}" | grep '/bench/kslab_bench\.ko$' || true)
 [ -n "$bench_ko" ] || die bench "bench/kslab_bench.ko was not built" "$KSLAB_LOGS/modules.log"
 

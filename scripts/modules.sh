@@ -27,6 +27,12 @@ kbuild() {
 }
 
 : >"$log"
+# Objects built against another kernel look up to date to kbuild.
+stamp=$KSLAB_BUILD/modules.kdir
+if [ "$(cat "$stamp" 2>/dev/null)" != "$kdir" ]; then
+	bash "$KSLAB_TOP/scripts/clean.sh"
+	echo "$kdir" >"$stamp"
+fi
 kbuild "$KSLAB_TOP"
 [ -f "$KSLAB_TOP/module/kslab.ko" ] || die modules "module/kslab.ko was not built" "$log"
 echo "$KSLAB_TOP/module/kslab.ko"
