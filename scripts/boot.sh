@@ -22,7 +22,9 @@ timeout_s=${KSLAB_TIMEOUT:-900}
 accel=(-accel tcg,thread=multi)
 [ "${KSLAB_ICOUNT:-0}" = 1 ] && accel=(-accel tcg -icount shift=0,sleep=off)
 
-qemu=(qemu-system-x86_64 "${accel[@]}" -cpu max -smp 4 -m 1G
+# One socket a node, so the CPUs sharing a last-level cache share a node
+# too (QEMU's default puts all four in one socket: the kernel warns).
+qemu=(qemu-system-x86_64 "${accel[@]}" -cpu max -smp 4,sockets=2,cores=2,threads=1 -m 1G
 	-object memory-backend-ram,id=m0,size=512M
 	-object memory-backend-ram,id=m1,size=512M
 	-numa node,nodeid=0,cpus=0-1,memdev=m0
