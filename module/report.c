@@ -74,11 +74,27 @@ static void print_section(struct kslab_cache *s, const char *what, void *p,
 	print_hex_dump(KERN_ERR, prefix, DUMP_PREFIX_OFFSET, 16, 1, p, len, true);
 }
 
-/* The object's place, owners and bytes, red zones included. */
+/*
+ * The object's place, owners and bytes, red zones included. A pointer into
+ * the middle of an object (or its metadata) is shown as the object that
+ * holds it: its tracks are only there.
+ */
 static void print_object(struct kslab_cache *s, struct page *page, void *obj)
 {
 	void *base = page_address(page);
+	unsigned long off = obj - base;
+	unsigned int idx = off / s->size;
 
+	if (off >= (unsigned long)page_meta(page)->objects * s->size) {
+		pr_err("%s: %p lies past the last object of slab %p\n", s->name,
+		       obj, base);
+		return;
+	}
+	if (obj != slab_object(s, base, idx)) {
+		pr_err("%s: %p is %ld bytes into object %p\n", s->name, obj,
+		       (long)(obj - slab_object(s, base, idx)), slab_object(s, base, idx));
+		obj = slab_object(s, base, idx);
+	}
 	pr_err("%s: object %p: slab %p, offset %lu, object size %u, stride %u\n",
 	       s->name, obj, base, (unsigned long)(obj - base), s->object_size,
 	       s->size);
