@@ -17,9 +17,19 @@ setup_guest
 failures=()
 bash scripts/lint.sh || failures+=("checkpatch (see build/logs/lint.log)")
 
+# The guest's extra files: the userspace tools and their tests, then the user's.
+files=$KSLAB_BUILD/check-files
+rm -rf "$files" && mkdir -p "$files"
+bash scripts/tools.sh "$files"
+[ -z "${KSLAB_GUEST_FILES:-}" ] || cp -a "$KSLAB_GUEST_FILES/." "$files/"
+
 steps=$KSLAB_BUILD/check-steps.sh
 {
 	echo "kslab_insmod kslab ${KSLAB_PARAMS:-}"
+	# first, while no counter was cleared: the real slabinfo and slabtop
+	# on kslab's files through bind mounts, and kslabtop
+	echo "kslab_script /etc/kslab/tools/real-tools.sh"
+	echo "kslab_script /etc/kslab/tools/kslabtop.sh"
 	for m in "${mods[@]}"; do
 		case "$m" in
 		*/kunit/*|"$KSLAB_BUILD"/extra/*) echo "kslab_test $(basename "$m" .ko)" ;;
@@ -36,7 +46,8 @@ steps=$KSLAB_BUILD/check-steps.sh
 	echo "kslab_memfree after"
 } >"$steps"
 
-bash scripts/initramfs.sh "$KSLAB_BUILD/initramfs-check.gz" "$steps" "${mods[@]}"
+KSLAB_GUEST_FILES=$files bash scripts/initramfs.sh "$KSLAB_BUILD/initramfs-check.gz" \
+	"$steps" "${mods[@]}"
 echo "check: booting the guest ($(grep -c kslab_test "$steps") test modules; console: build/console.log)"
 bash scripts/boot.sh "$kdir/arch/x86/boot/bzImage" "$KSLAB_BUILD/initramfs-check.gz" \
 	"$KSLAB_BUILD/console.log" batch ||
@@ -47,6 +58,8 @@ report=$KSLAB_LOGS/parse.log
 parse_ok=1
 bash scripts/parse.sh "$KSLAB_BUILD/console.log" >"$report" || parse_ok=0
 grep -vE '^[0-9]+ passed, ' "$report" || true
+# Repeated last, so the tail of a CI log names them.
+[ $parse_ok = 1 ] || failures+=("$(grep -m1 FAILED "$report" || echo "parse.sh") (all in build/logs/parse.log)")
 bash scripts/judge-torture.sh "$KSLAB_BUILD/console.log" ||
 	failures+=("the torture (see build/console.log)")
 bash scripts/judge-pages.sh "$KSLAB_BUILD/console.log" ||
@@ -55,4 +68,4 @@ for f in "${failures[@]}"; do
 	echo "check: FAILED: $f"
 done
 grep -E '^[0-9]+ passed, ' "$report" || echo "0 passed, 0 failed, 0 skipped"
-[ ${#failures[@]} -eq 0 ] && [ $parse_ok = 1 ]
+[ ${#failures[@]} -eq 0 ]
