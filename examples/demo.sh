@@ -9,8 +9,8 @@
 # The harness unloads kslab afterwards.
 set -e
 
-total=4
-[ ! -f /etc/kslab/demo-bug ] || total=5
+total=5
+[ ! -f /etc/kslab/demo-bug ] || total=6
 
 step() {
 	echo
@@ -69,9 +69,17 @@ caches
 rmmod kslab_example
 
 # make demo KSLAB_DEMO_BUG=1: a bug caught, reported, counted, contained.
-[ -f /etc/kslab/demo-bug ] || exit 0
-step "5/$total (KSLAB_DEMO_BUG=1): a client writes one byte past a 60-byte record"
-echo "   of a cache with red zones (SLAB_RED_ZONE | SLAB_STORE_USER), then frees it."
-echo "   kslab's report follows, headed 'kslab: example_buggy:' (not 'BUG:'):"
-insmod /lib/kslab/kslab_example.ko bug=1 2>/dev/null || true
-sleep 1
+if [ -f /etc/kslab/demo-bug ]; then
+	step "5/$total (KSLAB_DEMO_BUG=1): a client writes one byte past a 60-byte record"
+	echo "   of a cache with red zones (SLAB_RED_ZONE | SLAB_STORE_USER), then frees it."
+	echo "   kslab's report follows, headed 'kslab: example_buggy:' (not 'BUG:'):"
+	insmod /lib/kslab/kslab_example.ko bug=1 2>/dev/null || true
+	sleep 1
+fi
+
+step "$total/$total: the client once more, sampled as it runs (the host draws the plot),"
+echo "   then kslabtop --once, kslab's slabtop, on its caches while they are busy."
+sh /etc/kslab/tools/plot.sh example_packet
+insmod /lib/kslab/kslab_example.ko
+kslabtop --once
+rmmod kslab_example

@@ -41,6 +41,7 @@ steps=$KSLAB_BUILD/$mode-steps.sh
 files=$KSLAB_BUILD/guest-extra
 rm -rf "$files" && mkdir -p "$files/etc/kslab"
 cp examples/demo.sh "$files/etc/kslab/demo.sh"
+bash scripts/tools.sh "$files"
 # KSLAB_DEMO_BUG=1: the demo also shows a bug caught (an opt-in step).
 [ "${KSLAB_DEMO_BUG:-0}" = 0 ] || touch "$files/etc/kslab/demo-bug"
 [ -z "${KSLAB_GUEST_SCRIPT:-}" ] || cp "$KSLAB_GUEST_SCRIPT" "$files/etc/kslab/user.sh"
@@ -53,8 +54,13 @@ case "$mode" in
 demo)
 	echo "demo: booting the test kernel in QEMU (TCG, 4 CPUs, 2 NUMA nodes);"
 	echo "demo: its boot messages are in build/console.log, the rest follows."
-	# Everything from the moment the kernel starts the guest's /init.
-	"${boot[@]}" tee | awk '/Run \/init as init process/ { on = 1; next } on { print; fflush() }'
+	# Everything from the moment the kernel starts the guest's /init, but
+	# the plot's samples (they stay in the console log for the host).
+	"${boot[@]}" tee | awk '/Run \/init as init process/ { on = 1; next }
+		on && !/kslab-sample: / { print; fflush() }'
+	bash scripts/deps.sh gnuplot-nox
+	bash tools/kslab-plot.sh "$KSLAB_BUILD/console.log" example_packet \
+		"$KSLAB_BUILD/kslab-plot.png"
 	;;
 run)   "${boot[@]}" tee ;;
 shell) "${boot[@]}" interactive ;;
