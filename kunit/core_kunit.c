@@ -580,7 +580,11 @@ static void core_nowait_storm(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
-/* Empty slabs beyond min_partial go back at once; shrink returns the rest. */
+/*
+ * After frees, a cache keeps at most its depots, magazines and min_partial
+ * empty slabs; two depot trims give the depots back (what was not needed
+ * over an interval); shrink returns the rest.
+ */
 static void core_shrink(struct kunit *test)
 {
 	enum { NR = 10000 };
@@ -599,12 +603,75 @@ static void core_shrink(struct kunit *test)
 	KUNIT_EXPECT_GE(test, kslab_cache_pages(s), NR * 256UL / PAGE_SIZE);
 	for (i = 0; i < NR; i++)
 		kslab_cache_free(s, objs[i]);
-	/* magazines, the depot and min_partial empty slabs a node at most */
-	KUNIT_EXPECT_LT(test, kslab_cache_pages(s), NR * 256UL / PAGE_SIZE / 2);
+	KUNIT_EXPECT_LE(test, kslab_cache_pages(s), ktest_idle_pages_max(s));
+	ktest_trim_twice(s);
+	KUNIT_EXPECT_GT(test, kslab_stat_sum(s, KSLAB_DEPOT_TRIM), 0UL);
+	/* two magazines a CPU and min_partial empty slabs a node at most */
+	KUNIT_EXPECT_LE(test, kslab_cache_pages(s),
+			(DIV_ROUND_UP(2 * num_possible_cpus() * s->mag_size, s->objects) +
+			 num_possible_nodes() * s->min_partial) << s->order);
 	KUNIT_EXPECT_EQ(test, 0, kslab_cache_shrink(s));
 	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_pages(s));
 	KUNIT_EXPECT_EQ(test, 0UL, ktest_slabs(s));
 	KUNIT_EXPECT_EQ(test, pages_before, kslab_held_pages());
+	ktest_destroy(test, s);
+}
+
+/* Allocate into @objs[@from..@to) until one is refused; how many were. */
+static unsigned int core_alloc_range(struct kslab_cache *s, void **objs,
+				     unsigned int from, unsigned int to)
+{
+	unsigned int i, refused = 0;
+
+	for (i = from; i < to; i++) {
+		objs[i] = kslab_cache_alloc(s, GFP_KERNEL);
+		refused += !objs[i];
+	}
+	return refused;
+}
+
+/*
+ * The depot's working set: a trim gives back what stayed unused since the
+ * trim before, on either of its two lists (here: no full magazine unused,
+ * some empty ones), and the depot's counts stay equal to its lists, as
+ * validation checks. Pinned, so that one depot sees it all.
+ */
+static void core_depot_trim(struct kunit *test)
+{
+	enum { NR = 4000 };
+	void **objs = ktest_ptrs(test, NR);
+	struct kslab_cache_info info;
+	struct kslab_cache *s;
+	unsigned int refused;
+	long bad[3];
+
+	s = ktest_create(test, "kunit_core_depot_trim", 64, 0, 0, NULL);
+	migrate_disable();
+	refused = core_alloc_range(s, objs, 0, NR);
+	ktest_free_n(s, objs, NR);
+	kslab_trim_depot(s);		/* remembers the full magazines */
+	refused += core_alloc_range(s, objs, 0, NR);	/* takes them all */
+	kslab_trim_depot(s);		/* remembers the empty ones left */
+	ktest_free_n(s, objs, NR / 2);	/* full again, empties used */
+	bad[0] = kslab_cache_validate(s);
+	kslab_trim_depot(s);		/* no full one stayed unused */
+	bad[1] = kslab_cache_validate(s);
+	kslab_cache_info(s, &info);
+	ktest_free_n(s, objs + NR / 2, NR - NR / 2);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, 0U, refused);
+	KUNIT_EXPECT_EQ(test, 0L, bad[0]);
+	KUNIT_EXPECT_EQ(test, 0L, bad[1]);
+	/* the half still live is all the cache is short of */
+	KUNIT_EXPECT_EQ(test, (unsigned long)NR / 2, info.active_objs);
+	/* and the full magazines the frees just made stayed in the depot */
+	KUNIT_EXPECT_GE(test, info.depot_objs, NR / 2 - 2UL * s->mag_size);
+	ktest_trim_twice(s);
+	kslab_cache_info(s, &info);
+	KUNIT_EXPECT_EQ(test, 0UL, info.depot_objs);
+	bad[2] = kslab_cache_validate(s);
+	KUNIT_EXPECT_EQ(test, 0L, bad[2]);
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
 	ktest_destroy(test, s);
 }
 
@@ -618,6 +685,7 @@ static struct kunit_case core_cases[] = {
 	KUNIT_CASE_PARAM(core_irq_contexts, conc_gen_params),
 	KUNIT_CASE(core_nowait_storm),
 	KUNIT_CASE(core_shrink),
+	KUNIT_CASE(core_depot_trim),
 	{}
 };
 

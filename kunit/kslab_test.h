@@ -308,4 +308,25 @@ static inline void ktest_read_row(struct kunit *test, const char *path,
 			      "%s: row \"%s\" does not parse", path, row);
 }
 
+/*
+ * Pages a cache may keep after all its objects were freed, before its
+ * depot is trimmed: full depots, two magazines a CPU and min_partial empty
+ * slabs a node. Objects rounded up to whole slabs of the cache's order.
+ */
+static inline unsigned long ktest_idle_pages_max(struct kslab_cache *s)
+{
+	unsigned long objs = (num_possible_nodes() * s->depot_max +
+			      2 * num_possible_cpus()) * s->mag_size;
+
+	return (DIV_ROUND_UP(objs, s->objects) +
+		num_possible_nodes() * s->min_partial) << s->order;
+}
+
+/* Two trims: what the depots did not need over an interval goes back. */
+static inline void ktest_trim_twice(struct kslab_cache *s)
+{
+	kslab_trim_depot(s);
+	kslab_trim_depot(s);
+}
+
 #endif /* _KSLAB_TEST_H */

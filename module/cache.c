@@ -261,7 +261,8 @@ static struct kslab_cache *cache_new(const char *name, unsigned int size,
 		s->random = get_random_long() | 1;
 	s->min_partial = clamp(ilog2(s->size) / 2, 5, 10);
 	s->mag_size = cache_mag_size(s->size);
-	s->depot_max = 8;
+	/* full magazines a depot may keep: about 2 MiB of objects, 8 to 128 */
+	s->depot_max = clamp_t(unsigned long, SZ_2M / (s->mag_size * s->size), 8, 128);
 	defrag_init_cache(s);
 	atomic_long_set(&s->errors, 0);
 	return s;
@@ -688,7 +689,7 @@ long kslab_cache_validate(struct kslab_cache *s)
 		ret = slab_validate_node(s, s->node[nid]);
 		if (ret < 0)
 			return ret;
-		errors += ret;
+		errors += ret + depot_validate(s, s->node[nid]);
 	}
 	return errors;
 }

@@ -142,6 +142,7 @@ static struct kslab_mag *depot_get_full(struct kslab_cache *s,
 	if (mag) {
 		n->depot_full = mag->next;
 		n->nr_depot_full--;
+		n->min_full = min(n->min_full, n->nr_depot_full);
 		n->depot_objects -= mag->count;
 	}
 	spin_unlock_irqrestore(&n->depot_lock, flags);
@@ -183,6 +184,7 @@ static struct kslab_mag *depot_get_empty(struct kslab_node *n)
 	if (mag) {
 		n->depot_empty = mag->next;
 		n->nr_depot_empty--;
+		n->min_empty = min(n->min_empty, n->nr_depot_empty);
 	}
 	spin_unlock_irqrestore(&n->depot_lock, flags);
 	return mag;
@@ -226,10 +228,11 @@ static void depot_put_empty(struct kslab_cache *s, struct kslab_node *n,
 unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
 				unsigned int nr, unsigned long caller)
 {
-	struct kslab_node *n = NULL;
+	struct page *pages[KSLAB_PUT_BATCH], *page;
+	void *batch[KSLAB_PUT_BATCH];
+	struct kslab_node *n = NULL, *pn;
+	unsigned int i, k = 0, done = 0;
 	unsigned long flags = 0;
-	unsigned int i, done = 0;
-	struct page *page;
 	LIST_HEAD(discard);
 
 	for (i = 0; i < nr; i++) {
@@ -240,14 +243,24 @@ unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
 					"pointer is not an object of this cache");
 			continue;
 		}
-		if (n != s->node[page_to_nid(page)]) {
-			if (n)
-				spin_unlock_irqrestore(&n->list_lock, flags);
-			n = s->node[page_to_nid(page)];
-			spin_lock_irqsave(&n->list_lock, flags);
+		pn = s->node[page_to_nid(page)];
+		if (pn != n || k == KSLAB_PUT_BATCH) {
+			if (k)
+				done += slab_put_batch(s, n, pages, batch, k,
+						       &discard, caller);
+			k = 0;
+			if (pn != n) {
+				if (n)
+					spin_unlock_irqrestore(&n->list_lock, flags);
+				n = pn;
+				spin_lock_irqsave(&n->list_lock, flags);
+			}
 		}
-		done += slab_put(s, n, page, objs[i], &discard, caller);
+		pages[k] = page;
+		batch[k++] = objs[i];
 	}
+	if (k)
+		done += slab_put_batch(s, n, pages, batch, k, &discard, caller);
 	if (n)
 		spin_unlock_irqrestore(&n->list_lock, flags);
 	slab_discard_list(s, &discard);
@@ -300,11 +313,43 @@ unsigned int cache_alloc_objects(struct kslab_cache *s, gfp_t gfp, int node,
 	return got;
 }
 
-/* Send this CPU's batch of other nodes' objects home. Owner held. */
+/*
+ * Send this CPU's batch of another node's objects home: as a magazine into
+ * that node's depot, where its CPUs find them without touching a slab;
+ * into their slabs only when the depot is full. Owner held.
+ */
 static void cpu_flush_remote(struct kslab_cache *s, struct kslab_cpu *c)
 {
-	cache_free_objects(s, c->remote, c->nr_remote, 0);
+	struct kslab_node *n = s->node[c->remote_nid];
+	unsigned int nr = c->nr_remote;
+	struct kslab_mag *mag;
+
 	c->nr_remote = 0;
+	mag = depot_get_empty(n);
+	if (!mag)
+		mag = mag_alloc(s, c->remote_nid);
+	if (mag && mag->size >= nr) {
+		memcpy(mag->objs, c->remote, nr * sizeof(void *));
+		mag->count = nr;
+		if (depot_put_full(s, n, mag))
+			return;
+		mag->count = 0;
+	}
+	if (mag)
+		depot_put_empty(s, n, mag);
+	cache_free_objects(s, c->remote, nr, 0);
+}
+
+/* Batch @obj, of node @nid, not this CPU's, to go home. Owner held. */
+static void cpu_push_remote(struct kslab_cache *s, struct kslab_cpu *c,
+			    void *obj, int nid)
+{
+	if (c->nr_remote == KSLAB_REMOTE_BATCH ||
+	    (c->nr_remote && c->remote_nid != nid))
+		cpu_flush_remote(s, c);
+	c->remote_nid = nid;
+	c->remote[c->nr_remote++] = obj;
+	stat(s, KSLAB_FREE_REMOTE);
 }
 
 /*
@@ -538,10 +583,7 @@ void __slab_free(struct kslab_cache *s, struct kslab_cpu *c, struct page *page,
 		return;
 	}
 	if (page_to_nid(page) != numa_mem_id()) {
-		if (c->nr_remote == KSLAB_REMOTE_BATCH)
-			cpu_flush_remote(s, c);
-		c->remote[c->nr_remote++] = obj;
-		stat(s, KSLAB_FREE_REMOTE);
+		cpu_push_remote(s, c, obj, page_to_nid(page));
 	} else if (cpu_make_room(s, c)) {
 		c->loaded->objs[c->loaded->count++] = obj;
 	} else {
@@ -695,11 +737,16 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 	}
 	stat_add(s, KSLAB_ALLOC_FASTPATH, fast);
 	stat_add(s, KSLAB_ALLOC_SLOWPATH, slow);
-	for (i = 0; i < nr; i++) {
-		if (cache_debug(s))
-			debug_on_alloc(s, objs[i], _RET_IP_);
-		slab_alloc_init(s, objs[i], gfp);
-		trace_kslab_alloc(s->name, objs[i], _RET_IP_, gfp, NUMA_NO_NODE);
+	/* each test once for the whole call, not once per object */
+	if (unlikely(cache_debug(s) || slab_want_init_on_alloc(s, gfp) ||
+		     slab_want_init_on_free(s) || trace_kslab_alloc_enabled())) {
+		for (i = 0; i < nr; i++) {
+			if (cache_debug(s))
+				debug_on_alloc(s, objs[i], _RET_IP_);
+			slab_alloc_init(s, objs[i], gfp);
+			trace_kslab_alloc(s->name, objs[i], _RET_IP_, gfp,
+					  NUMA_NO_NODE);
+		}
 	}
 	return nr;
 }
@@ -719,10 +766,12 @@ EXPORT_SYMBOL_GPL(kslab_cache_alloc_bulk);
  */
 void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 {
+	bool init = slab_want_init_on_free(s), local = false;
+	struct page *page, *last = NULL;
 	unsigned int fast = 0, slow = 0;
 	struct kslab_cpu *c = NULL;
 	struct kslab_mag *mag;
-	struct page *page;
+	int nid;
 	size_t i;
 	void *obj;
 
@@ -739,28 +788,37 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 			cache_free_one(s, objs[i], _RET_IP_);
 		return;
 	}
+	nid = numa_mem_id();
 	for (i = 0; i < nr; i++) {
 		obj = objs[i];
 		if (unlikely(!obj))
 			continue;
 		page = virt_to_head_page(obj);
-		if (unlikely(page_meta(page)->magic != KSLAB_MAGIC_SLAB ||
-			     page_cache(page) != s)) {
-			report_bad_free(s, NULL, obj,
-					"pointer is not an object of this cache");
+		/* a run of objects of one slab: the slab is checked once */
+		if (page != last) {
+			if (unlikely(page_meta(page)->magic != KSLAB_MAGIC_SLAB ||
+				     page_cache(page) != s)) {
+				report_bad_free(s, NULL, obj,
+						"pointer is not an object of this cache");
+				continue;
+			}
+			last = page;
+			local = page_to_nid(page) == nid;
+		}
+		if (static_branch_likely(&kslab_hardened_key) &&
+		    unlikely(slab_index(s, page_meta(page), page_address(page), obj) ==
+			     KSLAB_BAD_INDEX)) {
+			slow += cache_free_objects(s, &obj, 1, _RET_IP_);
 			continue;
 		}
 		if (unlikely(cpu_freed_last(c, obj))) {
 			report_double_free(s, obj);
 			continue;
 		}
-		if (unlikely(slab_want_init_on_free(s)))
+		if (unlikely(init))
 			memset(obj, 0, s->object_size);
-		if (page_to_nid(page) != numa_mem_id()) {
-			if (c->nr_remote == KSLAB_REMOTE_BATCH)
-				cpu_flush_remote(s, c);
-			c->remote[c->nr_remote++] = obj;
-			stat(s, KSLAB_FREE_REMOTE);
+		if (!local) {
+			cpu_push_remote(s, c, obj, page_to_nid(page));
 			slow++;
 			continue;
 		}
@@ -828,6 +886,33 @@ void cache_release_detached(struct kslab_cache *s, struct kslab_mag **mags,
 	stat(s, KSLAB_CPUSLAB_FLUSH);
 }
 
+/*
+ * Free two chains of magazines taken off a depot, the full ones' objects
+ * back to their slabs first. No depot_lock held. Return: magazines freed.
+ */
+static unsigned long depot_release(struct kslab_cache *s,
+				   struct kslab_mag *full,
+				   struct kslab_mag *empty)
+{
+	unsigned long nr = 0;
+	struct kslab_mag *mag;
+
+	while (full) {
+		mag = full;
+		full = mag->next;
+		cache_free_objects(s, mag->objs, mag->count, 0);
+		mag_free(mag);
+		nr++;
+	}
+	while (empty) {
+		mag = empty;
+		empty = mag->next;
+		mag_free(mag);
+		nr++;
+	}
+	return nr;
+}
+
 /**
  * cache_drain_depot - give every magazine in the depots back
  * @s: the cache
@@ -837,7 +922,7 @@ void cache_release_detached(struct kslab_cache *s, struct kslab_mag **mags,
  */
 void cache_drain_depot(struct kslab_cache *s)
 {
-	struct kslab_mag *full, *empty, *mag;
+	struct kslab_mag *full, *empty;
 	struct kslab_node *n;
 	unsigned long flags;
 	int nid;
@@ -851,21 +936,112 @@ void cache_drain_depot(struct kslab_cache *s)
 		n->depot_empty = NULL;
 		n->nr_depot_full = 0;
 		n->nr_depot_empty = 0;
+		n->min_full = 0;
+		n->min_empty = 0;
 		n->depot_objects = 0;
 		spin_unlock_irqrestore(&n->depot_lock, flags);
-		while (full) {
-			mag = full;
-			full = mag->next;
-			cache_free_objects(s, mag->objs, mag->count, 0);
-			mag_free(mag);
-		}
-		while (empty) {
-			mag = empty;
-			empty = mag->next;
-			mag_free(mag);
-		}
+		depot_release(s, full, empty);
 	}
 }
+
+/* Take up to @nr magazines off a depot list; return the first. */
+static struct kslab_mag *depot_take(struct kslab_mag **list, unsigned int nr)
+{
+	struct kslab_mag *first = *list, **tail = list;
+
+	if (!nr)
+		return NULL;
+	while (nr-- && *tail)
+		tail = &(*tail)->next;
+	*list = *tail;
+	*tail = NULL;
+	return first;
+}
+
+/**
+ * depot_validate - check a node's depot against its counts
+ * @s: the cache
+ * @n: the node
+ *
+ * The equations: |depot_full| == nr_depot_full, |depot_empty| ==
+ * nr_depot_empty, the sum of the full magazines' counts == depot_objects,
+ * 0 < count <= size for a full one, count == 0 for an empty one, and
+ * min_full <= nr_depot_full, min_empty <= nr_depot_empty.
+ *
+ * Context: process context; takes the node's depot_lock.
+ * Return: errors found (each reported).
+ */
+long depot_validate(struct kslab_cache *s, struct kslab_node *n)
+{
+	unsigned long flags, objects = 0;
+	unsigned int full = 0, empty = 0;
+	struct kslab_mag *mag;
+	long errors = 0;
+
+	spin_lock_irqsave(&n->depot_lock, flags);
+	for (mag = n->depot_full; mag; mag = mag->next) {
+		if (!mag->count || mag->count > mag->size)
+			errors++;
+		objects += mag->count;
+		full++;
+	}
+	for (mag = n->depot_empty; mag; mag = mag->next) {
+		if (mag->count)
+			errors++;
+		empty++;
+	}
+	if (full != n->nr_depot_full || empty != n->nr_depot_empty ||
+	    objects != n->depot_objects || n->min_full > full ||
+	    n->min_empty > empty)
+		errors++;
+	spin_unlock_irqrestore(&n->depot_lock, flags);
+	if (errors)
+		report_node(s, n, "depot counts disagree with its magazines");
+	return errors;
+}
+
+/**
+ * kslab_trim_depot - give back the magazines the depots did not need
+ * @s: the cache
+ *
+ * Bonwick's working set: each node's depot remembers the fewest full and
+ * the fewest empty magazines it held since the last trim; those were not
+ * needed over that interval, so their objects go back to the slabs and the
+ * magazines are freed. A busy cache keeps its depot, an idle one returns
+ * it within two trims.
+ *
+ * Context: process context, no kslab lock held.
+ * Return: the magazines given back.
+ */
+unsigned long kslab_trim_depot(struct kslab_cache *s)
+{
+	struct kslab_mag *full, *empty, *mag;
+	unsigned long flags, trimmed = 0;
+	struct kslab_node *n;
+	int nid;
+
+	for_each_node(nid) {
+		n = s->node[nid];
+		spin_lock_irqsave(&n->depot_lock, flags);
+		full = depot_take(&n->depot_full, n->min_full);
+		empty = depot_take(&n->depot_empty, n->min_empty);
+		for (mag = full; mag; mag = mag->next) {
+			n->nr_depot_full--;
+			n->depot_objects -= mag->count;
+		}
+		for (mag = empty; mag; mag = mag->next)
+			n->nr_depot_empty--;
+		n->min_full = n->nr_depot_full;
+		n->min_empty = n->nr_depot_empty;
+		spin_unlock_irqrestore(&n->depot_lock, flags);
+		trimmed += depot_release(s, full, empty);
+	}
+	if (trimmed)
+		stat_add(s, KSLAB_DEPOT_TRIM, trimmed);
+	return trimmed;
+}
+
+KSLAB_EXPORT_INTERNAL(kslab_trim_depot);
 
 /**
  * cache_cpu_objects - free objects the CPUs of a node hold in magazines

@@ -16,7 +16,8 @@
 #include "kslab_int.h"
 
 /*
- * cpu_cache_get - own this CPU's part of @s, or NULL if it is owned already
+ * cpu_cache_own - own this CPU's part of @s: true and *@cp set, or false
+ * when it is owned already (the fast paths test no pointer then)
  *
  * Ownership is preemption off plus a per-CPU busy flag, as local_trylock()
  * of newer kernels: no interrupt is disabled and nothing atomic is done.
@@ -25,7 +26,8 @@
  * never change under it. An interrupt between the test and the set runs to
  * completion before the owner goes on, so it leaves a consistent state.
  */
-static __always_inline struct kslab_cpu *cpu_cache_get(struct kslab_cache *s)
+static __always_inline bool cpu_cache_own(struct kslab_cache *s,
+					  struct kslab_cpu **cp)
 {
 	struct kslab_cpu *c;
 
@@ -33,11 +35,20 @@ static __always_inline struct kslab_cpu *cpu_cache_get(struct kslab_cache *s)
 	c = this_cpu_ptr(s->cpu);
 	if (unlikely(READ_ONCE(c->busy))) {
 		preempt_enable();
-		return NULL;
+		return false;
 	}
 	WRITE_ONCE(c->busy, 1);
 	barrier();
-	return c;
+	*cp = c;
+	return true;
+}
+
+/* cpu_cache_own() for the slow paths: the part, or NULL if owned already. */
+static __always_inline struct kslab_cpu *cpu_cache_get(struct kslab_cache *s)
+{
+	struct kslab_cpu *c;
+
+	return cpu_cache_own(s, &c) ? c : NULL;
 }
 
 static __always_inline void cpu_cache_put(struct kslab_cpu *c)
@@ -109,15 +120,14 @@ static __always_inline void *slab_alloc(struct kslab_cache *s, gfp_t gfp,
 	if (static_branch_unlikely(&kslab_slowpath_used) &&
 	    unlikely(READ_ONCE(s->slowpath)))
 		return __slab_alloc(s, NULL, gfp, node, caller);
-	c = cpu_cache_get(s);
-	if (unlikely(!c))
+	if (unlikely(!cpu_cache_own(s, &c)))
 		return __slab_alloc(s, NULL, gfp, node, caller);
 	mag = c->loaded;
 	if (unlikely(!mag->count ||
 		     (node != NUMA_NO_NODE && node != numa_mem_id())))
 		return __slab_alloc(s, c, gfp, node, caller);
 	obj = mag->objs[--mag->count];
-	stat(s, KSLAB_ALLOC_FASTPATH);
+	c->stat[KSLAB_ALLOC_FASTPATH]++;	/* only the owner writes it */
 	cpu_cache_put(c);
 	return slab_alloc_init(s, obj, gfp);
 }
@@ -150,8 +160,7 @@ static __always_inline void slab_free(struct kslab_cache *s, struct page *page,
 		return __slab_free(s, NULL, page, obj, caller);
 	if (unlikely(slab_want_init_on_free(s)))
 		memset(obj, 0, s->object_size);
-	c = cpu_cache_get(s);
-	if (unlikely(!c))
+	if (unlikely(!cpu_cache_own(s, &c)))
 		return __slab_free(s, NULL, page, obj, caller);
 	mag = c->loaded;
 	if (unlikely(mag->count >= mag->size ||
@@ -159,7 +168,7 @@ static __always_inline void slab_free(struct kslab_cache *s, struct page *page,
 		     (mag->count && mag->objs[mag->count - 1] == obj)))
 		return __slab_free(s, c, page, obj, caller);
 	mag->objs[mag->count++] = obj;
-	stat(s, KSLAB_FREE_FASTPATH);
+	c->stat[KSLAB_FREE_FASTPATH]++;
 	cpu_cache_put(c);
 }
 

@@ -82,6 +82,7 @@ enum kslab_stat {
 	KSLAB_CPU_PARTIAL_DRAIN,	/* a full magazine emptied into slabs */
 	KSLAB_DEPOT_GET,	/* magazine taken from the node's depot */
 	KSLAB_DEPOT_PUT,	/* magazine given to the node's depot */
+	KSLAB_DEPOT_TRIM,	/* magazine the depot did not need, given back */
 	KSLAB_ALLOC_BULK,	/* kslab_cache_alloc_bulk() calls */
 	KSLAB_FREE_BULK,	/* kslab_cache_free_bulk() calls */
 	KSLAB_DEFRAG_MOVED,	/* objects moved by defragmentation */
@@ -120,6 +121,7 @@ struct kslab_cpu {
 	struct kslab_mag *previous;	/* owner: full or empty, for swaps */
 	unsigned int busy;		/* owner: 1 while the owner runs */
 	unsigned int nr_remote;		/* owner: objects in @remote */
+	int remote_nid;			/* owner: the node they all belong to */
 	void *remote[KSLAB_REMOTE_BATCH];	/* owner: other nodes' frees */
 	unsigned long stat[KSLAB_NR_STATS];	/* this CPU writes, any reads */
 };
@@ -134,6 +136,8 @@ struct kslab_node {
 	struct kslab_mag *depot_empty;	/* depot_lock: empty magazines */
 	unsigned int nr_depot_full;	/* depot_lock */
 	unsigned int nr_depot_empty;	/* depot_lock */
+	unsigned int min_full;		/* depot_lock: fewest full since the trim */
+	unsigned int min_empty;		/* depot_lock: fewest empty since the trim */
 	unsigned long depot_objects;	/* depot_lock: objects in depot_full */
 
 	/* list_lock protects the slab lists and counts below */
@@ -334,6 +338,11 @@ void slab_trim(struct kslab_cache *s, struct kslab_node *n,
 	       unsigned int keep, struct list_head *discard);
 bool slab_put(struct kslab_cache *s, struct kslab_node *n, struct page *page,
 	      void *obj, struct list_head *discard, unsigned long caller);
+/* Objects slab_put_batch() is handed at a time by cache_free_objects(). */
+#define KSLAB_PUT_BATCH		32
+unsigned int slab_put_batch(struct kslab_cache *s, struct kslab_node *n,
+			    struct page **pages, void **objs, unsigned int nr,
+			    struct list_head *discard, unsigned long caller);
 int slab_free_count(struct kslab_cache *s, struct page *page, void *obj);
 long slab_validate_node(struct kslab_cache *s, struct kslab_node *n);
 int slab_live_objects(struct kslab_cache *s, struct page *page, void **objs,
@@ -353,6 +362,8 @@ unsigned int cache_cpu_detach(struct kslab_cache *s, struct kslab_cpu *c,
 void cache_release_detached(struct kslab_cache *s, struct kslab_mag **mags,
 			    void **remote, unsigned int nr_remote);
 void cache_drain_depot(struct kslab_cache *s);
+unsigned long kslab_trim_depot(struct kslab_cache *s);
+long depot_validate(struct kslab_cache *s, struct kslab_node *n);
 void kslab_cache_info(struct kslab_cache *s, struct kslab_cache_info *info);
 unsigned long cache_cpu_objects(struct kslab_cache *s, int node,
 				unsigned long *mags);

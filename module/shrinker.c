@@ -6,13 +6,33 @@
  * and, when asked (reclaim, drop_caches), flushes and frees them, and
  * queues the defragmentation of movable caches that are fragmented. It
  * never waits for a lock a reclaiming task might hold: trylocks, or skips.
+ * Without pressure, a work item trims every depot to its working set every
+ * two seconds (kslab_trim_depot()).
  */
 #include <linux/cpu.h>
 #include <linux/mutex.h>
+#include <linux/workqueue.h>
 
 #include "kslab_int.h"
 
 static struct shrinker *kslab_shrinker;
+
+/* How often the depots give back what they did not need (working set). */
+#define KSLAB_TRIM_INTERVAL	(2 * HZ)
+
+static void trim_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(kslab_trim_work, trim_work_fn);
+
+static void trim_work_fn(struct work_struct *work)
+{
+	struct kslab_cache *s;
+
+	mutex_lock(&kslab_mutex);
+	list_for_each_entry(s, &kslab_caches, list)
+		kslab_trim_depot(s);
+	mutex_unlock(&kslab_mutex);
+	schedule_delayed_work(&kslab_trim_work, KSLAB_TRIM_INTERVAL);
+}
 
 /* Free objects in a cache's slabs. */
 static unsigned long cache_free_room(struct kslab_cache *s)
@@ -95,7 +115,10 @@ int shrinker_init(void)
 {
 	kslab_shrinker = kslab_shrinker_create(shrinker_count, shrinker_scan,
 					       "kslab");
-	return kslab_shrinker ? 0 : -ENOMEM;
+	if (!kslab_shrinker)
+		return -ENOMEM;
+	schedule_delayed_work(&kslab_trim_work, KSLAB_TRIM_INTERVAL);
+	return 0;
 }
 
 /**
@@ -105,6 +128,7 @@ int shrinker_init(void)
  */
 void shrinker_exit(void)
 {
+	cancel_delayed_work_sync(&kslab_trim_work);
 	kslab_shrinker_destroy(kslab_shrinker);
 }
 

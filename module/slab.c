@@ -421,6 +421,54 @@ unsigned int slab_take(struct kslab_cache *s, struct kslab_node *n,
 	return got;
 }
 
+/*
+ * slab_put_one - give one object back to its slab's free list: the body of
+ * slab_put() and slab_put_batch(). The node's inuse is the caller's to
+ * update; a slab changes lists only when it stops being full or empties.
+ */
+static __always_inline bool slab_put_one(struct kslab_cache *s,
+					 struct kslab_node *n,
+					 struct page *page, void *obj,
+					 struct list_head *discard,
+					 unsigned long caller)
+{
+	struct slab_meta *m = page_meta(page);
+	void *base = page_address(page);
+	unsigned int idx = slab_index(s, m, base, obj);
+	bool was_full;
+
+	if (unlikely(idx == KSLAB_BAD_INDEX)) {
+		report_bad_free(s, page, obj, "pointer is not the start of an object");
+		return false;
+	}
+	if (unlikely(idx == m->free || !m->inuse)) {
+		report_bad_free(s, page, obj, "object already free");
+		return false;
+	}
+	if (!debug_free_check(s, page, obj, caller))
+		return false;
+	freeptr_set(s, obj, m->free == KSLAB_NO_FREE ? NULL :
+		    slab_object(s, base, m->free));
+	was_full = m->inuse == m->objects;
+	m->free = idx;
+	m->inuse--;
+	if (likely(!was_full && m->inuse) || m->state == SLAB_STATE_ISOLATED)
+		return true;	/* same list (or defragmentation decides) */
+	if (!m->inuse) {
+		if (!was_full)
+			stat(s, KSLAB_FREE_REMOVE_PARTIAL);
+		if (n->nr_empty >= READ_ONCE(s->min_partial) ||
+		    (s->slowpath & KSLAB_SLOW_DEAD)) {
+			slab_unlink(n, page, discard);
+			return true;
+		}
+	} else {
+		stat(s, KSLAB_FREE_ADD_PARTIAL);
+	}
+	slab_move(n, page);
+	return true;
+}
+
 /**
  * slab_put - give an object back to its slab's free list
  * @s: the cache
@@ -440,43 +488,37 @@ unsigned int slab_take(struct kslab_cache *s, struct kslab_node *n,
 bool slab_put(struct kslab_cache *s, struct kslab_node *n, struct page *page,
 	      void *obj, struct list_head *discard, unsigned long caller)
 {
-	struct slab_meta *m = page_meta(page);
-	void *base = page_address(page);
-	unsigned int idx = slab_index(s, m, base, obj);
-	bool was_full;
+	lockdep_assert_held(&n->list_lock);
+	if (!slab_put_one(s, n, page, obj, discard, caller))
+		return false;
+	n->inuse--;
+	return true;
+}
+
+/**
+ * slab_put_batch - slab_put() for objects of one node, in one loop
+ * @s: the cache
+ * @n: their node
+ * @pages: the head page of each object's slab
+ * @objs: the objects
+ * @nr: how many
+ * @discard: as for slab_put()
+ * @caller: as for slab_put()
+ *
+ * Context: @n->list_lock held.
+ * Return: how many were taken back.
+ */
+unsigned int slab_put_batch(struct kslab_cache *s, struct kslab_node *n,
+			    struct page **pages, void **objs, unsigned int nr,
+			    struct list_head *discard, unsigned long caller)
+{
+	unsigned int i, done = 0;
 
 	lockdep_assert_held(&n->list_lock);
-	if (unlikely(idx == KSLAB_BAD_INDEX)) {
-		report_bad_free(s, page, obj, "pointer is not the start of an object");
-		return false;
-	}
-	if (unlikely(idx == m->free || !m->inuse)) {
-		report_bad_free(s, page, obj, "object already free");
-		return false;
-	}
-	if (!debug_free_check(s, page, obj, caller))
-		return false;
-	freeptr_set(s, obj, m->free == KSLAB_NO_FREE ? NULL :
-		    slab_object(s, base, m->free));
-	was_full = m->inuse == m->objects;
-	m->free = idx;
-	m->inuse--;
-	n->inuse--;
-	if (m->state == SLAB_STATE_ISOLATED)
-		return true;	/* defragmentation decides its fate */
-	if (!m->inuse) {
-		if (!was_full)
-			stat(s, KSLAB_FREE_REMOVE_PARTIAL);
-		if (n->nr_empty >= READ_ONCE(s->min_partial) ||
-		    (s->slowpath & KSLAB_SLOW_DEAD)) {
-			slab_unlink(n, page, discard);
-			return true;
-		}
-	} else if (was_full) {
-		stat(s, KSLAB_FREE_ADD_PARTIAL);
-	}
-	slab_move(n, page);
-	return true;
+	for (i = 0; i < nr; i++)
+		done += slab_put_one(s, n, pages[i], objs[i], discard, caller);
+	n->inuse -= done;
+	return done;
 }
 
 /**

@@ -32,6 +32,7 @@ const char *const kslab_stat_names[KSLAB_NR_STATS] = {
 	[KSLAB_CPU_PARTIAL_DRAIN]	= "cpu_partial_drain",
 	[KSLAB_DEPOT_GET]		= "depot_get",
 	[KSLAB_DEPOT_PUT]		= "depot_put",
+	[KSLAB_DEPOT_TRIM]		= "depot_trim",
 	[KSLAB_ALLOC_BULK]		= "alloc_bulk",
 	[KSLAB_FREE_BULK]		= "free_bulk",
 	[KSLAB_DEFRAG_MOVED]		= "defrag_moved",
