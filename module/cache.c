@@ -465,10 +465,10 @@ void cache_set_slowpath(struct kslab_cache *s, unsigned int why, bool on)
 
 	lockdep_assert_held(&kslab_mutex);
 	if (!old && new)
-		static_branch_inc_cpuslocked(&kslab_slowpath_used);
+		kslab_static_branch_inc_cpuslocked(&kslab_slowpath_used);
 	WRITE_ONCE(s->slowpath, new);
 	if (old && !new)
-		static_branch_dec_cpuslocked(&kslab_slowpath_used);
+		kslab_static_branch_dec_cpuslocked(&kslab_slowpath_used);
 }
 
 /*
