@@ -12,7 +12,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 export KSLAB_EXTRA_TESTS KSLAB_GUEST_FILES KSLAB_GUEST_SCRIPT KSLAB_PARAMS
 export KSLAB_TIMEOUT KSLAB_ICOUNT
 
-.PHONY: all modules clean distclean check demo run shell lint help install
+.PHONY: all modules clean distclean check demo run shell lint help install compat
 
 all: modules
 
@@ -68,6 +68,12 @@ install:
 	install -D -m 0644 module/kslab.h $(DESTDIR)$(PREFIX)/include/kslab/kslab.h
 	install -D -m 0644 module/Module.symvers \
 		$(DESTDIR)$(PREFIX)/lib/kslab/$(KRELEASE)/Module.symvers
+
+# `make compat [DURATION=seconds]`: kslab on Debian's current stock 6.1 and
+# 6.12 kernels: W=1 builds, DKMS, make install, a boot of each (default
+# 20 s of torture). Ends with "N passed, N failed" (scripts/compat.sh).
+compat:
+	@DURATION=$(DURATION) bash scripts/compat.sh
 
 help:
 	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
