@@ -130,7 +130,9 @@ esac
 vermagic_is "$mods/updates/dkms/kslab.ko" "$k" dkms
 cp "/lib/modules/$k"/modules.{order,builtin,builtin.modinfo} "$mods/"
 depmod -b "$out/guest" "$k" >>"$log" 2>&1 || die dkms "depmod of the guest's modules" "$log"
-echo "compat-install: $k: dkms add, build, install: $ko"
+status=$(dkms status kslab -k "$k" 2>>"$log")
+[[ $status == *": installed"* ]] || die dkms "dkms status kslab -k $k says '$status'" "$log"
+echo "compat-install: $k: dkms add, build, install: $ko; dkms status: $status"
 
 root=$out/root
 log=$out/install.log
