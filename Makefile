@@ -10,20 +10,23 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 
 # Harness knobs, read by scripts/ (see README.md).
 export KSLAB_EXTRA_TESTS KSLAB_GUEST_FILES KSLAB_GUEST_SCRIPT KSLAB_PARAMS
-export KSLAB_TIMEOUT KSLAB_ICOUNT
+export KSLAB_TIMEOUT KSLAB_CMDLINE KSLAB_ICOUNT KSLAB_TORTURE_DURATION KSLAB_MEMFREE_SLACK
+export KSLAB_DEMO_BUG
 
-.PHONY: all modules clean distclean check demo run shell lint help install compat
+.PHONY: all modules clean distclean check demo run shell lint selftest help install compat
 
 all: modules
 
 modules:
+	@test -d $(KDIR) || { echo "modules: FAILED: no kernel build tree at $(KDIR)" \
+		"(install linux-headers-$$(uname -r) or pass KDIR=DIR; make demo and" \
+		"make check need neither)" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+# Not kbuild's M= clean: it would empty the kernels under build/ too.
 clean:
-	@if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
-	@find . -path ./build -prune -o \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
-		-o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.order' -o -name Module.symvers \) \
-		-print | xargs rm -f
+	@bash scripts/clean.sh
+	@rm -f build/modules.kdir
 
 distclean: clean
 	rm -rf build
@@ -41,7 +44,10 @@ shell:
 	@bash scripts/run.sh shell
 
 lint:
-	@bash scripts/deps.sh && bash scripts/kernel.sh test >/dev/null && bash scripts/lint.sh
+	@bash scripts/deps.sh && bash scripts/kernel.sh source >/dev/null && bash scripts/lint.sh
+
+selftest:
+	@bash scripts/selftest.sh
 
 # `make torture [DURATION=seconds]`: the torture test in the guest (default 30 s).
 .PHONY: torture
@@ -76,4 +82,21 @@ compat:
 	@DURATION=$(DURATION) bash scripts/compat.sh
 
 help:
-	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "make demo      set everything up and show kslab working in a QEMU guest"
+	@echo "make check     set everything up, lint and run every test (what CI runs)"
+	@echo "make run       boot the guest with kslab loaded (KSLAB_GUEST_SCRIPT, KSLAB_GUEST_FILES)"
+	@echo "make shell     boot the guest to an interactive shell (needs a terminal)"
+	@echo "make lint      checkpatch --strict over every source file"
+	@echo "make selftest  prove make check fails on a failing test, a hang, a splat, no tests"
+	@echo "make           build kslab.ko against the running kernel (or KDIR=DIR)"
+	@echo "make clean     remove build products (make distclean: also build/)"
+	@echo "make torture   the torture test in the guest (DURATION=seconds, default 30)"
+	@echo "make bench     kslab against SLUB in one boot (ICOUNT=1: instruction clock)"
+
+# make bench [ICOUNT=1] [KERNEL=stock-6.12]: kslab against SLUB in one boot
+# (scripts/bench.sh; results in build/bench/).
+ICOUNT ?= $(KSLAB_ICOUNT)
+KERNEL ?= test
+.PHONY: bench
+bench:
+	@KSLAB_ICOUNT=$(ICOUNT) bash scripts/bench.sh $(KERNEL)

@@ -2,8 +2,9 @@
 /*
  * debugfs_kunit.c - KUnit suite kslab_debugfs, for module/debugfs.c: the
  * alloc_traces and free_traces of a cache with SLAB_STORE_USER group its
- * objects by the call that allocated (or freed) them, with the right
- * counts, in SLUB's format; a cache without it has no directory.
+ * live objects by the call that allocated them, or that last freed them
+ * before they came back, with the right counts, in SLUB's format; a
+ * cache without it has no directory.
  */
 #include "kslab_test.h"
 
@@ -59,7 +60,7 @@ static unsigned long traces_count(struct kunit *test, const char *buf,
 		if (!name)
 			continue;
 		*name++ = 0;
-		if (!strncmp(name, func, len) && strchr("+.", name[len]) &&
+		if (!strncmp(name, func, len) && strchr("+. ", name[len]) &&
 		    !kstrtoul(line, 10, &count))
 			sum += count;
 	}
@@ -87,11 +88,14 @@ static void debugfs_traces(struct kunit *test)
 	buf = ktest_read_file(test, DIR "kunit_debugfs_traces/alloc_traces");
 	KUNIT_EXPECT_EQ(test, 7UL, traces_count(test, buf, "alloc_here"));
 	kunit_kfree(test, buf);
+	/* the three come back (a debug cache's free list is LIFO) */
+	alloc_there(s, objs, 3);
 	buf = ktest_read_file(test, DIR "kunit_debugfs_traces/free_traces");
 	KUNIT_EXPECT_EQ_MSG(test, 3UL, traces_count(test, buf, "free_here"), "%s", buf);
+	KUNIT_EXPECT_EQ_MSG(test, 12UL, traces_count(test, buf, "<not-available>"), "%s", buf);
 	kunit_kfree(test, buf);
 
-	ktest_free_n(s, objs + 3, 12);
+	ktest_free_n(s, objs, 15);
 	ktest_destroy(test, s);
 }
 

@@ -221,6 +221,7 @@ static int cache_init_nodes(struct kslab_cache *s)
 		INIT_LIST_HEAD(&n->partial);
 		INIT_LIST_HEAD(&n->full);
 		INIT_LIST_HEAD(&n->empty);
+		INIT_LIST_HEAD(&n->isolated);
 		s->node[nid] = n;
 	}
 	return 0;
@@ -261,6 +262,7 @@ static struct kslab_cache *cache_new(const char *name, unsigned int size,
 	s->min_partial = clamp(ilog2(s->size) / 2, 5, 10);
 	s->mag_size = cache_mag_size(s->size);
 	s->depot_max = 8;
+	defrag_init_cache(s);
 	atomic_long_set(&s->errors, 0);
 	return s;
 fail:
@@ -318,6 +320,7 @@ struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
 	mutex_unlock(&kslab_mutex);
 	cpus_read_unlock();
 	if (s) {
+		cache_sync_slowpath_key();
 		if (!sysfs_cache_add(s)) {
 			debugfs_cache_add(s);
 			return s;
@@ -448,15 +451,22 @@ unsigned long cache_reclaim(struct kslab_cache *s, bool flush_cpus)
 	return before > after ? before - after : 0;
 }
 
+/* Caches with a reason to take the slow path only (kslab_mutex). */
+static unsigned int slowpath_caches;
+/* Serializes cache_sync_slowpath_key(). */
+static DEFINE_MUTEX(slowpath_key_mutex);
+
 /**
  * cache_set_slowpath - set or clear a reason for a cache to take the slow
- * path only, keeping the kslab_slowpath_used static key counting the
- * caches that have any
+ * path only
  * @s: the cache
  * @why: a KSLAB_SLOW_* bit
  * @on: set or clear it
  *
- * Context: process context, cpus_read_lock() and kslab_mutex held.
+ * The fast path looks at the reasons only while kslab_slowpath_used is on:
+ * after setting one, call cache_sync_slowpath_key() before relying on it.
+ *
+ * Context: process context, kslab_mutex held.
  */
 void cache_set_slowpath(struct kslab_cache *s, unsigned int why, bool on)
 {
@@ -465,10 +475,31 @@ void cache_set_slowpath(struct kslab_cache *s, unsigned int why, bool on)
 
 	lockdep_assert_held(&kslab_mutex);
 	if (!old && new)
-		kslab_static_branch_inc_cpuslocked(&kslab_slowpath_used);
+		slowpath_caches++;
+	else if (old && !new)
+		slowpath_caches--;
 	WRITE_ONCE(s->slowpath, new);
-	if (old && !new)
-		kslab_static_branch_dec_cpuslocked(&kslab_slowpath_used);
+}
+
+/**
+ * cache_sync_slowpath_key - turn kslab_slowpath_used on while any cache has
+ * a reason to take the slow path, off when none has
+ *
+ * static_branch_enable() returns once every CPU runs the patched code, so
+ * from then on every fast path sees the reasons.
+ *
+ * Context: process context, neither cpus_read_lock() nor kslab_mutex held
+ * (the static key takes the hotplug lock itself: the _cpuslocked variants
+ * are not exported on kernels with jump labels).
+ */
+void cache_sync_slowpath_key(void)
+{
+	mutex_lock(&slowpath_key_mutex);
+	if (READ_ONCE(slowpath_caches))
+		static_branch_enable(&kslab_slowpath_used);
+	else
+		static_branch_disable(&kslab_slowpath_used);
+	mutex_unlock(&slowpath_key_mutex);
 }
 
 /*
@@ -531,6 +562,7 @@ void kslab_cache_destroy(struct kslab_cache *s)
 	/* before any lock: removal waits for its files' handlers */
 	debugfs_cache_del(s);
 	sysfs_cache_del(s);
+	defrag_cancel(s);
 	/* kslab_kfree_rcu() frees still in flight may be this cache's */
 	if (atomic_long_read(&s->rcu_pending))
 		rcu_barrier();
@@ -550,6 +582,7 @@ void kslab_cache_destroy(struct kslab_cache *s)
 	}
 	mutex_unlock(&kslab_mutex);
 	cpus_read_unlock();
+	cache_sync_slowpath_key();
 	if (s) {
 		/* slabs of an RCU cache are freed by RCU callbacks using @s */
 		if (rcu)
@@ -579,6 +612,7 @@ static void cache_reap(struct work_struct *work)
 	cpus_read_unlock();
 	if (list_empty(&dead))
 		return;
+	cache_sync_slowpath_key();
 	synchronize_rcu();	/* frees still inside __slab_free() are done */
 	if (rcu)
 		rcu_barrier();	/* and so are their slabs' RCU frees */
@@ -600,8 +634,9 @@ static DECLARE_WORK(kslab_reap_work, cache_reap);
  */
 void cache_dead_freed(struct kslab_cache *s)
 {
+	/* not on kslab_flush_wq: cache_flush_all() waits on that one */
 	if (!kslab_cache_pages(s))
-		queue_work(kslab_flush_wq, &kslab_reap_work);
+		queue_work(system_wq, &kslab_reap_work);
 }
 
 /**

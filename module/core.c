@@ -271,8 +271,8 @@ unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
  * Return: the number of objects placed in @objs (less than @nr only when
  * the page allocator failed).
  */
-static unsigned int cache_alloc_objects(struct kslab_cache *s, gfp_t gfp,
-					int node, void **objs, unsigned int nr)
+unsigned int cache_alloc_objects(struct kslab_cache *s, gfp_t gfp, int node,
+				 void **objs, unsigned int nr)
 {
 	int nid = node == NUMA_NO_NODE ? numa_mem_id() : node;
 	struct kslab_node *n = s->node[nid];

@@ -2,10 +2,11 @@
 /*
  * debugfs.c - /sys/kernel/debug/kslab/<cache>/alloc_traces and
  * free_traces, for caches with SLAB_STORE_USER, in SLUB's format: the live
- * objects grouped by the call stack that allocated them (and the free
- * objects by the one that freed them), each group with its count, age
- * min/avg/max (jiffies), pid range, CPUs and nodes, then the stack. The
- * table is built when the file is opened, under each node's lock in turn.
+ * objects grouped by the call stack that allocated them, or by the one
+ * that last freed them before they were allocated again
+ * ("<not-available>" for objects never freed), each group with its count,
+ * age min/avg/max (jiffies), pid range, CPUs and nodes, then the stack.
+ * The table is built when the file is opened, under each node's lock.
  */
 #include <linux/bitmap.h>
 #include <linux/cpumask.h>
@@ -99,15 +100,16 @@ static void loc_add(struct loc_track *t, struct kslab_track *track)
 	node_set(t->nid, l->nodes);
 }
 
+/* As SLUB: live objects, by their last allocation or their last free. */
 static void loc_collect(struct kslab_cache *s, void *obj, bool free, void *arg)
 {
 	struct loc_track *t = arg;
 	struct kslab_track *track;
 
-	if (free != t->item)
+	if (free)
 		return;
 	track = debug_track(s, obj, t->item);
-	if (track && track->addr)
+	if (track)
 		loc_add(t, track);
 }
 

@@ -90,6 +90,7 @@ int kslab_cache_set_fail(struct kslab_cache *s, unsigned int probability,
 	cache_set_slowpath(s, KSLAB_SLOW_FAIL, f);
 	mutex_unlock(&kslab_mutex);
 	cpus_read_unlock();
+	cache_sync_slowpath_key();
 	if (old)
 		kfree_rcu(old, rcu);
 	return 0;

@@ -36,6 +36,25 @@ unsigned long kslab_cache_errors(struct kslab_cache *s);
 int kslab_cache_set_fail(struct kslab_cache *s, unsigned int probability,
 			 unsigned int interval, long times);
 
+/**
+ * struct kslab_move_ops - how kslab moves the objects of a movable cache
+ * @move: move the live object @old to @new (already allocated by kslab
+ *	from a denser slab of the same cache): copy it, repoint every
+ *	reference, then return 0, and kslab frees @old. Return -EBUSY to
+ *	leave it where it is (kslab frees @new), or -ENOENT if @old is no
+ *	longer the owner's (it is being freed: kslab frees @new and leaves
+ *	@old to the owner). Called without any kslab lock held, in process
+ *	context. @old's memory stays readable and is never handed out to
+ *	anyone else while the call runs, even if the owner frees it.
+ */
+struct kslab_move_ops {
+	int (*move)(struct kslab_cache *s, void *old, void *new, void *priv);
+};
+
+int kslab_cache_set_movable(struct kslab_cache *s,
+			    const struct kslab_move_ops *ops, void *priv);
+long kslab_cache_defrag(struct kslab_cache *s);
+
 void *kslab_kmalloc(size_t size, gfp_t gfp);
 void kslab_kfree(const void *p);
 size_t kslab_ksize(const void *p);

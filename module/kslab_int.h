@@ -18,6 +18,7 @@
 #include <linux/spinlock.h>
 #include <linux/static_key.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "kslab.h"
@@ -83,6 +84,10 @@ enum kslab_stat {
 	KSLAB_DEPOT_PUT,	/* magazine given to the node's depot */
 	KSLAB_ALLOC_BULK,	/* kslab_cache_alloc_bulk() calls */
 	KSLAB_FREE_BULK,	/* kslab_cache_free_bulk() calls */
+	KSLAB_DEFRAG_MOVED,	/* objects moved by defragmentation */
+	KSLAB_DEFRAG_REFUSED,	/* moves the owner refused (-EBUSY, -ENOENT) */
+	KSLAB_DEFRAG_SLABS,	/* slabs defragmentation emptied */
+	KSLAB_DEFRAG_PAGES,	/* pages defragmentation gave back */
 	KSLAB_NR_STATS
 };
 
@@ -136,9 +141,11 @@ struct kslab_node {
 	struct list_head partial;	/* list_lock: 0 < inuse < objects */
 	struct list_head full;		/* list_lock: inuse == objects */
 	struct list_head empty;		/* list_lock: inuse == 0 */
+	struct list_head isolated;	/* list_lock: being defragmented */
 	unsigned long nr_partial;	/* list_lock */
 	unsigned long nr_full;		/* list_lock */
 	unsigned long nr_empty;		/* list_lock */
+	unsigned long nr_isolated;	/* list_lock */
 	unsigned long nr_slabs;		/* list_lock; racy READ_ONCE reads */
 	unsigned long total_objects;	/* list_lock; racy READ_ONCE reads */
 	unsigned long nr_pages;		/* list_lock; racy READ_ONCE reads */
@@ -149,6 +156,7 @@ struct kslab_node {
 #define KSLAB_SLOW_DEBUG	BIT(0)	/* debug flags: checks on every call */
 #define KSLAB_SLOW_DEAD		BIT(1)	/* destroyed with live objects */
 #define KSLAB_SLOW_FAIL		BIT(2)	/* fault injection configured */
+#define KSLAB_SLOW_DEFRAG	BIT(3)	/* being defragmented */
 
 /*
  * struct kslab_cache - one cache. The fields up to @name are read by the
@@ -190,6 +198,11 @@ struct kslab_cache {
 	atomic_long_t rcu_pending;	/* kslab_kfree_rcu() frees in flight */
 	unsigned long leaked;		/* kslab_mutex: live at destroy */
 	struct kslab_fail __rcu *fail;	/* kslab_mutex writes: fault injection */
+	const struct kslab_move_ops *move_ops;	/* defrag_mutex: NULL if not movable */
+	void *move_priv;		/* defrag_mutex */
+	unsigned int defrag_ratio;	/* WRITE_ONCE: % in use under which a slab is sparse */
+	struct mutex defrag_mutex;	/* one defragmentation at a time */
+	struct work_struct defrag_work;	/* defragmentation asked by the shrinker */
 	long live_bias;			/* kslab_mutex: see cache_live() */
 	struct kslab_node *node[];	/* one per possible node */
 };
@@ -216,6 +229,7 @@ enum slab_state {
 	SLAB_STATE_PARTIAL,
 	SLAB_STATE_FULL,
 	SLAB_STATE_EMPTY,
+	SLAB_STATE_ISOLATED,	/* defragmentation empties it: no allocation */
 };
 
 static inline struct slab_meta *page_meta(struct page *page)
@@ -332,6 +346,8 @@ int slab_walk_objects(struct kslab_cache *s, struct page *page,
 /* core.c: objects */
 unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
 				unsigned int nr, unsigned long caller);
+unsigned int cache_alloc_objects(struct kslab_cache *s, gfp_t gfp, int node,
+				 void **objs, unsigned int nr);
 unsigned int cache_cpu_detach(struct kslab_cache *s, struct kslab_cpu *c,
 			      struct kslab_mag **mags, void **remote);
 void cache_release_detached(struct kslab_cache *s, struct kslab_mag **mags,
@@ -346,10 +362,21 @@ int cache_init(void);
 void cache_exit(void);
 unsigned long cache_reclaim(struct kslab_cache *s, bool flush_cpus);
 void cache_set_slowpath(struct kslab_cache *s, unsigned int why, bool on);
+void cache_sync_slowpath_key(void);
 void cache_dead_freed(struct kslab_cache *s);
 void cache_flush_all(struct kslab_cache *s);
 void cache_flush_offline_cpu(struct kslab_cache *s, unsigned int cpu);
 unsigned long kslab_cache_pages(struct kslab_cache *s);
+
+/* defrag.c */
+void defrag_init_cache(struct kslab_cache *s);
+void defrag_cancel(struct kslab_cache *s);
+bool defrag_wanted(struct kslab_cache *s);
+unsigned int slab_isolate_sparse(struct kslab_cache *s, struct kslab_node *n,
+				 unsigned int ratio);
+struct page *slab_first_isolated(struct kslab_node *n, struct page *after);
+void slab_release_isolated(struct kslab_cache *s, struct kslab_node *n,
+			   struct list_head *discard);
 
 /* fail.c, hotplug.c, rcu.c, shrinker.c */
 bool fail_should(struct kslab_cache *s);

@@ -3,8 +3,9 @@
  * shrinker.c - memory back under pressure: kslab's shrinker tells the
  * kernel how many pages its caches hold without needing them (empty
  * slabs, and slabs pinned only by free objects in magazines and depots)
- * and, when asked (reclaim, drop_caches), flushes and frees them. It never
- * waits for a lock a reclaiming task might hold: trylocks, or it skips.
+ * and, when asked (reclaim, drop_caches), flushes and frees them, and
+ * queues the defragmentation of movable caches that are fragmented. It
+ * never waits for a lock a reclaiming task might hold: trylocks, or skips.
  */
 #include <linux/cpu.h>
 #include <linux/mutex.h>
@@ -12,6 +13,19 @@
 #include "kslab_int.h"
 
 static struct shrinker *kslab_shrinker;
+
+/* Free objects in a cache's slabs. */
+static unsigned long cache_free_room(struct kslab_cache *s)
+{
+	unsigned long total = 0, inuse = 0;
+	int nid;
+
+	for_each_node(nid) {
+		total += READ_ONCE(s->node[nid]->total_objects);
+		inuse += READ_ONCE(s->node[nid]->inuse);
+	}
+	return total > inuse ? total - inuse : 0;
+}
 
 /* Pages a cache holds that a reclaim could give back, estimated. */
 static unsigned long cache_freeable(struct kslab_cache *s)
@@ -26,6 +40,9 @@ static unsigned long cache_freeable(struct kslab_cache *s)
 	}
 	/* free objects held in magazines, remote buffers and depots */
 	cached = live >= 0 && inuse > live ? inuse - live : 0;
+	/* a movable, fragmented cache: the free room defragmentation frees */
+	if (defrag_wanted(s))
+		cached += cache_free_room(s);
 	return (empty << s->order) + DIV_ROUND_UP(cached * s->size, PAGE_SIZE);
 }
 
@@ -56,6 +73,9 @@ static unsigned long shrinker_scan(struct shrinker *shrinker,
 	list_for_each_entry(s, &kslab_caches, list) {
 		if (!cache_freeable(s))
 			continue;
+		/* never from reclaim itself: the move callback takes locks */
+		if (defrag_wanted(s))
+			queue_work(system_unbound_wq, &s->defrag_work);
 		freed += cache_reclaim(s, cpus);
 		if (freed >= sc->nr_to_scan)
 			break;
@@ -87,3 +107,4 @@ void shrinker_exit(void)
 {
 	kslab_shrinker_destroy(kslab_shrinker);
 }
+

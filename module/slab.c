@@ -211,6 +211,9 @@ static struct list_head *state_list(struct kslab_node *n, unsigned int state,
 	case SLAB_STATE_EMPTY:
 		*count = &n->nr_empty;
 		return &n->empty;
+	case SLAB_STATE_ISOLATED:
+		*count = &n->nr_isolated;
+		return &n->isolated;
 	}
 	*count = NULL;
 	return NULL;
@@ -219,7 +222,8 @@ static struct list_head *state_list(struct kslab_node *n, unsigned int state,
 /*
  * slab_move - put a slab on the node list its counts call for. Partial
  * slabs join the tail, so allocation keeps filling the oldest (fullest)
- * ones and sparse slabs get the time to empty.
+ * ones and sparse slabs get the time to empty. An isolated slab stays
+ * where it is until defragmentation releases it.
  */
 static void slab_move(struct kslab_node *n, struct page *page)
 {
@@ -229,6 +233,8 @@ static void slab_move(struct kslab_node *n, struct page *page)
 	struct list_head *list;
 
 	lockdep_assert_held(&n->list_lock);
+	if (m->state == SLAB_STATE_ISOLATED)
+		return;
 	if (!m->inuse)
 		state = SLAB_STATE_EMPTY;
 	else if (m->inuse == m->objects)
@@ -456,6 +462,8 @@ bool slab_put(struct kslab_cache *s, struct kslab_node *n, struct page *page,
 	m->free = idx;
 	m->inuse--;
 	n->inuse--;
+	if (m->state == SLAB_STATE_ISOLATED)
+		return true;	/* defragmentation decides its fate */
 	if (!m->inuse) {
 		if (!was_full)
 			stat(s, KSLAB_FREE_REMOVE_PARTIAL);
@@ -489,6 +497,89 @@ void slab_trim(struct kslab_cache *s, struct kslab_node *n, unsigned int keep,
 	while (n->nr_empty > keep) {
 		page = list_first_entry(&n->empty, struct page, lru);
 		slab_unlink(n, page, discard);
+	}
+}
+
+/**
+ * slab_isolate_sparse - take a node's sparse partial slabs off allocation
+ * @s: the cache
+ * @n: the node
+ * @ratio: a slab with at most @ratio percent of its objects in use is sparse
+ *
+ * Isolated slabs stay on the node (frees into them go on) but nothing is
+ * allocated from them until slab_release_isolated(). A lone sparse slab
+ * with no other partial slab to take its objects is left alone: moving
+ * them would only fill a new slab.
+ *
+ * Context: @n->list_lock held.
+ * Return: the number of slabs isolated.
+ */
+unsigned int slab_isolate_sparse(struct kslab_cache *s, struct kslab_node *n,
+				 unsigned int ratio)
+{
+	struct page *page, *tmp;
+	struct slab_meta *m;
+	unsigned int nr = 0;
+
+	lockdep_assert_held(&n->list_lock);
+	list_for_each_entry_safe(page, tmp, &n->partial, lru) {
+		m = page_meta(page);
+		if (m->quarantine || m->inuse * 100 > ratio * m->objects)
+			continue;
+		list_move_tail(&page->lru, &n->isolated);
+		n->nr_partial--;
+		n->nr_isolated++;
+		m->state = SLAB_STATE_ISOLATED;
+		nr++;
+	}
+	if (nr == 1 && !n->nr_partial) {
+		slab_release_isolated(s, n, NULL);
+		nr = 0;
+	}
+	return nr;
+}
+
+/**
+ * slab_first_isolated - the isolated slab after @after (or the first)
+ * @n: the node
+ * @after: an isolated slab, or NULL
+ *
+ * Context: @n->list_lock held. Return: the slab, or NULL at the end.
+ */
+struct page *slab_first_isolated(struct kslab_node *n, struct page *after)
+{
+	lockdep_assert_held(&n->list_lock);
+	if (!after)
+		return list_first_entry_or_null(&n->isolated, struct page, lru);
+	if (list_is_last(&after->lru, &n->isolated))
+		return NULL;
+	return list_next_entry(after, lru);
+}
+
+/**
+ * slab_release_isolated - end a node's defragmentation
+ * @s: the cache
+ * @n: the node
+ * @discard: where emptied slabs go (NULL: keep them as empty slabs)
+ *
+ * Context: @n->list_lock held.
+ */
+void slab_release_isolated(struct kslab_cache *s, struct kslab_node *n,
+			   struct list_head *discard)
+{
+	struct page *page, *tmp;
+
+	lockdep_assert_held(&n->list_lock);
+	list_for_each_entry_safe(page, tmp, &n->isolated, lru) {
+		if (discard && !page_meta(page)->inuse) {
+			slab_unlink(n, page, discard);
+			stat(s, KSLAB_DEFRAG_SLABS);
+			continue;
+		}
+		list_del(&page->lru);
+		n->nr_isolated--;
+		page_meta(page)->state = SLAB_STATE_NONE;
+		slab_move(n, page);
 	}
 }
 
@@ -678,7 +769,8 @@ static long slab_validate(struct kslab_cache *s, struct kslab_node *n,
 long slab_validate_node(struct kslab_cache *s, struct kslab_node *n)
 {
 	static const unsigned int states[] = {
-		SLAB_STATE_PARTIAL, SLAB_STATE_FULL, SLAB_STATE_EMPTY
+		SLAB_STATE_PARTIAL, SLAB_STATE_FULL, SLAB_STATE_EMPTY,
+		SLAB_STATE_ISOLATED
 	};
 	unsigned long *map, *count, slabs = 0, objects = 0, inuse = 0, nr;
 	unsigned long flags;

@@ -34,6 +34,10 @@ const char *const kslab_stat_names[KSLAB_NR_STATS] = {
 	[KSLAB_DEPOT_PUT]		= "depot_put",
 	[KSLAB_ALLOC_BULK]		= "alloc_bulk",
 	[KSLAB_FREE_BULK]		= "free_bulk",
+	[KSLAB_DEFRAG_MOVED]		= "defrag_moved",
+	[KSLAB_DEFRAG_REFUSED]		= "defrag_refused",
+	[KSLAB_DEFRAG_SLABS]		= "defrag_slabs",
+	[KSLAB_DEFRAG_PAGES]		= "defrag_pages",
 };
 
 static_assert(ARRAY_SIZE(kslab_stat_names) == KSLAB_NR_STATS);

@@ -281,6 +281,35 @@ static ssize_t fail_store(struct kslab_cache *s, const char *buf, size_t len)
 }
 KSLAB_ATTR_RW(fail);
 
+/* Defragmentation: write 1 to run it; defrag_ratio picks sparse slabs. */
+static ssize_t defrag_store(struct kslab_cache *s, const char *buf, size_t len)
+{
+	long ret;
+
+	if (!sysfs_streq(buf, "1"))
+		return -EINVAL;
+	ret = kslab_cache_defrag(s);
+	return ret < 0 ? ret : len;
+}
+KSLAB_ATTR_WO(defrag);
+
+static ssize_t defrag_ratio_show(struct kslab_cache *s, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(s->defrag_ratio));
+}
+
+static ssize_t defrag_ratio_store(struct kslab_cache *s, const char *buf,
+				  size_t len)
+{
+	unsigned int x;
+
+	if (parse_uint(buf, 0, 100, &x))
+		return -EINVAL;
+	WRITE_ONCE(s->defrag_ratio, x);
+	return len;
+}
+KSLAB_ATTR_RW(defrag_ratio);
+
 static struct attribute *cache_attrs[] = {
 	&slabs_attr.attr, &partial_attr.attr, &total_objects_attr.attr,
 	&objects_attr.attr, &objects_partial_attr.attr, &cpu_slabs_attr.attr,
@@ -294,7 +323,7 @@ static struct attribute *cache_attrs[] = {
 	&cpu_partial_attr.attr, &shrink_attr.attr, &validate_attr.attr,
 	&magazine_size_attr.attr, &kslab_errors_attr.attr,
 	&objects_live_attr.attr, &pages_attr.attr, &quarantined_attr.attr,
-	&fail_attr.attr,
+	&fail_attr.attr, &defrag_attr.attr, &defrag_ratio_attr.attr,
 	NULL
 };
 

@@ -4,7 +4,7 @@
 # boot.sh BZIMAGE INITRAMFS LOG MODE - boot the guest in QEMU (TCG: nested
 # KVM hangs on these machines) with 4 CPUs on two NUMA nodes and 1 GiB.
 #   MODE batch:       console only to LOG; a hard timeout of
-#                     $KSLAB_TIMEOUT seconds (default 600) kills a hung guest.
+#                     $KSLAB_TIMEOUT seconds (default 900) kills a hung guest.
 #   MODE interactive: console on the terminal too (stdin wired for shell).
 #   MODE tee:         console on stdout and in LOG, with the timeout.
 # $KSLAB_ICOUNT=1 counts guest time in instructions (-icount shift=0);
@@ -17,7 +17,7 @@ bz=${1:?usage: boot.sh BZIMAGE INITRAMFS LOG MODE}
 initrd=${2:?}
 log=${3:?}
 mode=${4:-batch}
-timeout_s=${KSLAB_TIMEOUT:-600}
+timeout_s=${KSLAB_TIMEOUT:-900}
 
 accel=(-accel tcg,thread=multi)
 [ "${KSLAB_ICOUNT:-0}" = 1 ] && accel=(-accel tcg -icount shift=0,sleep=off)

@@ -5,10 +5,20 @@
 # missing ones. Idempotent: runs `apt-get update` once, and only when
 # something is missing. Extra package names may be passed as arguments.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
-pkgs=(gcc make bc flex bison libelf-dev libssl-dev dwarves cpio rsync
-      python3 linux-source-6.12 busybox-static qemu-system-x86 xz-utils
-      kmod "$@")
+# Beyond Debian's essential packages (bash, coreutils, grep, sed, tar,
+# gzip, findutils, dpkg) and mawk (priority required):
+pkgs=(
+	# the test kernel and the modules (libc6-dev: gcc only recommends it)
+	gcc libc6-dev make bc flex bison libelf-dev libssl-dev dwarves kmod rsync
+	linux-source-6.12 xz-utils
+	# the guest: its initramfs and QEMU
+	busybox-static cpio qemu-system-x86
+	# kunit.py parse, parse.sh's JSON, checkpatch.pl, lint's file list
+	python3 jq perl git
+	"$@"
+)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -17,15 +27,14 @@ for p in "${pkgs[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-log=${KSLAB_BUILD:-build}/logs/apt.log
-mkdir -p "$(dirname "$log")"
+log=$KSLAB_LOGS/apt.log
 echo "deps: installing ${missing[*]} (log: $log)"
+start=$SECONDS
 export DEBIAN_FRONTEND=noninteractive
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 if ! { "${sudo_cmd[@]}" apt-get update &&
        "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
-	echo "deps: FAILED installing ${missing[*]}; see $log" >&2
-	tail -n 20 "$log" >&2
-	exit 1
+	die deps "installing ${missing[*]}" "$log"
 fi
+echo "deps: installed ${#missing[@]} packages in $((SECONDS - start)) s"

@@ -22,7 +22,6 @@ for m in "$@"; do
 	cp "$m" "$root/lib/kslab/"
 done
 if [ -n "${KSLAB_GUEST_FILES:-}" ]; then
-	[ -d "$KSLAB_GUEST_FILES" ] || die initramfs "KSLAB_GUEST_FILES=$KSLAB_GUEST_FILES is not a directory"
 	cp -a "$KSLAB_GUEST_FILES/." "$root/"
 fi
 (cd "$root" && find . -print0 | cpio --null -o -H newc --owner=0:0 --quiet) | gzip -1 >"$out"

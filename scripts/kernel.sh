@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # kernel.sh VARIANT - build (or reuse) the QEMU guest kernel for VARIANT.
-#   test:  tinyconfig + kunit/kslab.config + kunit/debug.config (lockdep)
-#   bench: tinyconfig + kunit/kslab.config (no lock debugging)
+#   test:   tinyconfig + kunit/kslab.config + kunit/debug.config (lockdep)
+#   bench:  tinyconfig + kunit/kslab.config (no lock debugging)
+#   source: only extract the source (checkpatch.pl, kunit.py); prints it
 # The kernel is built from Debian's linux-source-6.12 tarball under
 # build/, in a directory keyed on a hash of the fragments and the source
 # version, so an unchanged fragment reuses the kernel already built.
 # Prints the kernel build directory on stdout.
 set -euo pipefail
 
-variant=${1:?usage: kernel.sh test|bench}
+variant=${1:?usage: kernel.sh test|bench|source}
 . "$(dirname "$0")/lib.sh"
 top=$KSLAB_TOP
 build=$KSLAB_BUILD
@@ -18,30 +19,36 @@ tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n 1)
 [ -n "$tarball" ] || die kernel "no /usr/src/linux-source-6.12 tarball (scripts/deps.sh installs it)"
 
 case "$variant" in
-test)  frags=("$top/kunit/kslab.config" "$top/kunit/debug.config") ;;
-bench) frags=("$top/kunit/kslab.config") ;;
-*) die kernel "unknown variant '$variant' (test or bench)" ;;
+test)   frags=("$top/kunit/kslab.config" "$top/kunit/debug.config") ;;
+bench)  frags=("$top/kunit/kslab.config") ;;
+source) frags=() ;;
+*) die kernel "unknown variant '$variant' (test, bench or source)" ;;
 esac
+
+src=$(kernel_src)
+if [ ! -f "$src/.kslab-extracted" ]; then
+	echo "kernel: extracting $tarball" >&2
+	rm -rf "$src" && mkdir -p "$src"
+	tar -xf "$tarball" -C "$src" --strip-components=1 ||
+		die kernel "extracting $tarball into $src"
+	touch "$src/.kslab-extracted"
+fi
+if [ "$variant" = source ]; then
+	echo "$src"
+	exit 0
+fi
 
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 # Bump recipe when the way the kernel is built changes (not for edits of
 # this script that leave the kernel as it is).
 recipe=1
 key=$({ cat "${frags[@]}"; echo "$srcver $recipe"; } | sha256sum | cut -c1-12)
-src=$build/src/linux-$srcver
 obj=$build/kernel-$variant-$key
 log=$KSLAB_LOGS/kernel-$variant.log
 
 if [ -f "$obj/.kslab-done" ]; then
 	echo "$obj"
 	exit 0
-fi
-
-if [ ! -f "$src/.kslab-extracted" ]; then
-	echo "kernel: extracting $tarball" >&2
-	rm -rf "$src" && mkdir -p "$src"
-	tar -xf "$tarball" -C "$src" --strip-components=1
-	touch "$src/.kslab-extracted"
 fi
 
 echo "kernel: building the $variant kernel in $obj (log: $log)" >&2

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# lib.sh - sourced by kslab's scripts: where things live, and the one way a
-# step fails (a line naming the step and the log to read, then exit 1).
+# lib.sh - sourced by kslab's scripts: where things live, the one way a
+# step fails (a line naming the step and the log to read, then exit 1),
+# and the set-up every guest boot starts with.
 
 KSLAB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KSLAB_BUILD=${KSLAB_BUILD:-$KSLAB_TOP/build}
@@ -18,7 +19,38 @@ die() {
 	exit 1
 }
 
-# kernel_src: the extracted linux-source-6.12 tree (scripts/kernel.sh makes it).
+# kernel_src: the tree scripts/kernel.sh extracts Debian's installed
+# linux-source-6.12 to (empty when the package is not installed).
 kernel_src() {
-	ls -d "$KSLAB_BUILD"/src/linux-* 2>/dev/null | head -n 1
+	local ver
+	ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) || return 0
+	echo "$KSLAB_BUILD/src/linux-$ver"
+}
+
+# check_knobs: refuse a bad KSLAB_* setting before any work is done.
+check_knobs() {
+	local d
+
+	for d in ${KSLAB_EXTRA_TESTS:-}; do
+		[ -f "$d/Kbuild" ] || die setup "KSLAB_EXTRA_TESTS: $d has no Kbuild file"
+	done
+	[ -z "${KSLAB_GUEST_FILES:-}" ] || [ -d "$KSLAB_GUEST_FILES" ] ||
+		die setup "KSLAB_GUEST_FILES=$KSLAB_GUEST_FILES is not a directory"
+	[ -z "${KSLAB_GUEST_SCRIPT:-}" ] || [ -f "$KSLAB_GUEST_SCRIPT" ] ||
+		die setup "KSLAB_GUEST_SCRIPT=$KSLAB_GUEST_SCRIPT is not a file"
+	[[ ${KSLAB_TIMEOUT:-1} =~ ^[1-9][0-9]*$ ]] ||
+		die setup "KSLAB_TIMEOUT=$KSLAB_TIMEOUT is not a whole number of seconds"
+}
+
+# setup_guest: check the knobs, install what is missing, build (or reuse)
+# the test kernel and build every module; sets $kdir and $mods (kslab.ko
+# first).
+setup_guest() {
+	local list=$KSLAB_BUILD/modules.list
+
+	check_knobs
+	bash "$KSLAB_TOP/scripts/deps.sh"
+	kdir=$(bash "$KSLAB_TOP/scripts/kernel.sh" test)
+	bash "$KSLAB_TOP/scripts/modules.sh" "$kdir" >"$list"
+	mapfile -t mods <"$list"
 }

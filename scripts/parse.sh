@@ -5,14 +5,14 @@
 # documents (every KUnit module prints its own, after the built-in run's
 # empty one; kunit.py parse stops after the first), parses each with the
 # kernel's own tools/testing/kunit/kunit.py, prints the summaries, scans
-# for kernel splats and ends with "N passed, N failed, N skipped".
+# for kernel splats (scan.sh) and ends with "N passed, N failed, N skipped".
 # Exit status 0 only when tests ran, none failed and the log is clean.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 log=${1:?usage: parse.sh LOG}
 src=$(kernel_src)
-[ -n "$src" ] || die parse "no kernel source tree under $KSLAB_BUILD/src"
+[ -f "$src/.kslab-extracted" ] || die parse "no kernel source tree at ${src:-build/src} (scripts/kernel.sh source extracts it)"
 dir=$KSLAB_BUILD/ktap
 rm -rf "$dir" && mkdir -p "$dir"
 
@@ -36,7 +36,8 @@ for doc in "$dir"/doc-*.log; do
 	if [ "$p$s$f" = 000 ] && sed -n 2p "$doc" | grep -qE '(^|\] )1\.\.0$'; then
 		continue
 	fi
-	grep -v '^\s*$' "${doc%.log}.out" | grep -E '^\[..:..:..\] (=+|Testing complete|Ran|\[FAILED\]|\[CRASHED\]|\[ERROR\]|.*ERROR)' || true
+	# kunit.py's report less its line per passed case (still in *.out).
+	grep -vE '^\[..:..:..\] (\[PASSED\] |Test results stored in)|^\s*$' "${doc%.log}.out" || true
 	if [ "$prc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "parse: $(basename "$doc"): the parser reports an error (incomplete or crashed document); see ${doc%.log}.out"
 		f=1
@@ -44,21 +45,12 @@ for doc in "$dir"/doc-*.log; do
 	passed=$((passed + p)) skipped=$((skipped + s)) failed=$((failed + f))
 done
 
-# A kernel splat fails the run even when every test passed. kslab's own
-# contained reports start with "kslab: <cache>:" and never match these.
-splats='WARNING:|BUG:|Oops|general protection fault|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|INFO: task .* blocked|INFO: trying to register non-static key|INFO: lockdep is turned off|DEBUG_LOCKS_WARN_ON|list_(add|del) corruption|UBSAN:|stack-protector|watchdog: BUG|rcu: INFO'
-if grep -nE "$splats" "$log" >"$dir/splats.txt"; then
-	echo "parse: the console shows kernel splats ($log):"
-	head -n 10 "$dir/splats.txt" | sed 's/^/    /'
-	bad=1
-fi
-if grep -n "kslab-guest: FAILED" "$log" >"$dir/steps.txt"; then
-	echo "parse: guest steps failed:"
-	sed 's/^/    /' "$dir/steps.txt"
-	bad=1
-fi
+# A kernel splat or a failed guest step fails the run even when every
+# test passed.
+bash "$KSLAB_TOP/scripts/scan.sh" "$log" || bad=1
 
 total=$((passed + failed + skipped))
+[ "$total" -gt 0 ] || { echo "parse: FAILED: no test ran (see $log)"; bad=1; }
+[ "$failed" -eq 0 ] || { echo "parse: FAILED: $failed test cases failed (report above; see $log)"; bad=1; }
 echo "$passed passed, $failed failed, $skipped skipped"
-[ "$total" -gt 0 ] || { echo "parse: FAILED: no test ran (log: $log)"; exit 1; }
-[ "$failed" -eq 0 ] && [ "$bad" -eq 0 ] || exit 1
+[ "$bad" -eq 0 ]

@@ -1,0 +1,907 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kslab_bench.c - the benchmark of issue 8, run once when the module loads:
+ * each workload on a kslab cache and on a kernel kmem_cache of the same
+ * object size, alignment and flags (SLAB_NO_MERGE, no debug), in the same
+ * boot, the two alternating over several rounds. It prints one "result"
+ * line per measurement (median ns per operation of each side, min and max,
+ * and the ratio kslab/SLUB; pages for the memory workload) and one "stats"
+ * line with kslab's slow-path counters over the timed rounds, which
+ * scripts/bench.sh turns into a table, a CSV file and a chart. An
+ * operation is one object allocated or one freed. The clock is
+ * ktime_get_ns(): under QEMU's TCG only ratios within one boot mean
+ * anything. It is not a test: loading fails only when it cannot run.
+ */
+#define pr_fmt(fmt) "kslab_bench: " fmt
+
+#include <linux/atomic.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/fs.h>
+#include <linux/ktime.h>
+#include <linux/minmax.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/topology.h>
+#include <linux/workqueue.h>
+
+#include "kslab.h"
+#include "kslab_int.h"
+
+#define BENCH_MAX_ROUNDS	31
+#define BENCH_FAILED		U64_MAX
+#define BENCH_RING		256	/* W4: objects handed over per trip */
+#define BENCH_PARALLEL_N	1000	/* W5: W2's batch size */
+#define BENCH_MIX_LEN		64	/* W6: sizes in the kmalloc mix */
+#define BENCH_MIX_BATCH		16	/* W6: objects live at once */
+#define BENCH_MEM_BYTES		(4UL << 20)	/* M: bytes of live objects */
+
+static char *workloads = "all";
+module_param(workloads, charp, 0444);
+MODULE_PARM_DESC(workloads,
+		 "comma-separated list of pair,batch,bulk,remote,parallel,kmalloc,memory, or all (default)");
+
+static unsigned int rounds = 7;
+module_param(rounds, uint, 0444);
+MODULE_PARM_DESC(rounds, "timed rounds per measurement, each side once a round (1-31, default 7)");
+
+static unsigned long ops = 200000;
+module_param(ops, ulong, 0444);
+MODULE_PARM_DESC(ops, "operations (allocs + frees) per timed sample (default 200000)");
+
+static bool quick;
+module_param(quick, bool, 0444);
+MODULE_PARM_DESC(quick, "run every workload once for a tiny count: proves the benchmark works");
+
+enum bench_workload {
+	W_PAIR, W_BATCH, W_BULK, W_REMOTE, W_PARALLEL, W_KMALLOC, W_MEMORY,
+	W_NR
+};
+
+static const char *const workload_names[W_NR] = {
+	"pair", "batch", "bulk", "remote", "parallel", "kmalloc", "memory"
+};
+
+/* The kslab counters a "stats" line reports, deltas over the timed rounds. */
+static const struct bench_stat {
+	enum kslab_stat item;
+	const char *name;
+} bench_stats[] = {
+	{ KSLAB_ALLOC_FASTPATH, "alloc_fastpath" },
+	{ KSLAB_ALLOC_SLOWPATH, "alloc_slowpath" },
+	{ KSLAB_FREE_FASTPATH, "free_fastpath" },
+	{ KSLAB_FREE_SLOWPATH, "free_slowpath" },
+	{ KSLAB_FREE_REMOTE, "free_remote" },
+	{ KSLAB_ALLOC_REFILL, "alloc_refill" },
+	{ KSLAB_ALLOC_FROM_PARTIAL, "alloc_from_partial" },
+	{ KSLAB_ALLOC_SLAB, "alloc_slab" },
+	{ KSLAB_FREE_SLAB, "free_slab" },
+	{ KSLAB_CPU_PARTIAL_ALLOC, "cpu_partial_alloc" },
+	{ KSLAB_CPU_PARTIAL_FREE, "cpu_partial_free" },
+	{ KSLAB_CPU_PARTIAL_DRAIN, "cpu_partial_drain" },
+	{ KSLAB_DEPOT_GET, "depot_get" },
+	{ KSLAB_DEPOT_PUT, "depot_put" },
+};
+
+/*
+ * struct bench_row - one measurement: a workload at one parameter and
+ * object size, and the two caches it runs on.
+ */
+struct bench_row {
+	enum bench_workload w;
+	char param[24];
+	unsigned int size;	/* object size; 0 for the kmalloc mix */
+	unsigned int n;		/* objects per batch, bulk call or trip */
+	unsigned int ncpus;	/* W5: CPUs running at once */
+	unsigned int cpu_b;	/* W4: the CPU that frees */
+	u64 iters;		/* repetitions in one sample */
+	u64 ops;		/* allocs + frees in one sample, per CPU */
+	u64 (*sample)(struct bench_row *r, bool k);
+	struct kslab_cache *ks;
+	struct kmem_cache *kc;
+	void **objs;		/* n objects per CPU */
+	unsigned int *perm;	/* the order frees take (identity or shuffled) */
+};
+
+static unsigned int bench_cpu;		/* where single-CPU workloads run */
+static unsigned int cache_serial;	/* unique cache names */
+static unsigned int mix_sizes[BENCH_MIX_LEN];
+static struct workqueue_struct *bench_wq;
+
+/* xorshift32: the same "random" sequences in every boot and on both sides. */
+static u32 bench_rand(u32 *state)
+{
+	u32 x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*state = x;
+	return x;
+}
+
+static __always_inline void *obj_alloc(struct bench_row *r, bool k)
+{
+	return k ? kslab_cache_alloc(r->ks, GFP_KERNEL) :
+		   kmem_cache_alloc(r->kc, GFP_KERNEL);
+}
+
+static __always_inline void obj_free(struct bench_row *r, bool k, void *p)
+{
+	if (k)
+		kslab_cache_free(r->ks, p);
+	else
+		kmem_cache_free(r->kc, p);
+}
+
+/* Allocate @n objects into @objs, writing a word to each, as a caller would. */
+static __always_inline bool objs_alloc(struct bench_row *r, bool k,
+				       void **objs, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		objs[i] = obj_alloc(r, k);
+		if (unlikely(!objs[i])) {
+			while (i--)
+				obj_free(r, k, objs[i]);
+			return false;
+		}
+		*(unsigned long *)objs[i] = i;
+	}
+	return true;
+}
+
+/* Free @n objects of @objs in the row's order (r->perm). */
+static __always_inline void objs_free(struct bench_row *r, bool k,
+				      void **objs, unsigned int n)
+{
+	const unsigned int *perm = r->perm;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		obj_free(r, k, objs[perm[i]]);
+}
+
+static __always_inline u64 pair_run(struct bench_row *r, bool k)
+{
+	u64 t0 = ktime_get_ns(), i;
+	void *p;
+
+	for (i = 0; i < r->iters; i++) {
+		p = obj_alloc(r, k);
+		if (unlikely(!p))
+			return BENCH_FAILED;
+		*(unsigned long *)p = i;
+		obj_free(r, k, p);
+	}
+	return ktime_get_ns() - t0;
+}
+
+static u64 pair_sample(struct bench_row *r, bool k)
+{
+	return k ? pair_run(r, true) : pair_run(r, false);
+}
+
+static __always_inline u64 batch_run(struct bench_row *r, bool k, void **objs)
+{
+	u64 t0 = ktime_get_ns(), i;
+
+	for (i = 0; i < r->iters; i++) {
+		if (unlikely(!objs_alloc(r, k, objs, r->n)))
+			return BENCH_FAILED;
+		objs_free(r, k, objs, r->n);
+	}
+	return ktime_get_ns() - t0;
+}
+
+static u64 batch_sample(struct bench_row *r, bool k)
+{
+	return k ? batch_run(r, true, r->objs) : batch_run(r, false, r->objs);
+}
+
+static u64 bulk_sample(struct bench_row *r, bool k)
+{
+	unsigned int n = r->n, j;
+	u64 t0 = ktime_get_ns(), i;
+	void **objs = r->objs;
+	int got;
+
+	for (i = 0; i < r->iters; i++) {
+		got = k ? kslab_cache_alloc_bulk(r->ks, GFP_KERNEL, n, objs) :
+			  kmem_cache_alloc_bulk(r->kc, GFP_KERNEL, n, objs);
+		if (unlikely(got != n))
+			return BENCH_FAILED;
+		for (j = 0; j < n; j++)
+			*(unsigned long *)objs[j] = j;
+		if (k)
+			kslab_cache_free_bulk(r->ks, n, objs);
+		else
+			kmem_cache_free_bulk(r->kc, n, objs);
+	}
+	return ktime_get_ns() - t0;
+}
+
+/* W4: one trip's work on one CPU, timed there; no waiting is timed. */
+struct remote_trip {
+	struct bench_row *r;
+	bool k;
+	u64 ns;
+};
+
+static int remote_fill(void *arg)
+{
+	struct remote_trip *t = arg;
+	u64 t0 = ktime_get_ns();
+	bool ok;
+
+	ok = t->k ? objs_alloc(t->r, true, t->r->objs, t->r->n) :
+		    objs_alloc(t->r, false, t->r->objs, t->r->n);
+	t->ns += ktime_get_ns() - t0;
+	return ok ? 0 : -ENOMEM;
+}
+
+static int remote_drain(void *arg)
+{
+	struct remote_trip *t = arg;
+	u64 t0 = ktime_get_ns();
+
+	if (t->k)
+		objs_free(t->r, true, t->r->objs, t->r->n);
+	else
+		objs_free(t->r, false, t->r->objs, t->r->n);
+	t->ns += ktime_get_ns() - t0;
+	return 0;
+}
+
+/*
+ * W4: bench_cpu allocates a ring of objects, r->cpu_b frees them all, and
+ * again: only one CPU works at a time, so neither clock counts the other's
+ * waiting (and under -icount the other's instructions).
+ */
+static u64 remote_sample(struct bench_row *r, bool k)
+{
+	struct remote_trip t = { .r = r, .k = k };
+	u64 i;
+
+	for (i = 0; i < r->iters; i++) {
+		if (smp_call_on_cpu(bench_cpu, remote_fill, &t, false))
+			return BENCH_FAILED;
+		smp_call_on_cpu(r->cpu_b, remote_drain, &t, false);
+	}
+	return t.ns;
+}
+
+/* W5: one CPU's share of a parallel run. */
+struct par_job {
+	struct work_struct work;
+	struct bench_row *r;
+	bool k;
+	void **objs;
+	u64 ns;
+};
+
+static atomic_t par_arrived;
+static unsigned int par_cpus;
+
+static void par_work(struct work_struct *work)
+{
+	struct par_job *j = container_of(work, struct par_job, work);
+
+	/* start together: nobody's clock runs while the others are queued */
+	atomic_inc(&par_arrived);
+	while (atomic_read(&par_arrived) < par_cpus)
+		cpu_relax();
+	j->ns = j->k ? batch_run(j->r, true, j->objs) :
+		       batch_run(j->r, false, j->objs);
+}
+
+/* W5: W2 on r->ncpus CPUs at once; Return: the mean of their times. */
+static u64 parallel_sample(struct bench_row *r, bool k)
+{
+	unsigned int i, nr = 0, cpu;
+	struct par_job *jobs;
+	u64 sum = 0;
+
+	jobs = kcalloc(r->ncpus, sizeof(*jobs), GFP_KERNEL);
+	if (!jobs)
+		return BENCH_FAILED;
+	cpus_read_lock();
+	if (num_online_cpus() < r->ncpus) {
+		cpus_read_unlock();
+		kfree(jobs);
+		return BENCH_FAILED;
+	}
+	atomic_set(&par_arrived, 0);
+	par_cpus = r->ncpus;
+	for_each_online_cpu(cpu) {
+		if (nr == r->ncpus)
+			break;
+		jobs[nr].r = r;
+		jobs[nr].k = k;
+		jobs[nr].objs = r->objs + (size_t)nr * r->n;
+		INIT_WORK(&jobs[nr].work, par_work);
+		queue_work_on(cpu, bench_wq, &jobs[nr].work);
+		nr++;
+	}
+	cpus_read_unlock();
+	for (i = 0; i < nr; i++) {
+		flush_work(&jobs[i].work);
+		if (jobs[i].ns == BENCH_FAILED)
+			sum = BENCH_FAILED;
+		if (sum != BENCH_FAILED)
+			sum += jobs[i].ns;
+	}
+	kfree(jobs);
+	return sum == BENCH_FAILED ? sum : div_u64(sum, r->ncpus);
+}
+
+static __always_inline u64 kmalloc_run(struct bench_row *r, bool k)
+{
+	unsigned int n = r->n, j, size;
+	void **objs = r->objs;
+	u64 t0 = ktime_get_ns(), i;
+
+	for (i = 0; i < r->iters; i++) {
+		for (j = 0; j < n; j++) {
+			size = mix_sizes[(i * n + j) % BENCH_MIX_LEN];
+			objs[j] = k ? kslab_kmalloc(size, GFP_KERNEL) :
+				      kmalloc(size, GFP_KERNEL);
+			if (unlikely(!objs[j])) {
+				while (j--) {
+					if (k)
+						kslab_kfree(objs[j]);
+					else
+						kfree(objs[j]);
+				}
+				return BENCH_FAILED;
+			}
+			*(unsigned long *)objs[j] = j;
+		}
+		for (j = 0; j < n; j++) {
+			if (k)
+				kslab_kfree(objs[j]);
+			else
+				kfree(objs[j]);
+		}
+	}
+	return ktime_get_ns() - t0;
+}
+
+static u64 kmalloc_sample(struct bench_row *r, bool k)
+{
+	return k ? kmalloc_run(r, true) : kmalloc_run(r, false);
+}
+
+/* Create the row's two caches (none for the kmalloc mix). */
+static int row_caches_create(struct bench_row *r)
+{
+	char name[32];
+
+	if (!r->size)
+		return 0;
+	cache_serial++;
+	snprintf(name, sizeof(name), "kbench_k%u", cache_serial);
+	r->ks = kslab_cache_create(name, r->size, 0, SLAB_NO_MERGE, NULL);
+	snprintf(name, sizeof(name), "kbench_s%u", cache_serial);
+	r->kc = kmem_cache_create(name, r->size, 0, SLAB_NO_MERGE, NULL);
+	if (r->ks && r->kc)
+		return 0;
+	pr_err("%s: cannot create caches of %u bytes\n",
+	       workload_names[r->w], r->size);
+	kslab_cache_destroy(r->ks);
+	kmem_cache_destroy(r->kc);
+	return -ENOMEM;
+}
+
+static void row_caches_destroy(struct bench_row *r)
+{
+	kslab_cache_destroy(r->ks);
+	kmem_cache_destroy(r->kc);
+	r->ks = NULL;
+	r->kc = NULL;
+}
+
+static void row_size_str(const struct bench_row *r, char *buf, size_t len)
+{
+	if (r->size)
+		snprintf(buf, len, "%u", r->size);
+	else
+		snprintf(buf, len, "8-4096");
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Picoseconds per operation of a sample that took @ns for @nops. */
+static u64 per_op_ps(u64 ns, u64 nops)
+{
+	return div64_u64(ns * 1000, nops);
+}
+
+/* Sorts @ns; Return: the median. */
+static u64 median(u64 *ns, unsigned int nr)
+{
+	sort(ns, nr, sizeof(*ns), u64_cmp, NULL);
+	return nr & 1 ? ns[nr / 2] : (ns[nr / 2 - 1] + ns[nr / 2]) / 2;
+}
+
+static void row_print(struct bench_row *r, u64 ns[2][BENCH_MAX_ROUNDS])
+{
+	u64 med[2], lo[2], hi[2], ratio;
+	char size[16];
+	int side;
+
+	for (side = 0; side < 2; side++) {
+		med[side] = per_op_ps(median(ns[side], rounds), r->ops);
+		lo[side] = per_op_ps(ns[side][0], r->ops);
+		hi[side] = per_op_ps(ns[side][rounds - 1], r->ops);
+	}
+	ratio = med[1] ? div64_u64(med[0] * 1000 + med[1] / 2, med[1]) : 0;
+	row_size_str(r, size, sizeof(size));
+	pr_info("result workload=%s param=%s size=%s kslab=%llu.%02llu slub=%llu.%02llu ratio=%llu.%03llu unit=ns/op kslab_min=%llu.%02llu kslab_max=%llu.%02llu slub_min=%llu.%02llu slub_max=%llu.%02llu\n",
+		workload_names[r->w], r->param, size,
+		med[0] / 1000, med[0] % 1000 / 10, med[1] / 1000, med[1] % 1000 / 10,
+		ratio / 1000, ratio % 1000,
+		lo[0] / 1000, lo[0] % 1000 / 10, hi[0] / 1000, hi[0] % 1000 / 10,
+		lo[1] / 1000, lo[1] % 1000 / 10, hi[1] / 1000, hi[1] % 1000 / 10);
+}
+
+static void stats_read(struct kslab_cache *s, unsigned long *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bench_stats); i++)
+		v[i] = s ? kslab_stat_sum(s, bench_stats[i].item) : 0;
+}
+
+static void stats_print(struct bench_row *r, const unsigned long *before,
+			const unsigned long *after)
+{
+	char line[512], size[16];
+	unsigned int i;
+	int len;
+
+	if (!r->ks)
+		return;
+	row_size_str(r, size, sizeof(size));
+	len = scnprintf(line, sizeof(line), "stats workload=%s param=%s size=%s ops=%llu",
+			workload_names[r->w], r->param, size,
+			r->ops * r->ncpus * rounds);
+	for (i = 0; i < ARRAY_SIZE(bench_stats); i++)
+		len += scnprintf(line + len, sizeof(line) - len, " %s=%lu",
+				 bench_stats[i].name, after[i] - before[i]);
+	pr_info("%s\n", line);
+}
+
+/* Fill in what every row needs from its workload and n; the identity order. */
+static int row_prepare(struct bench_row *r, bool shuffle)
+{
+	unsigned int i, j, nobjs = max(r->n, 1U) * max(r->ncpus, 1U);
+	u32 seed = 2463534242U ^ r->n;
+
+	r->ncpus = max(r->ncpus, 1U);
+	r->objs = kvcalloc(nobjs, sizeof(void *), GFP_KERNEL);
+	r->perm = kvcalloc(max(r->n, 1U), sizeof(unsigned int), GFP_KERNEL);
+	if (!r->objs || !r->perm)
+		return -ENOMEM;
+	for (i = 0; i < r->n; i++)
+		r->perm[i] = i;
+	for (i = r->n; shuffle && i > 1; i--) {
+		j = bench_rand(&seed) % i;
+		swap(r->perm[i - 1], r->perm[j]);
+	}
+	/* allocs + frees per repetition: 2 per object */
+	r->iters = max_t(u64, 1, div_u64(ops, 2 * max(r->n, 1U)));
+	r->ops = r->iters * 2 * max(r->n, 1U);
+	return 0;
+}
+
+static void row_release(struct bench_row *r)
+{
+	kvfree(r->objs);
+	kvfree(r->perm);
+	r->objs = NULL;
+	r->perm = NULL;
+}
+
+/*
+ * row_run - one measurement: a warm-up sample of each side, then as many
+ * rounds as the rounds parameter says, each side timed once a round, the
+ * side going first alternating.
+ */
+static int row_run(struct bench_row *r, bool shuffle)
+{
+	unsigned long before[ARRAY_SIZE(bench_stats)], after[ARRAY_SIZE(bench_stats)];
+	static u64 ns[2][BENCH_MAX_ROUNDS];
+	unsigned int i, j, side;
+	int ret;
+
+	ret = row_prepare(r, shuffle);
+	if (!ret)
+		ret = row_caches_create(r);
+	if (ret) {
+		row_release(r);
+		return ret;
+	}
+	ret = -ENOMEM;
+	if (r->sample(r, true) == BENCH_FAILED || r->sample(r, false) == BENCH_FAILED)
+		goto out;
+	stats_read(r->ks, before);
+	for (i = 0; i < rounds; i++) {
+		for (j = 0; j < 2; j++) {
+			side = (i + j) & 1;	/* side 0 is kslab */
+			ns[side][i] = r->sample(r, side == 0);
+			if (ns[side][i] == BENCH_FAILED)
+				goto out;
+			cond_resched();
+		}
+	}
+	stats_read(r->ks, after);
+	row_print(r, ns);
+	stats_print(r, before, after);
+	ret = 0;
+out:
+	if (ret)
+		pr_err("%s %s size %u: allocation failed\n",
+		       workload_names[r->w], r->param, r->size);
+	row_caches_destroy(r);
+	row_release(r);
+	return ret;
+}
+
+/* Run the row @tmpl once for each object size of @sizes. */
+static int row_sizes(const struct bench_row *tmpl, const unsigned int *sizes,
+		     unsigned int nr, bool shuffle)
+{
+	struct bench_row r;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < nr; i++) {
+		r = *tmpl;
+		r.size = sizes[i];
+		ret = row_run(&r, shuffle);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static const unsigned int two_sizes[] = { 64, 256 };
+
+static int bench_pair(void)
+{
+	struct bench_row t = { .w = W_PAIR, .n = 1, .param = "-",
+			       .sample = pair_sample };
+
+	return row_sizes(&t, two_sizes, ARRAY_SIZE(two_sizes), false);
+}
+
+static int bench_batch(void)
+{
+	static const unsigned int sizes[] = { 64, 256, 1024 };
+	static const unsigned int ns[] = { 10, 100, 1000, 10000 };
+	unsigned int i, sh;
+	int ret = 0;
+
+	for (sh = 0; sh < 2 && !ret; sh++) {
+		for (i = 0; i < ARRAY_SIZE(ns) && !ret; i++) {
+			struct bench_row t = { .w = W_BATCH, .n = ns[i],
+					       .sample = batch_sample };
+
+			snprintf(t.param, sizeof(t.param), "%u%s", ns[i],
+				 sh ? "-shuffled" : "");
+			ret = row_sizes(&t, sizes, ARRAY_SIZE(sizes), sh);
+		}
+	}
+	return ret;
+}
+
+static int bench_bulk(void)
+{
+	static const unsigned int ns[] = { 16, 64, 256 };
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(ns) && !ret; i++) {
+		struct bench_row t = { .w = W_BULK, .n = ns[i],
+				       .sample = bulk_sample };
+
+		snprintf(t.param, sizeof(t.param), "%u", ns[i]);
+		ret = row_sizes(&t, two_sizes, ARRAY_SIZE(two_sizes), false);
+	}
+	return ret;
+}
+
+/* The first online CPU other than bench_cpu on (or off) bench_cpu's node. */
+static int remote_cpu(bool same_node)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		if (cpu != bench_cpu &&
+		    (cpu_to_node(cpu) == cpu_to_node(bench_cpu)) == same_node)
+			return cpu;
+	return -1;
+}
+
+static int bench_remote(void)
+{
+	unsigned int i;
+	int ret = 0, cpu;
+
+	for (i = 0; i < 2 && !ret; i++) {
+		struct bench_row t = { .w = W_REMOTE, .n = BENCH_RING,
+				       .sample = remote_sample };
+
+		strscpy(t.param, i ? "other-node" : "same-node", sizeof(t.param));
+		cpu = remote_cpu(i == 0);
+		if (cpu < 0) {
+			pr_info("skip workload=remote param=%s: no such CPU online\n",
+				t.param);
+			continue;
+		}
+		t.cpu_b = cpu;
+		ret = row_sizes(&t, two_sizes, ARRAY_SIZE(two_sizes), false);
+	}
+	return ret;
+}
+
+static int bench_parallel(void)
+{
+	unsigned int i, cpus[2] = { 1, num_online_cpus() };
+	int ret = 0;
+
+	for (i = 0; i < 2 && !ret; i++) {
+		struct bench_row t = { .w = W_PARALLEL, .n = BENCH_PARALLEL_N,
+				       .ncpus = cpus[i], .sample = parallel_sample };
+
+		snprintf(t.param, sizeof(t.param), "%ucpu", cpus[i]);
+		ret = row_sizes(&t, two_sizes, ARRAY_SIZE(two_sizes), false);
+	}
+	return ret;
+}
+
+static int bench_kmalloc(void)
+{
+	struct bench_row r = { .w = W_KMALLOC, .n = BENCH_MIX_BATCH,
+			       .sample = kmalloc_sample };
+	u32 seed = 88675123;
+	unsigned int i, e;
+
+	/* log-uniform: a power-of-two range, then a size inside it */
+	for (i = 0; i < BENCH_MIX_LEN; i++) {
+		e = bench_rand(&seed) % 10;
+		mix_sizes[i] = max(8U, (8U << e) - bench_rand(&seed) % (4U << e));
+	}
+	snprintf(r.param, sizeof(r.param), "batch%u", BENCH_MIX_BATCH);
+	return row_run(&r, false);
+}
+
+/* The first number in SLUB's sysfs file /sys/kernel/slab/@name/@attr. */
+static long slub_sysfs_read(const char *name, const char *attr)
+{
+	char path[96], buf[64];
+	unsigned long v;
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t got;
+
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/%s", name, attr);
+	f = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	got = kernel_read(f, buf, sizeof(buf) - 1, &pos);
+	filp_close(f, NULL);
+	if (got <= 0)
+		return got ? got : -ENODATA;
+	buf[got] = '\0';
+	/* "slabs" goes on with per-node counts: keep the first word */
+	buf[strcspn(buf, "\t\n ")] = '\0';
+	if (kstrtoul(buf, 10, &v) || v > LONG_MAX)
+		return -EINVAL;
+	return v;
+}
+
+/*
+ * slub_pages - pages SLUB holds for the cache @name: its slab count (every
+ * slab of every node, the CPUs' included) times its pages a slab, as
+ * /proc/slabinfo's num_slabs * pagesperslab (which a module cannot read).
+ * Return: the count, or a negative errno.
+ */
+static long slub_pages(const char *name, unsigned int *objperslab,
+		       unsigned int *pagesperslab)
+{
+	long slabs, order, objs;
+
+	slabs = slub_sysfs_read(name, "slabs");
+	order = slub_sysfs_read(name, "order");
+	objs = slub_sysfs_read(name, "objs_per_slab");
+	if (slabs < 0 || order < 0 || objs < 0)
+		return slabs < 0 ? slabs : order < 0 ? order : objs;
+	*objperslab = objs;
+	*pagesperslab = 1U << order;
+	return slabs << order;
+}
+
+/*
+ * M: @n live objects of @size in each; compare the pages each holds, and
+ * (for information) the pages each still holds once they are all freed.
+ */
+static int bench_memory_one(unsigned int size, unsigned int n)
+{
+	struct bench_row r = { .w = W_MEMORY, .size = size, .n = n };
+	unsigned int ratio, objperslab = 0, pagesperslab = 0;
+	long kpages, spages, kidle, sidle;
+	struct kslab_cache_info info;
+	char kname[32];
+	int ret;
+
+	snprintf(r.param, sizeof(r.param), "%u", n);
+	ret = row_prepare(&r, false);
+	if (!ret)
+		ret = row_caches_create(&r);
+	if (ret) {
+		row_release(&r);
+		return ret;
+	}
+	snprintf(kname, sizeof(kname), "kbench_s%u", cache_serial);
+	ret = -ENOMEM;
+	if (!objs_alloc(&r, true, r.objs, n))
+		goto out;
+	kpages = kslab_cache_pages(r.ks);
+	kslab_cache_info(r.ks, &info);
+	objs_free(&r, true, r.objs, n);
+	kidle = kslab_cache_pages(r.ks);
+	if (!objs_alloc(&r, false, r.objs, n))
+		goto out;
+	spages = slub_pages(kname, &objperslab, &pagesperslab);
+	objs_free(&r, false, r.objs, n);
+	sidle = slub_pages(kname, &objperslab, &pagesperslab);
+	ret = 0;
+	if (spages <= 0) {
+		pr_err("memory: cannot read SLUB's counts of %s in /sys/kernel/slab (%ld)\n",
+		       kname, spages);
+		ret = spages ? (int)spages : -ENOENT;
+		goto out;
+	}
+	ratio = div64_u64((u64)kpages * 1000 + spages / 2, spages);
+	pr_info("result workload=memory param=%u size=%u kslab=%ld slub=%ld ratio=%u.%03u unit=pages kslab_objperslab=%u kslab_order=%u slub_objperslab=%u slub_pagesperslab=%u kslab_idle=%ld slub_idle=%ld\n",
+		n, size, kpages, spages, ratio / 1000, ratio % 1000,
+		info.objects_per_slab, info.order, objperslab, pagesperslab,
+		kidle, sidle);
+out:
+	if (ret == -ENOMEM)
+		pr_err("memory size %u: allocation failed\n", size);
+	row_caches_destroy(&r);
+	row_release(&r);
+	return ret;
+}
+
+static int bench_memory(void)
+{
+	static const unsigned int sizes[] = {
+		8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 700, 1024,
+		2048, 3000, 4096
+	};
+	unsigned int i, n;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		n = clamp_t(unsigned long, BENCH_MEM_BYTES / sizes[i], 1024, 65536);
+		ret = bench_memory_one(sizes[i], quick ? 64 : n);
+		if (!ret)
+			ret = bench_memory_one(sizes[i], 100);
+		if (ret)
+			return ret;
+		cond_resched();
+	}
+	return 0;
+}
+
+static int (*const workload_fns[W_NR])(void) = {
+	bench_pair, bench_batch, bench_bulk, bench_remote, bench_parallel,
+	bench_kmalloc, bench_memory
+};
+
+/* Parse the workloads parameter. Return: a mask of workloads, or 0. */
+static unsigned int workloads_parse(void)
+{
+	char *list, *cur, *tok;
+	unsigned int mask = 0, i;
+
+	list = kstrdup(workloads ? workloads : "", GFP_KERNEL);
+	if (!list)
+		return 0;
+	cur = list;
+	while ((tok = strsep(&cur, ",")) != NULL) {
+		if (!*tok)
+			continue;
+		if (!strcmp(tok, "all")) {
+			mask |= BIT(W_NR) - 1;
+			continue;
+		}
+		for (i = 0; i < W_NR; i++)
+			if (!strcmp(tok, workload_names[i]))
+				break;
+		if (i == W_NR) {
+			pr_err("unknown workload '%s' (pair, batch, bulk, remote, parallel, kmalloc, memory or all)\n",
+			       tok);
+			mask = 0;
+			break;
+		}
+		mask |= BIT(i);
+	}
+	kfree(list);
+	return mask;
+}
+
+static int __init kslab_bench_init(void)
+{
+	cpumask_var_t saved;
+	unsigned int mask, i;
+	int ret = 0;
+
+	if (rounds < 1 || rounds > BENCH_MAX_ROUNDS) {
+		pr_err("rounds=%u: must be 1 to %u\n", rounds, BENCH_MAX_ROUNDS);
+		return -EINVAL;
+	}
+	if (!ops) {
+		pr_err("ops=0: must be at least 1\n");
+		return -EINVAL;
+	}
+	mask = workloads_parse();
+	if (!mask) {
+		pr_err("workloads='%s': nothing to run\n", workloads ? workloads : "");
+		return -EINVAL;
+	}
+	if (quick) {
+		rounds = 1;
+		ops = 64;
+	}
+	if (!alloc_cpumask_var(&saved, GFP_KERNEL))
+		return -ENOMEM;
+	bench_wq = alloc_workqueue("kslab_bench", WQ_HIGHPRI, 0);
+	if (!bench_wq) {
+		free_cpumask_var(saved);
+		return -ENOMEM;
+	}
+	bench_cpu = cpumask_first(cpu_online_mask);
+	/* single-CPU workloads run here, on bench_cpu, the whole time */
+	cpumask_copy(saved, current->cpus_ptr);
+	set_cpus_allowed_ptr(current, cpumask_of(bench_cpu));
+	pr_info("start: clock ktime_get_ns, %u rounds, %lu ops a sample%s, %u CPUs online, bench_cpu %u; under TCG absolute ns mean nothing, only ratios within one boot do\n",
+		rounds, ops, quick ? " (quick)" : "", num_online_cpus(), bench_cpu);
+	for (i = 0; i < W_NR && !ret; i++)
+		if (mask & BIT(i))
+			ret = workload_fns[i]();
+	set_cpus_allowed_ptr(current, saved);
+	free_cpumask_var(saved);
+	destroy_workqueue(bench_wq);
+	if (ret) {
+		pr_err("stopped: a workload could not run (%d)\n", ret);
+		return ret;
+	}
+	pr_info("done\n");
+	return 0;
+}
+
+static void __exit kslab_bench_exit(void)
+{
+}
+
+module_init(kslab_bench_init);
+module_exit(kslab_bench_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("kslab against the kernel's SLUB, side by side in one boot");
+KSLAB_IMPORT_INTERNAL();

@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh [KERNEL] - what `make bench` runs: build the benchmark kernel
+# (scripts/kernel.sh bench) and every module, boot a guest that loads
+# kslab and then bench/kslab_bench.ko (which measures kslab against SLUB
+# in that one boot), turn its console lines into a table on stdout,
+# build/bench/results.csv and build/bench/stats-MODE.csv, and draw
+# build/bench/ratios.png (scripts/bench-plot.sh). KERNEL is "test" (the
+# harness's tinyconfig kernel, default); "stock-6.12" is not there yet.
+# $KSLAB_ICOUNT=1 selects the deterministic clock (-icount shift=0);
+# $KSLAB_BENCH_PARAMS passes parameters to kslab_bench.ko (e.g.
+# "workloads=pair,batch rounds=3" or "quick=1"); $KSLAB_PARAMS to kslab.ko.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$KSLAB_TOP"
+
+kernel=${1:-test}
+case "$kernel" in
+test|"") ;;
+stock-6.12) die bench "KERNEL=stock-6.12: not yet: it needs kslab built for and booted on Debian's stock 6.12 kernel (the compat issue)" ;;
+*) die bench "unknown KERNEL '$kernel' (test; stock-6.12 is not yet supported)" ;;
+esac
+mode=wall
+[ "${KSLAB_ICOUNT:-0}" = 1 ] && mode=icount
+out=$KSLAB_BUILD/bench
+mkdir -p "$out"
+
+bash scripts/deps.sh gnuplot-nox
+kdir=$(bash scripts/kernel.sh bench)
+
+# The kernel must carry the SLUB distributions ship and no lock debugging.
+for opt in CONFIG_SLUB=y CONFIG_SLUB_CPU_PARTIAL=y CONFIG_SLAB_FREELIST_HARDENED=y \
+	   CONFIG_SLAB_FREELIST_RANDOM=y CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE=y \
+	   CONFIG_PREEMPT_VOLUNTARY=y; do
+	grep -qx "$opt" "$kdir/.config" || die bench "the bench kernel lacks $opt" "$kdir/.config"
+done
+for opt in CONFIG_SLUB_TINY CONFIG_PROVE_LOCKING CONFIG_LOCKDEP CONFIG_DEBUG_SPINLOCK; do
+	! grep -q "^$opt=y" "$kdir/.config" || die bench "the bench kernel has $opt" "$kdir/.config"
+done
+
+bash scripts/modules.sh "$kdir" >"$KSLAB_BUILD/modules.list"
+mapfile -t mods <"$KSLAB_BUILD/modules.list"
+bench_ko=$(printf '%s\n' "${mods[@]}" | grep '/bench/kslab_bench\.ko$' || true)
+[ -n "$bench_ko" ] || die bench "bench/kslab_bench.ko was not built" "$KSLAB_LOGS/modules.log"
+
+steps=$out/steps.sh
+{
+	echo "kslab_insmod kslab ${KSLAB_PARAMS:-}"
+	echo "kslab_insmod kslab_bench ${KSLAB_BENCH_PARAMS:-} && kslab_rmmod kslab_bench"
+	echo "kslab_rmmod kslab"
+} >"$steps"
+bash scripts/initramfs.sh "$out/initramfs.gz" "$steps" "${mods[0]}" "$bench_ko"
+
+log=$out/console-$mode.log
+echo "bench: booting the guest ($mode clock; console: ${log#"$KSLAB_TOP"/})"
+KSLAB_TIMEOUT=${KSLAB_TIMEOUT:-3600} bash scripts/boot.sh "$kdir/arch/x86/boot/bzImage" \
+	"$out/initramfs.gz" "$log" batch
+grep -q "kslab-guest: done, 0 failed steps" "$log" ||
+	die bench "a guest step failed" "$log"
+if grep -nE "WARNING:|BUG:|Oops|kslab: .*(corrupt|invalid|double free)" "$log" >"$out/splats.txt"; then
+	die bench "the console shows a splat or a kslab report" "$out/splats.txt"
+fi
+grep -q "kslab_bench: done" "$log" || die bench "the benchmark did not finish" "$log"
+
+# result lines -> CSV rows; stats lines -> stats CSV
+commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
+sed -n 's/.*kslab_bench: result //p' "$log" | awk -v mode="$mode" '
+{
+	for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+	printf "%s,%s,%s,%s,%s,%s,%s\n", v["workload"], v["param"], v["size"],
+	       v["kslab"], v["slub"], v["ratio"], mode
+}' >"$out/results-$mode.rows"
+[ -s "$out/results-$mode.rows" ] || die bench "no result lines in the console" "$log"
+sed -n 's/.*kslab_bench: stats //p' "$log" | awk '
+NR == 1 {
+	for (i = 1; i <= NF; i++) { split($i, kv, "="); h = h (i > 1 ? "," : "") kv[1] }
+	print h
+}
+{
+	r = ""
+	for (i = 1; i <= NF; i++) { split($i, kv, "="); r = r (i > 1 ? "," : "") kv[2] }
+	print r
+}' >"$out/stats-$mode.csv"
+echo "$commit $(date -u +%Y-%m-%dT%H:%MZ)" >"$out/meta-$mode.txt"
+
+# results.csv: this run's rows, and the other clock's latest rows if any.
+{
+	echo "workload,param,size,kslab_ns,slub_ns,ratio,mode"
+	for m in wall icount; do
+		[ -f "$out/results-$m.rows" ] && cat "$out/results-$m.rows"
+	done
+} >"$out/results.csv"
+
+echo
+echo "kslab against SLUB, $mode clock, commit $commit (kernel: ${kdir#"$KSLAB_TOP"/})"
+echo "Clock: ktime_get_ns() in the guest; QEMU TCG without KVM, so absolute ns"
+echo "mean nothing: only the ratios kslab/SLUB, measured in this one boot, do."
+[ $mode = icount ] && echo "ICOUNT: -icount shift=0, guest time = guest instructions (1 ns = 1 instruction)."
+echo "Medians of $(sed -n 's/.*kslab_bench: start: .*, \([0-9]*\) rounds.*/\1/p' "$log") rounds; an op is one alloc or one free; memory rows count pages."
+echo "slow% = kslab's alloc_slowpath + free_slowpath per 100 ops (stats-$mode.csv)."
+echo
+awk -F, -v mode="$mode" -v statf="$out/stats-$mode.csv" '
+BEGIN {
+	while ((getline line < statf) > 0) {
+		n = split(line, f, ",")
+		if (f[1] == "workload") { for (i = 1; i <= n; i++) col[f[i]] = i; continue }
+		k = f[1] "," f[2] "," f[3]
+		if (f[col["ops"]] > 0)
+			slow[k] = sprintf("%.1f", 100 * (f[col["alloc_slowpath"]] + f[col["free_slowpath"]]) / f[col["ops"]])
+	}
+	printf "%-9s %-16s %-7s %10s %10s %7s %6s %5s %s\n", "workload", "param", "size", "kslab", "slub", "ratio", "slow%", "goal", ""
+}
+{
+	w = $1; goal = ""
+	if (w == "pair") goal = mode == "icount" ? 0.80 : 1.00
+	else if (w == "batch" || w == "bulk" || w == "remote") goal = mode == "icount" ? 0.70 : 0.80
+	else if (w == "parallel" && $2 != "1cpu") goal = 1.00
+	else if (w == "kmalloc") goal = mode == "icount" ? 0.90 : 1.00
+	else if (w == "memory") goal = 1.00
+	verdict = goal == "" ? "" : ($6 + 0 <= goal + 0 ? "met" : "MISSED")
+	s = ($1 "," $2 "," $3) in slow ? slow[$1 "," $2 "," $3] : "-"
+	printf "%-9s %-16s %-7s %10s %10s %7s %6s %5s %s\n", $1, $2, $3, $4, $5, $6, s,
+	       goal == "" ? "-" : sprintf("%.2f", goal), verdict
+}' "$out/results-$mode.rows" | tee "$out/table-$mode.txt"
+echo
+bash scripts/bench-plot.sh "$out"
+echo "bench: results in ${out#"$KSLAB_TOP"/}/results.csv, chart ${out#"$KSLAB_TOP"/}/ratios.png"

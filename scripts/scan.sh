@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# scan.sh LOG - scan a guest console log for what fails a run whatever the
+# tests say: kernel splats (WARNING:, BUG:, Oops, general protection
+# fault, Kernel panic, lockdep and RCU splats, sleeping in atomic
+# context, ...) and steps of the guest's init that failed. Prints what it
+# found and exits 1 then. kslab's own reports ("kslab: <cache>: ...",
+# provoked on purpose by tests) are left out: they never fail a run.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+log=${1:?usage: scan.sh LOG}
+[ -f "$log" ] || die scan "no console log at $log"
+
+# Matched anywhere in a line: console lines of the kernel and of the
+# guest's shell can run into each other on the serial port.
+splats='WARNING:|BUG:|kernel BUG at|Oops|general protection fault|Kernel panic'
+splats+='|possible circular locking|possible recursive locking|inconsistent lock state'
+splats+='|suspicious RCU usage|INFO: trying to register non-static key|DEBUG_LOCKS_WARN_ON'
+splats+='|lockdep is turned off|sleeping function called from invalid context'
+splats+='|scheduling while atomic|detected stalls? on CPU|INFO: task .* blocked for'
+splats+='|list_(add|del) corruption|UBSAN:|ODEBUG:'
+# kslab's reports: its pr_fmt, then the cache's name and a colon (after
+# the line number grep -n puts first).
+ours='^[0-9]+:(\[ *[0-9]+\.[0-9]+\] )?kslab: [^ ]+: '
+
+rc=0
+hits=$(tr -d '\r' <"$log" | grep -nE "$splats" | grep -vE "$ours" || true)
+if [ -n "$hits" ]; then
+	echo "scan: FAILED: the console shows kernel splats (see $log):"
+	head -n 10 <<<"$hits" | sed 's/^/    /'
+	rc=1
+fi
+steps=$(grep -n "kslab-guest: FAILED" "$log" || true)
+if [ -n "$steps" ]; then
+	echo "scan: FAILED: steps in the guest failed (see $log):"
+	sed 's/^/    /' <<<"$steps"
+	rc=1
+fi
+exit $rc
