@@ -77,31 +77,6 @@ static inline void kslab_shrinker_destroy(struct shrinker *shrinker)
 }
 #endif
 
-/*
- * Counting static keys with cpus_read_lock() held. The out-of-line halves
- * of static_branch_{inc,dec}_cpuslocked() are exported by no kernel, so a
- * module built for a CONFIG_JUMP_LABEL kernel (every distribution kernel;
- * not the harness's tinyconfig one, where they are inline) fails modpost.
- * The exported enable/disable calls patch the code on the 0 <-> 1 edges;
- * the count above 1 is kept in the key. Callers serialize on one lock of
- * their own and hold cpus_read_lock().
- */
-#include <linux/jump_label.h>
-
-static inline void kslab_static_branch_inc_cpuslocked(struct static_key_false *key)
-{
-	if (!atomic_inc_not_zero(&key->key.enabled))
-		static_branch_enable_cpuslocked(key);
-}
-
-static inline void kslab_static_branch_dec_cpuslocked(struct static_key_false *key)
-{
-	if (atomic_read(&key->key.enabled) > 1)
-		atomic_dec(&key->key.enabled);
-	else
-		static_branch_disable_cpuslocked(key);
-}
-
 /* Trace events: __assign_str() takes only the field since 6.10. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 #define kslab_assign_str(field, src)	do { (void)(src); __assign_str(field); } while (0)
