@@ -8,8 +8,8 @@
 # (kslab_hello), read /proc/kslabinfo and every readable file under
 # /sys/kernel/kslab, validate every cache, check that the parameters took
 # effect, unload the clients, run kslab_torture for $duration seconds,
-# unload everything and note the free memory again. Its own lines start
-# with "kslab-guest: compat"; scripts/compat.sh judges them on the host.
+# unload everything and note the free memory again ("kslab-guest: memfree
+# before|after N kB", as scripts/judge-pages.sh reads it). The host judges.
 
 # compat_modprobe MODULE [PARAMS...]: load MODULE from /lib/modules.
 compat_modprobe() {
@@ -49,6 +49,7 @@ sysfs_walk() {
 	done
 	say "compat sysfs: $(wc -l </tmp/attrs) files read, $(wc -l </tmp/unreadable) unreadable, $caches caches validated, $invalid failed, $errors kslab_errors"
 	sed 's/^/kslab-guest: FAILED: /' /tmp/unreadable
+	[ "$errors" -eq 0 ] || say "FAILED: kslab_errors add up to $errors"
 	[ -s /tmp/unreadable ] || [ $((invalid + errors)) -ne 0 ] && failed=$((failed + 1))
 }
 
@@ -65,7 +66,7 @@ params_check() {
 	failed=$((failed + 1))
 }
 
-say "compat memfree before: $(memfree)"
+say "memfree before $(memfree)"
 compat_modprobe kslab debug=FZPU,kslab_hello slabinfo_mode=0444
 say "compat taint: $(cat /proc/sys/kernel/tainted)"
 kslab_insmod kslab_example
@@ -85,4 +86,4 @@ kslab_rmmod kslab_torture
 say "compat /proc/kslabinfo after the clients:"
 cat /proc/kslabinfo
 kslab_rmmod kslab
-say "compat memfree after: $(memfree)"
+say "memfree after $(memfree)"

@@ -15,11 +15,12 @@
 #      /sys/kernel/kslab, $DURATION seconds (default 20) of kslab_torture
 #      (with $KSLAB_TORTURE_PARAMS, e.g. "inject=1" to see a run fail),
 #      unload everything, free memory before and after;
-#   4. judges the console: no splat (scripts/parse.sh's patterns), no
-#      failed guest step, "kslab-torture: N ops, 0 errors" with N > 0,
-#      "kslab: unloaded; 0 pages still held", and free memory back within
-#      $KSLAB_MEMFREE_SLACK kB (default 4096: the kernel's own slab caches
-#      grow by about 1.2 MiB over such a run, task_struct, mm_struct ...).
+#   4. judges the console with the harness's judges: no splat and no
+#      failed guest step (scan.sh), "kslab-torture: N ops, 0 errors" with
+#      N > 0 (judge-torture.sh), "kslab: unloaded; 0 pages still held" and
+#      free memory back within $KSLAB_MEMFREE_SLACK kB (judge-pages.sh;
+#      default 4096 here: the kernel's own slab caches grow by about
+#      1.2 MiB over such a run, task_struct, mm_struct ...).
 # One line per kernel, then "N passed, N failed"; exit 1 on any failure.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -57,53 +58,26 @@ for m in "${metas[@]}"; do
 done
 bash scripts/deps.sh "${pkgs[@]}"
 
-splats=$(sed -n "s/^splats='\(.*\)'\$/\1/p" scripts/parse.sh)
-[ -n "$splats" ] || die compat "no splats='...' line found in scripts/parse.sh"
-
-# field LOG SED: the last value the sed -n script SED prints from LOG.
-field() {
-	tr -d '\r' <"$1" | sed -nE "$2" | tail -n 1
-}
-
-# memdiff LOG: free memory after kslab's unload minus before its load, kB.
-memdiff() {
-	local before after
-	before=$(field "$1" 's/.*kslab-guest: compat memfree before: ([0-9]+) kB.*/\1/p')
-	after=$(field "$1" 's/.*kslab-guest: compat memfree after: ([0-9]+) kB.*/\1/p')
-	[ -z "$before" ] || [ -z "$after" ] || echo $((after - before))
-}
-
-# judge K LOG: why the guest run of kernel K failed, one reason a line;
-# nothing when it passed.
+# judge DIR LOG: why the guest run failed, one reason a line (nothing
+# when it passed), from the harness's judges; their reports go to DIR.
 judge() {
-	local k=$1 log=$2 final diff
-	grep -q "kslab-guest: done, 0 failed steps" "$log" || echo "guest steps failed or did not finish"
-	grep "kslab-guest: FAILED" "$log" | head -n 5 || true
-	if grep -nE "$splats" "$log" >"$out/$k/splats.txt"; then
-		echo "kernel splats: $(head -n 3 "$out/$k/splats.txt" | tr -d '\r' | tr '\n' ' ')"
-	fi
-	final=$(field "$log" 's/^(\[ *[0-9]+\.[0-9]+\] )?kslab-torture: ([0-9]+) ops, ([0-9]+) errors$/\2 \3/p')
-	case "$final" in
-	"") echo "no final 'kslab-torture: N ops, M errors' line" ;;
-	"0 "*) echo "the torture ran 0 ops" ;;
-	*" 0") ;;
-	*) echo "the torture counted ${final#* } errors" ;;
-	esac
-	grep -q 'kslab: unloaded; 0 pages still held' "$log" || echo "kslab did not report 0 pages held at its unload"
-	diff=$(memdiff "$log")
-	if [ -z "$diff" ]; then
-		echo "no free memory figures before and after"
-	elif [ $((-diff)) -gt "$slack" ]; then
-		echo "free memory $((-diff)) kB lower after the unload (slack $slack kB)"
-	fi
+	local d=$1 log=$2 j
+	grep -q "kslab-guest: done, 0 failed steps" "$log" || echo "the guest's steps did not all run"
+	for j in scan judge-torture judge-pages; do
+		KSLAB_MEMFREE_SLACK=$slack bash "scripts/$j.sh" "$log" >"$d/$j.txt" 2>&1 && continue
+		# The FAILED line (scan.sh: each, with its first hit under it).
+		grep -E 'FAILED|^    [0-9]+:' "$d/$j.txt" | head -n 4 | tr -d '\r' ||
+			echo "$j.sh failed (see $d/$j.txt)"
+	done
 }
 
-# summary LOG: the figures of a passed run.
+# summary DIR: the figures of a passed run.
 summary() {
-	local log=$1 ops sysfs
-	ops=$(field "$log" 's/^(\[ *[0-9]+\.[0-9]+\] )?kslab-torture: ([0-9]+) ops, 0 errors$/\2/p')
-	sysfs=$(field "$log" 's/.*kslab-guest: compat sysfs: ([0-9]+) files read, .* ([0-9]+) caches validated.*/\1 sysfs files read, \2 caches validated/p')
-	echo "$sysfs; torture $ops ops, 0 errors; 0 pages held; free memory $(memdiff "$log") kB"
+	local d=$1 sysfs ops mem
+	sysfs=$(sed -nE 's/.*kslab-guest: compat sysfs: ([0-9]+) files read, .* ([0-9]+) caches validated.*/\1 sysfs files read, \2 caches validated/p' "$d/console.log")
+	ops=$(sed -nE 's/^torture: PASSED: //p' "$d/judge-torture.txt")
+	mem=$(sed -nE 's/^pages: free memory before .* \((-?[0-9]+ kB)\)$/\1/p' "$d/judge-pages.txt")
+	echo "$sysfs; torture $ops; 0 pages held; free memory $mem"
 }
 
 # boot_kernel K DIR: pack the guest of kernel K from what DIR holds, boot
@@ -128,7 +102,7 @@ boot_kernel() {
 	KSLAB_BUILD=$d KSLAB_TIMEOUT=$timeout_s KSLAB_CMDLINE=$cmdline bash scripts/boot.sh \
 		"/boot/vmlinuz-$k" "$d/initramfs.gz" "$d/console.log" batch >&2 ||
 		echo "the guest did not finish cleanly"
-	[ ! -f "$d/console.log" ] || judge "$k" "$d/console.log"
+	[ ! -f "$d/console.log" ] || judge "$d" "$d/console.log"
 }
 
 passed=0 failed=0 lines=()
@@ -151,7 +125,7 @@ for k in "${kvers[@]}"; do
 	fi
 	if [ ${#why[@]} -eq 0 ]; then
 		passed=$((passed + 1))
-		lines+=("compat: $name: PASSED in $((SECONDS - start)) s: $(summary "$d/console.log")")
+		lines+=("compat: $name: PASSED in $((SECONDS - start)) s: $(summary "$d")")
 	else
 		failed=$((failed + 1))
 		lines+=("compat: $name: FAILED: $(IFS=';'; echo "${why[*]}" | sed 's/;/; /g')")
