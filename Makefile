@@ -13,7 +13,7 @@ export KSLAB_EXTRA_TESTS KSLAB_GUEST_FILES KSLAB_GUEST_SCRIPT KSLAB_PARAMS
 export KSLAB_TIMEOUT KSLAB_CMDLINE KSLAB_ICOUNT KSLAB_TORTURE_DURATION KSLAB_MEMFREE_SLACK
 export KSLAB_DEMO_BUG
 
-.PHONY: all modules clean distclean check demo run shell lint selftest help
+.PHONY: all modules clean distclean check demo run shell lint selftest help install compat
 
 all: modules
 
@@ -53,6 +53,33 @@ selftest:
 .PHONY: torture
 torture:
 	@DURATION=$(DURATION) bash scripts/torture.sh
+
+# `make install [KDIR=...] [DESTDIR=...] [PREFIX=/usr/local]`: kslab.ko by
+# kbuild's modules_install into /lib/modules/<kernel>/extra/ on every
+# kernel (INSTALL_MOD_DIR; 6.12's kbuild would pick updates/), then
+# depmod; kslab.h into $(PREFIX)/include/kslab/ and kslab's Module.symvers
+# into $(PREFIX)/lib/kslab/<kernel>/, for client modules'
+# KBUILD_EXTRA_SYMBOLS. <kernel> is the headers' UTS_RELEASE (Debian 6.1's
+# kernel.release is not).
+PREFIX ?= /usr/local
+INSTALL_MOD_DIR ?= extra
+KRELEASE = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+
+install:
+	@[ -n "$(KRELEASE)" ] || { echo "install: FAILED: no kernel headers in KDIR=$(KDIR)" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/module KERNELRELEASE=$(KRELEASE) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/module KERNELRELEASE=$(KRELEASE) \
+		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KRELEASE)
+	install -D -m 0644 module/kslab.h $(DESTDIR)$(PREFIX)/include/kslab/kslab.h
+	install -D -m 0644 module/Module.symvers \
+		$(DESTDIR)$(PREFIX)/lib/kslab/$(KRELEASE)/Module.symvers
+
+# `make compat [DURATION=seconds]`: kslab on Debian's current stock 6.1 and
+# 6.12 kernels: W=1 builds, DKMS, make install, a boot of each (default
+# 20 s of torture). Ends with "N passed, N failed" (scripts/compat.sh).
+compat:
+	@DURATION=$(DURATION) bash scripts/compat.sh
 
 help:
 	@echo "make demo      set everything up and show kslab working in a QEMU guest"

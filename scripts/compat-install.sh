@@ -1,0 +1,164 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# compat-install.sh OUT KVER - exercise, for the stock kernel KVER (headers
+# in /lib/modules/KVER/build), the ways README's "Use it on your machine"
+# installs kslab, in the directory OUT where scripts/compat.sh has put
+# OUT/tree (this tree, built there by scripts/modules.sh):
+#   DKMS: `dkms add`, `dkms build -k KVER`, `dkms install -k KVER` on this
+#     host (as root); the installed kslab.ko goes (decompressed) to
+#     OUT/guest/lib/modules/KVER/updates/dkms/ with a modules.dep, for the
+#     guest's modprobe; kslab leaves DKMS and /usr/src again on exit;
+#   `make install` of OUT/tree into the scratch root OUT/root;
+#   the client module skeleton, written to OUT/client and built with W=1
+#     against that installed kslab: kslab.h and Module.symvers only.
+# Checks that every module was built for KVER (vermagic). Prints a line
+# per step; the logs are OUT/{dkms,install,client}.log.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$KSLAB_TOP"
+
+out=${1:?usage: compat-install.sh OUT KVER}
+k=${2:?usage: compat-install.sh OUT KVER}
+kdir=/lib/modules/$k/build
+[ -d "$out/tree" ] || die compat-install "no built tree in $out/tree"
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+[ -n "$ver" ] || die dkms "no PACKAGE_VERSION in dkms.conf"
+
+# vermagic_is KO KVER STEP: KO was built for exactly the kernel KVER.
+vermagic_is() {
+	local magic
+	magic=$(modinfo -F vermagic "$1")
+	[ "${magic%% *}" = "$2" ] || die "$3" "$1 has vermagic '$magic', not for $2"
+}
+
+# dkms_remove: take kslab out of DKMS (every kernel) and /usr/src, when a
+# run of this script put it there (its source has made-by-make-compat).
+dkms_remove() {
+	if [ -e "/var/lib/dkms/kslab/$ver" ] || [ -e "/usr/src/kslab-$ver" ]; then
+		[ -e "/usr/src/kslab-$ver/made-by-make-compat" ] ||
+			die dkms "kslab/$ver is in DKMS already, not by make compat: leaving it alone (dkms status kslab)"
+		"${sudo_cmd[@]}" dkms remove "kslab/$ver" --all >>"$out/dkms.log" 2>&1 || true
+	fi
+	"${sudo_cmd[@]}" rm -rf "/usr/src/kslab-$ver"
+}
+
+# client_write DIR: the client skeleton of README.md ("Use it on your
+# machine"): its Kbuild and its source.
+client_write() {
+	cat >"$1/Kbuild" <<'EOF'
+# SPDX-License-Identifier: GPL-2.0
+# A client of an installed kslab: kslab.h from its include directory.
+KSLAB_INCLUDE ?= /usr/local/include
+ccflags-y += -I$(KSLAB_INCLUDE)
+obj-m += kslab_hello.o
+EOF
+	cat >"$1/kslab_hello.c" <<'EOF'
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kslab_hello.c - the smallest client of kslab: a cache of greetings,
+ * one object kept while the module is loaded.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/string.h>
+#include <kslab/kslab.h>
+
+struct greeting {
+	unsigned int id;
+	char text[60];
+};
+
+static struct kslab_cache *greetings;
+static struct greeting *hello;
+
+static int __init hello_init(void)
+{
+	greetings = kslab_cache_create("kslab_hello", sizeof(struct greeting),
+				       0, SLAB_HWCACHE_ALIGN, NULL);
+	if (!greetings)
+		return -ENOMEM;
+	hello = kslab_cache_zalloc(greetings, GFP_KERNEL);
+	if (!hello) {
+		kslab_cache_destroy(greetings);
+		return -ENOMEM;
+	}
+	strscpy(hello->text, "hello from kslab", sizeof(hello->text));
+	pr_info("%s (objects of %u bytes)\n", hello->text,
+		kslab_cache_size(greetings));
+	return 0;
+}
+
+static void __exit hello_exit(void)
+{
+	kslab_cache_free(greetings, hello);
+	kslab_cache_destroy(greetings);
+	pr_info("goodbye\n");
+}
+
+module_init(hello_init);
+module_exit(hello_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("kslab client skeleton");
+EOF
+}
+
+# DKMS gets a clean copy (no build products) of what it builds.
+log=$out/dkms.log
+: >"$log"
+src=$out/dkms-src
+rm -rf "$src" && mkdir -p "$src"
+rsync -a --filter=':- .gitignore' dkms.conf module "$src/"
+touch "$src/made-by-make-compat"
+dkms_remove
+trap dkms_remove EXIT
+{ "${sudo_cmd[@]}" dkms add "$src" &&
+  "${sudo_cmd[@]}" dkms build -k "$k" "kslab/$ver" &&
+  "${sudo_cmd[@]}" dkms install -k "$k" "kslab/$ver"; } >>"$log" 2>&1 ||
+	die dkms "dkms add, build or install -k $k (also /var/lib/dkms/kslab/$ver/build/make.log)" "$log"
+ko=$(ls "/lib/modules/$k/updates/dkms/kslab.ko"* 2>/dev/null | head -n 1)
+[ -n "$ko" ] || die dkms "dkms install put no kslab.ko in /lib/modules/$k/updates/dkms" "$log"
+mods=$out/guest/lib/modules/$k
+rm -rf "$out/guest" && mkdir -p "$mods/updates/dkms"
+case "$ko" in
+*.xz) xz -dc "$ko" >"$mods/updates/dkms/kslab.ko" ;;
+*) cp "$ko" "$mods/updates/dkms/kslab.ko" ;;
+esac
+vermagic_is "$mods/updates/dkms/kslab.ko" "$k" dkms
+cp "/lib/modules/$k"/modules.{order,builtin,builtin.modinfo} "$mods/"
+depmod -b "$out/guest" "$k" >>"$log" 2>&1 || die dkms "depmod of the guest's modules" "$log"
+status=$(dkms status kslab -k "$k" 2>>"$log")
+[[ $status == *": installed"* ]] || die dkms "dkms status kslab -k $k says '$status'" "$log"
+echo "compat-install: $k: dkms add, build, install: $ko; dkms status: $status"
+
+root=$out/root
+log=$out/install.log
+rm -rf "$root" && mkdir -p "$root/lib/modules/$k"
+cp "/lib/modules/$k"/modules.{order,builtin,builtin.modinfo} "$root/lib/modules/$k/"
+# W=1 as scripts/modules.sh built the tree: nothing is rebuilt.
+make -C "$out/tree" install KDIR="$kdir" DESTDIR="$root" W=1 >"$log" 2>&1 ||
+	die install "make install KDIR=$kdir DESTDIR=$root" "$log"
+ko=$(ls "$root/lib/modules/$k/extra/kslab.ko"* 2>/dev/null | head -n 1)
+[ -n "$ko" ] || die install "no kslab.ko under $root/lib/modules/$k/extra" "$log"
+grep -q '^extra/kslab.ko' "$root/lib/modules/$k/modules.dep" ||
+	die install "depmod did not list extra/kslab.ko" "$log"
+hdr=$root/usr/local/include/kslab/kslab.h
+symvers=$root/usr/local/lib/kslab/$k/Module.symvers
+[ -f "$hdr" ] && [ -f "$symvers" ] || die install "kslab.h or Module.symvers not installed" "$log"
+echo "compat-install: $k: make install: ${ko#"$root"}, ${hdr#"$root"}, ${symvers#"$root"}"
+
+client=$out/client
+log=$out/client.log
+rm -rf "$client" && mkdir -p "$client"
+client_write "$client"
+make -C "$kdir" M="$client" KSLAB_INCLUDE="$root/usr/local/include" \
+	KBUILD_EXTRA_SYMBOLS="$symvers" W=1 modules >"$log" 2>&1 ||
+	die client "building the client skeleton against the installed kslab" "$log"
+! grep -qiE 'warning:' "$log" || die client "warnings building the client skeleton (W=1)" "$log"
+vermagic_is "$client/kslab_hello.ko" "$k" client
+[ "$(modinfo -F depends "$client/kslab_hello.ko")" = kslab ] ||
+	die client "kslab_hello.ko does not depend on kslab" "$log"
+echo "compat-install: $k: client skeleton built against the installed kslab"

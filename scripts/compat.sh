@@ -1,0 +1,138 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# compat.sh - what `make compat` runs: kslab on Debian's stock kernels,
+# the current 6.1 and 6.12 releases (whatever linux-image-amd64 and
+# linux-image-6.12-amd64 name in the apt lists). It installs what is
+# missing (those images, their headers, dkms), then for each kernel:
+#   1. builds kslab, the example client and the torture module against
+#      its headers with W=1, a warning failing (scripts/modules.sh, run in
+#      a copy of the tree under build/compat/<kernel>/tree);
+#   2. DKMS, `make install` and the client skeleton (compat-install.sh);
+#   3. boots /boot/vmlinuz-<kernel> in QEMU (scripts/boot.sh) with the
+#      steps of scripts/compat-guest.sh: modprobe the DKMS-built kslab,
+#      the example client and the skeleton, /proc/kslabinfo and
+#      /sys/kernel/kslab, $DURATION seconds (default 20) of kslab_torture
+#      (with $KSLAB_TORTURE_PARAMS, e.g. "inject=1" to see a run fail),
+#      unload everything, free memory before and after;
+#   4. judges the console with the harness's judges: no splat and no
+#      failed guest step (scan.sh), "kslab-torture: N ops, 0 errors" with
+#      N > 0 (judge-torture.sh), "kslab: unloaded; 0 pages still held" and
+#      free memory back within $KSLAB_MEMFREE_SLACK kB (judge-pages.sh;
+#      default 4096 here: the kernel's own slab caches grow by about
+#      1.2 MiB over such a run, task_struct, mm_struct ...).
+# One line per kernel, then "N passed, N failed"; exit 1 on any failure.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$KSLAB_TOP"
+
+duration=${DURATION:-20}
+[[ $duration =~ ^[1-9][0-9]{0,3}$ ]] || die compat "DURATION=$duration: want whole seconds, 1 to 9999"
+slack=${KSLAB_MEMFREE_SLACK:-4096}
+[[ $slack =~ ^[0-9]+$ ]] || die compat "KSLAB_MEMFREE_SLACK=$slack: want kB"
+torture_params=${KSLAB_TORTURE_PARAMS:-}
+[[ $torture_params =~ ^[a-z0-9_=\ ]*$ ]] ||
+	die compat "KSLAB_TORTURE_PARAMS='$torture_params': want name=value words"
+out=$KSLAB_BUILD/compat
+metas=(linux-image-amd64 linux-image-6.12-amd64)
+
+# On a machine with no boot loader (CI, a container) these kernels only
+# ever boot in QEMU with our initramfs: INITRD=No makes initramfs-tools'
+# kernel hook skip /boot/initrd.img, about 1.5 min a kernel on 2 cores.
+# (It reaches the hook when deps.sh runs as root; sudo drops it.)
+bootloader=0
+for b in /boot/grub /boot/efi/EFI /efi/EFI /boot/loader /boot/extlinux; do
+	[ ! -e "$b" ] || bootloader=1
+done
+[ $bootloader = 1 ] || export INITRD=No
+
+# The kernels: what each metapackage depends on in the apt lists (after
+# deps.sh has made sure the lists and the metapackages are there).
+bash scripts/deps.sh dkms "${metas[@]}"
+kvers=() pkgs=()
+for m in "${metas[@]}"; do
+	img=$(apt-cache depends "$m" | awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }')
+	[ -n "$img" ] || die compat "apt-cache depends $m names no linux-image package"
+	kvers+=("${img#linux-image-}")
+	pkgs+=("$img" "linux-headers-${img#linux-image-}")
+done
+bash scripts/deps.sh "${pkgs[@]}"
+
+# judge DIR LOG: why the guest run failed, one reason a line (nothing
+# when it passed), from the harness's judges; their reports go to DIR.
+judge() {
+	local d=$1 log=$2 j
+	grep -q "kslab-guest: done, 0 failed steps" "$log" || echo "the guest's steps did not all run"
+	for j in scan judge-torture judge-pages; do
+		KSLAB_MEMFREE_SLACK=$slack bash "scripts/$j.sh" "$log" >"$d/$j.txt" 2>&1 && continue
+		# The FAILED line (scan.sh: each, with its first hit under it).
+		grep -E 'FAILED|^    [0-9]+:' "$d/$j.txt" | head -n 4 | tr -d '\r' ||
+			echo "$j.sh failed (see $d/$j.txt)"
+	done
+}
+
+# summary DIR: the figures of a passed run.
+summary() {
+	local d=$1 sysfs ops mem
+	sysfs=$(sed -nE 's/.*kslab-guest: compat sysfs: ([0-9]+) files read, .* ([0-9]+) caches validated.*/\1 sysfs files read, \2 caches validated/p' "$d/console.log")
+	ops=$(sed -nE 's/^torture: PASSED: //p' "$d/judge-torture.txt")
+	mem=$(sed -nE 's/^pages: free memory before .* \((-?[0-9]+ kB)\)$/\1/p' "$d/judge-pages.txt")
+	echo "$sysfs; torture $ops; 0 pages held; free memory $mem"
+}
+
+# boot_kernel K DIR: pack the guest of kernel K from what DIR holds, boot
+# it and judge its console: the reasons it failed, one a line.
+boot_kernel() {
+	local k=$1 d=$2 m mods=() built cmdline timeout_s
+	mapfile -t built <"$d/modules.list"
+	for m in "${built[@]}"; do
+		case "$m" in */examples/kslab_example.ko|*/torture/kslab_torture.ko) mods+=("$m") ;; esac
+	done
+	mods+=("$d/client/kslab_hello.ko")
+	{ echo "duration=$duration torture_params='$torture_params'"; cat scripts/compat-guest.sh; } >"$d/steps.sh"
+	KSLAB_BUILD=$d KSLAB_GUEST_FILES=$d/guest bash scripts/initramfs.sh \
+		"$d/initramfs.gz" "$d/steps.sh" "${mods[@]}" >&2 || { echo "packing the initramfs"; return; }
+	cmdline=${KSLAB_CMDLINE:-}
+	# KFENCE is built into 6.12 but samples nothing unless asked to.
+	if grep -q '^CONFIG_KFENCE=y' "/boot/config-$k"; then
+		cmdline+=" kfence.sample_interval=100"
+	fi
+	timeout_s=${KSLAB_TIMEOUT:-$((2 * duration + 900))}
+	echo "compat: $k: booting /boot/vmlinuz-$k (timeout ${timeout_s}s; console: ${d#"$KSLAB_TOP"/}/console.log)" >&2
+	KSLAB_BUILD=$d KSLAB_TIMEOUT=$timeout_s KSLAB_CMDLINE=$cmdline bash scripts/boot.sh \
+		"/boot/vmlinuz-$k" "$d/initramfs.gz" "$d/console.log" batch >&2 ||
+		echo "the guest did not finish cleanly"
+	[ ! -f "$d/console.log" ] || judge "$d" "$d/console.log"
+}
+
+passed=0 failed=0 lines=()
+for k in "${kvers[@]}"; do
+	d=$out/$k
+	mkdir -p "$d"
+	start=$SECONDS
+	name="$k ($(dpkg-query -W -f='${Version}' "linux-image-$k"))"
+	why=()
+	rsync -a --delete --filter=':- .gitignore' --exclude=/.git ./ "$d/tree/"
+	echo "compat: $k: building kslab, the example and the torture with W=1"
+	if ! KSLAB_BUILD=$d KSLAB_EXTRA_TESTS='' bash "$d/tree/scripts/modules.sh" \
+		"/lib/modules/$k/build" >"$d/modules.list"; then
+		why+=("W=1 build (see ${d#"$KSLAB_TOP"/}/logs/modules.log)")
+	elif ! bash scripts/compat-install.sh "$d" "$k"; then
+		why+=("DKMS, make install or the client skeleton (see ${d#"$KSLAB_TOP"/}/*.log)")
+	else
+		boot_kernel "$k" "$d" >"$d/why.txt"
+		mapfile -t why <"$d/why.txt"
+	fi
+	if [ ${#why[@]} -eq 0 ]; then
+		passed=$((passed + 1))
+		lines+=("compat: $name: PASSED in $((SECONDS - start)) s: $(summary "$d")")
+	else
+		failed=$((failed + 1))
+		lines+=("compat: $name: FAILED: $(IFS=';'; echo "${why[*]}" | sed 's/;/; /g')")
+	fi
+	echo "${lines[-1]}"
+done
+echo
+printf '%s\n' "${lines[@]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
