@@ -4,9 +4,11 @@
 # check.sh - what `make check` (and CI) runs: install what is missing,
 # build the test kernel and every module, lint, boot the guest that loads
 # kslab and every KUnit module (the project's, then $KSLAB_EXTRA_TESTS),
-# then loads kslab afresh for the example client and a short torture
-# ($KSLAB_TORTURE_DURATION, default 30 s), and judge the console log:
-# tests, splats, the torture, and every page back after the unload. Its last line is "N passed, N failed,
+# then loads kslab afresh for the example client, a second of the
+# benchmark and a short torture ($KSLAB_TORTURE_DURATION, default 30 s),
+# and judge the console log: tests, splats, the torture, and every page
+# back after the unload; last, `make compat` on Debian's stock kernels
+# (KSLAB_COMPAT=0 skips it). Its last line is "N passed, N failed,
 # N skipped"; it exits 1 when a test failed, no test ran, lint failed,
 # the guest did not power off by itself or the console shows a splat.
 set -euo pipefail
@@ -40,6 +42,8 @@ steps=$KSLAB_BUILD/check-steps.sh
 	echo "kslab_memfree before"
 	echo "kslab_insmod kslab ${KSLAB_PARAMS:-}"
 	echo "kslab_test kslab_example"
+	# the benchmark, for a second: it still works (make bench measures)
+	echo "kslab_insmod kslab_bench quick=1 && kslab_rmmod kslab_bench"
 	echo "kslab_insmod kslab_torture duration=${KSLAB_TORTURE_DURATION:-30}"
 	echo "kslab_rmmod kslab_torture"
 	echo "kslab_rmmod kslab"
@@ -62,8 +66,18 @@ grep -vE '^[0-9]+ passed, ' "$report" || true
 [ $parse_ok = 1 ] || failures+=("$(grep -m1 FAILED "$report" || echo "parse.sh") (all in build/logs/parse.log)")
 bash scripts/judge-torture.sh "$KSLAB_BUILD/console.log" ||
 	failures+=("the torture (see build/console.log)")
+grep -q "kslab_bench: done" "$KSLAB_BUILD/console.log" ||
+	failures+=("the benchmark's quick run did not finish (see build/console.log)")
 bash scripts/judge-pages.sh "$KSLAB_BUILD/console.log" ||
 	failures+=("pages not all back after kslab unloaded (see build/console.log)")
+# The stock kernels (scripts/compat.sh); KSLAB_COMPAT=0 skips them.
+if [ "${KSLAB_COMPAT:-1}" = 1 ]; then
+	echo "check: make compat: Debian's stock 6.1 and 6.12 kernels (log: build/logs/compat.log)"
+	bash scripts/compat.sh >"$KSLAB_LOGS/compat.log" 2>&1 ||
+		failures+=("make compat (see build/logs/compat.log)")
+	grep -E '^compat: .*(PASSED|FAILED)|^[0-9]+ passed, [0-9]+ failed$' "$KSLAB_LOGS/compat.log" |
+		sed 's/^\([0-9]* passed\)/compat: \1/' | awk '!seen[$0]++' || true
+fi
 for f in "${failures[@]}"; do
 	echo "check: FAILED: $f"
 done

@@ -34,29 +34,11 @@ torture_params=${KSLAB_TORTURE_PARAMS:-}
 [[ $torture_params =~ ^[a-z0-9_=\ ]*$ ]] ||
 	die compat "KSLAB_TORTURE_PARAMS='$torture_params': want name=value words"
 out=$KSLAB_BUILD/compat
-metas=(linux-image-amd64 linux-image-6.12-amd64)
 
-# On a machine with no boot loader (CI, a container) these kernels only
-# ever boot in QEMU with our initramfs: INITRD=No makes initramfs-tools'
-# kernel hook skip /boot/initrd.img, about 1.5 min a kernel on 2 cores.
-# (It reaches the hook when deps.sh runs as root; sudo drops it.)
-bootloader=0
-for b in /boot/grub /boot/efi/EFI /efi/EFI /boot/loader /boot/extlinux; do
-	[ ! -e "$b" ] || bootloader=1
-done
-[ $bootloader = 1 ] || export INITRD=No
-
-# The kernels: what each metapackage depends on in the apt lists (after
-# deps.sh has made sure the lists and the metapackages are there).
-bash scripts/deps.sh dkms "${metas[@]}"
-kvers=() pkgs=()
-for m in "${metas[@]}"; do
-	img=$(apt-cache depends "$m" | awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }')
-	[ -n "$img" ] || die compat "apt-cache depends $m names no linux-image package"
-	kvers+=("${img#linux-image-}")
-	pkgs+=("$img" "linux-headers-${img#linux-image-}")
-done
-bash scripts/deps.sh "${pkgs[@]}"
+# The kernels (installed when missing) and what the packages need.
+mapfile -t kvers < <(bash scripts/stock.sh 6.1 6.12)
+[ ${#kvers[@]} -eq 2 ] || die compat "scripts/stock.sh did not name two kernels"
+bash scripts/deps.sh dkms
 
 # judge DIR LOG: why the guest run failed, one reason a line (nothing
 # when it passed), from the harness's judges; their reports go to DIR.

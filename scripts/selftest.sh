@@ -11,6 +11,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$KSLAB_TOP"
+# The stock kernels are not what these runs prove: make check alone runs them.
+export KSLAB_COMPAT=0
 
 fx=tests/harness
 bad=0
