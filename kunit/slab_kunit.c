@@ -257,11 +257,57 @@ static void slab_min_partial(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
+/*
+ * A new slab's metadata owes nothing to the page's last user: pages handed
+ * back with every bit of page->index set (a SLUB slab's free pointer, which
+ * that word holds, sets most of them) come back as slabs without the
+ * quarantine bit, so defragmentation and the debug checks see them as new.
+ * Pinned, so the page allocator's per-CPU lists hand the same pages back.
+ */
+static void slab_fresh_meta(struct kunit *test)
+{
+	enum { NR_PAGES = 32 };
+	unsigned int i, j, nr, reused = 0, stale = 0;
+	struct page *pages[NR_PAGES], *page;
+	struct kslab_cache *s;
+	void **objs;
+
+	s = ktest_create(test, "kunit_slab_fresh_meta", 256, 0, 0, NULL);
+	nr = NR_PAGES * s->objects;
+	objs = ktest_ptrs(test, nr);
+	migrate_disable();
+	for (i = 0; i < NR_PAGES; i++) {
+		pages[i] = alloc_pages(GFP_KERNEL, s->order);
+		if (pages[i])
+			pages[i]->index = ~0UL;
+	}
+	for (i = 0; i < NR_PAGES; i++)
+		if (pages[i])
+			__free_pages(pages[i], s->order);
+	for (i = 0; i < nr; i++)
+		objs[i] = kslab_cache_alloc(s, GFP_KERNEL);
+	migrate_enable();
+	for (i = 0; i < nr; i++) {
+		if (!objs[i])
+			continue;
+		page = virt_to_head_page(objs[i]);
+		for (j = 0; j < NR_PAGES; j++)
+			reused += page == pages[j];
+		stale += page_meta(page)->quarantine;
+	}
+	ktest_free_n(s, objs, nr);
+	KUNIT_EXPECT_GT(test, reused, 0U);	/* the test saw old pages */
+	KUNIT_EXPECT_EQ(test, 0U, stale);
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	ktest_destroy(test, s);
+}
+
 static struct kunit_case slab_cases[] = {
 	KUNIT_CASE_PARAM(slab_order_as_slub, layout_gen_params),
 	KUNIT_CASE(slab_shuffle),
 	KUNIT_CASE_PARAM(slab_index_map, layout_gen_params),
 	KUNIT_CASE(slab_min_partial),
+	KUNIT_CASE(slab_fresh_meta),
 	{}
 };
 

@@ -180,12 +180,18 @@ struct page *slab_new(struct kslab_cache *s, gfp_t gfp, int node)
 		if (s->order != s->min_order)
 			stat(s, KSLAB_ORDER_FALLBACK);
 	}
+	/*
+	 * Every field, the quarantine bit too: page->index keeps what the
+	 * page's last user left there (a SLUB slab's free pointer sets the
+	 * bit it overlays, and defragmentation then skipped the slab).
+	 */
 	m = page_meta(page);
-	m->free = KSLAB_NO_FREE;
-	m->inuse = 0;
-	m->objects = objects;
-	m->magic = KSLAB_MAGIC_SLAB;
-	m->state = SLAB_STATE_NONE;
+	*m = (struct slab_meta) {
+		.free = KSLAB_NO_FREE,
+		.objects = objects,
+		.magic = KSLAB_MAGIC_SLAB,
+		.state = SLAB_STATE_NONE,
+	};
 	set_page_private(page, (unsigned long)s);
 	atomic_long_add(1L << order, &kslab_pages);
 	stat(s, KSLAB_ALLOC_SLAB);
