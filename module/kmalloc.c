@@ -168,7 +168,8 @@ size_t kslab_ksize(const void *p)
 	s = class_cache_of(page);
 	if (!s)
 		return 0;
-	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON))
+	/* owner tracks follow the object, red zone or not: not the caller's */
+	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER))
 		return s->object_size;
 	return s->offset >= s->object_size ? s->offset : s->size;
 }
