@@ -281,7 +281,9 @@ nomem:
  *        pages)
  * @align: alignment of each object: 0 or a power of two
  * @flags: SLAB_HWCACHE_ALIGN, SLAB_PANIC, SLAB_NO_MERGE (kslab never
- *         merges caches anyway), SLAB_RECLAIM_ACCOUNT
+ *         merges caches anyway), SLAB_RECLAIM_ACCOUNT, SLAB_TYPESAFE_BY_RCU,
+ *         and the debug flags SLAB_CONSISTENCY_CHECKS, SLAB_RED_ZONE,
+ *         SLAB_POISON, SLAB_STORE_USER, SLAB_TRACE
  * @ctor: called once on each object when its slab is created, never on
  *        reuse: a freed object keeps its constructed state; or NULL
  *

@@ -61,28 +61,35 @@
  *   A slab is 2^order pages from the buddy allocator (compound above order
  *   0), objects @size apart from page_address(). Its state lives in its
  *   head page's struct page (struct slab_meta): cache in page->private,
- *   node-list link in page->lru, {free, inuse, objects, magic, state} in
- *   page->index. A slab is on exactly one list of its node, by its counts:
+ *   node-list link in page->lru, {free, inuse, objects, magic, state,
+ *   quarantine} in page->index. A slab is on exactly one list of its node,
+ *   by its counts:
  *     partial  0 < inuse < objects  allocation takes the oldest first
  *     full     inuse == objects     listed so validation sees every slab
  *     empty    inuse == 0           at most min_partial a node; the rest
  *                                   go back to the buddy allocator
+ *     isolated any count            defragmentation is emptying it
+ *                                   (defrag.c): nothing is taken from it
  *     none     being built or torn down
  *   "inuse" counts objects off the slab's free list: live ones and those
  *   held in magazines and remote buffers. Invariants, checked by
  *   kslab_cache_validate() (on a flushed cache: no magazines):
  *     objects == inuse + |free list|                   every slab
  *     node.inuse == sum of slab.inuse; node.nr_slabs == |partial| +
- *       |full| + |empty|                               every node
- *     sum of node.inuse == live + isolated             a flushed cache
+ *       |full| + |empty| + |isolated|                  every node
+ *     |depot_full| == nr_depot_full, |depot_empty| == nr_depot_empty,
+ *       sum of full magazines' counts == depot_objects every node
+ *     sum of node.inuse == live + quarantined          a flushed cache
  *     live == sum over CPUs of (alloc_fastpath + alloc_slowpath
  *             - free_fastpath - free_slowpath)          always
- *   where "isolated" objects are ones cut off a corrupt free list.
+ *   where "quarantined" objects are ones cut off a corrupt free list or
+ *   found corrupt: never handed out again.
  *
  * LOCK ORDER (outermost first)
  *
  *   1. cpu_hotplug_lock (cpus_read_lock)  create, destroy, shrink,
- *                                         validate: anything that flushes
+ *                                         defrag: anything that flushes
+ *                                         every CPU
  *   2. kslab_mutex                        the cache list; /proc, sysfs
  *   3. kslab_flush_mutex                  one flush of all CPUs at a time
  *   4. CPU ownership (cpu_cache_get())    preemption off, never sleeps;

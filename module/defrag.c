@@ -188,8 +188,9 @@ EXPORT_SYMBOL_GPL(kslab_cache_set_movable);
  * defrag_wanted - is a movable cache fragmented enough to defragment?
  * @s: the cache
  *
- * True when it has partial slabs and at most defrag_ratio percent of the
- * objects of its slabs are in use.
+ * True when it has more than one partial slab (one alone has nowhere to
+ * move its objects) and at most defrag_ratio percent of the objects of its
+ * slabs are in use.
  *
  * Context: any context.
  */

@@ -809,7 +809,8 @@ static long slab_validate(struct kslab_cache *s, struct kslab_node *n,
  * @n: the node
  *
  * Checks each slab (see slab_validate()) and the node's own counts:
- * nr_slabs == |partial| + |full| + |empty| and inuse == sum of slab inuse.
+ * nr_slabs == |partial| + |full| + |empty| + |isolated| and inuse == sum
+ * of slab inuse.
  *
  * Context: process context (allocates a bitmap); takes @n->list_lock.
  * Return: the number of problems found (each one reported).
