@@ -43,7 +43,7 @@
 static char *workloads = "all";
 module_param(workloads, charp, 0444);
 MODULE_PARM_DESC(workloads,
-		 "comma-separated list of pair,batch,bulk,remote,parallel,kmalloc,memory, or all (default)");
+		 "comma-separated list of pair,batch,bulk,remote,parallel,kmalloc,memory,defrag, or all (default)");
 
 static unsigned int rounds = 7;
 module_param(rounds, uint, 0444);
@@ -59,11 +59,12 @@ MODULE_PARM_DESC(quick, "run every workload once for a tiny count: proves the be
 
 enum bench_workload {
 	W_PAIR, W_BATCH, W_BULK, W_REMOTE, W_PARALLEL, W_KMALLOC, W_MEMORY,
-	W_NR
+	W_DEFRAG, W_NR
 };
 
 static const char *const workload_names[W_NR] = {
-	"pair", "batch", "bulk", "remote", "parallel", "kmalloc", "memory"
+	"pair", "batch", "bulk", "remote", "parallel", "kmalloc", "memory",
+	"defrag"
 };
 
 /* The kslab counters a "stats" line reports, deltas over the timed rounds. */
@@ -808,9 +809,236 @@ static int bench_memory(void)
 	return 0;
 }
 
+/*
+ * D: the waves of the reliability issue, on three caches of 192 B side by
+ * side: kslab with movable objects, defragmented after each wave; kslab
+ * without; SLUB. A wave allocates a burst, keeps every 40th object for
+ * good and frees the rest, then each cache is shrunk. After each wave:
+ * the pages each holds against the pages the live objects need.
+ */
+#define WAVES		6
+#define WAVE_BURST	24000
+#define WAVE_KEEP	40
+#define WAVE_SIZE	192
+
+enum { SIDE_MOVABLE, SIDE_KSLAB, SIDE_SLUB, NR_SIDES };
+
+/* Every object knows its slot; the rest of it is a stamp of that slot. */
+struct wave_obj {
+	u32 slot;
+	u32 stamp[WAVE_SIZE / 4 - 1];
+};
+
+/* The owner of one side's objects: lock protects slots. */
+struct wave_table {
+	spinlock_t lock;	/* the owner's: slots, bad */
+	void **slots;
+	unsigned int bad;	/* lock: objects found with a wrong stamp */
+	bool movable;		/* the cache's move ops are ours */
+	long returned;		/* pages kslab_cache_defrag() gave back */
+};
+
+static u32 wave_stamp(unsigned int slot, unsigned int i)
+{
+	return slot * 2654435761U + i;
+}
+
+static void wave_write(struct wave_obj *o, unsigned int slot)
+{
+	unsigned int i;
+
+	o->slot = slot;
+	for (i = 0; i < ARRAY_SIZE(o->stamp); i++)
+		o->stamp[i] = wave_stamp(slot, i);
+}
+
+/* Return: true when @o carries the stamp of its slot. */
+static bool wave_check(const struct wave_obj *o)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(o->stamp); i++)
+		if (o->stamp[i] != wave_stamp(o->slot, i))
+			return false;
+	return true;
+}
+
+/* kslab_move_ops.move: under the owner's lock, copy and repoint. */
+static int wave_move(struct kslab_cache *s, void *old, void *new, void *priv)
+{
+	struct wave_table *t = priv;
+	struct wave_obj *o = old;
+	int ret = -ENOENT;
+
+	spin_lock(&t->lock);
+	if (t->slots[o->slot] == old) {
+		t->bad += !wave_check(o);
+		memcpy(new, old, WAVE_SIZE);
+		t->slots[o->slot] = new;
+		ret = 0;
+	}
+	spin_unlock(&t->lock);
+	return ret;
+}
+
+static const struct kslab_move_ops wave_ops = { .move = wave_move };
+
+/*
+ * One side's wave: slots [live, live + burst) filled, most freed, shrunk,
+ * and defragmented when @ks is movable. @ks, or SLUB's @kc when @ks is NULL.
+ */
+static bool wave_run(struct kslab_cache *ks, struct kmem_cache *kc,
+		     struct wave_table *t, unsigned int live, unsigned int burst)
+{
+	unsigned int i, to = live;
+	bool k = ks;
+	struct wave_obj *o;
+
+	for (i = live; i < live + burst; i++) {
+		o = k ? kslab_cache_alloc(ks, GFP_KERNEL) :
+			kmem_cache_alloc(kc, GFP_KERNEL);
+		if (!o)
+			return false;
+		wave_write(o, i);
+		spin_lock(&t->lock);
+		t->slots[i] = o;
+		spin_unlock(&t->lock);
+	}
+	for (i = live; i < live + burst; i++) {
+		if ((i - live) % WAVE_KEEP == WAVE_KEEP / 2)
+			continue;
+		spin_lock(&t->lock);
+		o = t->slots[i];
+		t->slots[i] = NULL;
+		t->bad += !wave_check(o);
+		spin_unlock(&t->lock);
+		if (k)
+			kslab_cache_free(ks, o);
+		else
+			kmem_cache_free(kc, o);
+	}
+	if (k)
+		kslab_cache_shrink(ks);
+	else
+		kmem_cache_shrink(kc);
+	if (k && t->movable)
+		t->returned += max(kslab_cache_defrag(ks), 0L);
+	/* the kept ones move down, so the next wave appends after them */
+	spin_lock(&t->lock);
+	for (i = live; i < live + burst; i++) {
+		o = t->slots[i];
+		if (!o)
+			continue;
+		t->slots[i] = NULL;
+		t->bad += !wave_check(o);
+		wave_write(o, to);
+		t->slots[to++] = o;
+	}
+	spin_unlock(&t->lock);
+	return true;
+}
+
+/* x100 of @held / @need, printed as "1.25". */
+static unsigned int frag_x100(long held, unsigned long need)
+{
+	return held > 0 ? div64_u64((u64)held * 100, need) : 0;
+}
+
+static int bench_defrag(void)
+{
+	unsigned int burst = quick ? 1200 : WAVE_BURST, cap, w, i, live = 0;
+	struct bench_row r = { .w = W_DEFRAG, .size = WAVE_SIZE };
+	struct wave_table t[NR_SIDES] = {};
+	unsigned int f[NR_SIDES], ratio;
+	long held[NR_SIDES];
+	unsigned int objperslab, pagesperslab;
+	struct kslab_cache *plain;
+	char name[32];
+	unsigned long need;
+	int side, ret;
+
+	ret = row_caches_create(&r);
+	if (ret)
+		return ret;
+	snprintf(name, sizeof(name), "kbench_d%u", cache_serial);
+	plain = kslab_cache_create(name, WAVE_SIZE, 0, SLAB_NO_MERGE, NULL);
+	cap = WAVES * burst / WAVE_KEEP + burst;
+	ret = -ENOMEM;
+	for (side = 0; side < NR_SIDES; side++) {
+		spin_lock_init(&t[side].lock);
+		t[side].slots = kvcalloc(cap, sizeof(void *), GFP_KERNEL);
+		if (!t[side].slots)
+			goto out;
+	}
+	if (!plain)
+		goto out;
+	ret = kslab_cache_set_movable(r.ks, &wave_ops, &t[SIDE_MOVABLE]);
+	if (ret)
+		goto out;
+	t[SIDE_MOVABLE].movable = true;
+	snprintf(name, sizeof(name), "kbench_s%u", cache_serial);
+	for (w = 1; w <= WAVES; w++) {
+		ret = -ENOMEM;
+		if (!wave_run(r.ks, NULL, &t[SIDE_MOVABLE], live, burst) ||
+		    !wave_run(plain, NULL, &t[SIDE_KSLAB], live, burst) ||
+		    !wave_run(NULL, r.kc, &t[SIDE_SLUB], live, burst))
+			goto out;
+		live += DIV_ROUND_UP(burst, WAVE_KEEP);
+		need = DIV_ROUND_UP((unsigned long)live * WAVE_SIZE, PAGE_SIZE);
+		held[SIDE_MOVABLE] = kslab_cache_pages(r.ks);
+		held[SIDE_KSLAB] = kslab_cache_pages(plain);
+		held[SIDE_SLUB] = slub_pages(name, &objperslab, &pagesperslab);
+		if (held[SIDE_SLUB] <= 0) {
+			pr_err("defrag: cannot read SLUB's counts of %s (%ld)\n",
+			       name, held[SIDE_SLUB]);
+			ret = held[SIDE_SLUB] ? (int)held[SIDE_SLUB] : -ENOENT;
+			goto out;
+		}
+		for (side = 0; side < NR_SIDES; side++)
+			f[side] = frag_x100(held[side], need);
+		ratio = div64_u64((u64)held[SIDE_MOVABLE] * 1000 + held[SIDE_SLUB] / 2,
+				  held[SIDE_SLUB]);
+		pr_info("result workload=defrag param=wave%u size=%u kslab=%ld slub=%ld ratio=%u.%03u unit=pages live=%u need=%lu kslab_nodefrag=%ld frag_kslab=%u.%02u frag_nodefrag=%u.%02u frag_slub=%u.%02u moved=%lu refused=%lu returned=%ld\n",
+			w, WAVE_SIZE, held[SIDE_MOVABLE], held[SIDE_SLUB],
+			ratio / 1000, ratio % 1000, live, need, held[SIDE_KSLAB],
+			f[SIDE_MOVABLE] / 100, f[SIDE_MOVABLE] % 100,
+			f[SIDE_KSLAB] / 100, f[SIDE_KSLAB] % 100,
+			f[SIDE_SLUB] / 100, f[SIDE_SLUB] % 100,
+			kslab_stat_sum(r.ks, KSLAB_DEFRAG_MOVED),
+			kslab_stat_sum(r.ks, KSLAB_DEFRAG_REFUSED),
+			t[SIDE_MOVABLE].returned);
+		cond_resched();
+	}
+	ret = 0;
+out:
+	for (side = 0; side < NR_SIDES; side++) {
+		for (i = 0; t[side].slots && i < cap; i++) {
+			void *o = t[side].slots[i];
+
+			if (!o)
+				continue;
+			t[side].bad += !wave_check(o);
+			if (side == SIDE_SLUB)
+				kmem_cache_free(r.kc, o);
+			else
+				kslab_cache_free(side == SIDE_MOVABLE ? r.ks : plain, o);
+		}
+		kvfree(t[side].slots);
+		if (t[side].bad) {
+			pr_err("defrag: %u objects with a wrong stamp\n", t[side].bad);
+			ret = -EIO;
+		}
+	}
+	if (ret == -ENOMEM)
+		pr_err("defrag: allocation failed\n");
+	kslab_cache_destroy(plain);
+	row_caches_destroy(&r);
+	return ret;
+}
+
 static int (*const workload_fns[W_NR])(void) = {
 	bench_pair, bench_batch, bench_bulk, bench_remote, bench_parallel,
-	bench_kmalloc, bench_memory
+	bench_kmalloc, bench_memory, bench_defrag
 };
 
 /* Parse the workloads parameter. Return: a mask of workloads, or 0. */
@@ -834,7 +1062,7 @@ static unsigned int workloads_parse(void)
 			if (!strcmp(tok, workload_names[i]))
 				break;
 		if (i == W_NR) {
-			pr_err("unknown workload '%s' (pair, batch, bulk, remote, parallel, kmalloc, memory or all)\n",
+			pr_err("unknown workload '%s' (pair, batch, bulk, remote, parallel, kmalloc, memory, defrag or all)\n",
 			       tok);
 			mask = 0;
 			break;

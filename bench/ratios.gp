@@ -21,7 +21,7 @@ set ylabel "ratio kslab/SLUB (ns/op)"
 plot timedat using 2:xtic(1) title "wall" lc rgb "#4477aa", \
      '' using 3 title "icount" lc rgb "#ee6677", \
      1 with lines lc rgb "black" dt 2 notitle
-set title "memory: pages held for the same live objects (M)"
+set title "memory: pages held for the same live objects (M; defrag: after each wave, kslab defragmented)"
 set ylabel "ratio kslab/SLUB (pages)"
 plot memdat using 2:xtic(1) title "wall" lc rgb "#4477aa", \
      '' using 3 title "icount" lc rgb "#ee6677", \

@@ -7,61 +7,98 @@
 # in that one boot), turn its console lines into a table on stdout,
 # build/bench/results.csv and build/bench/stats-MODE.csv, and draw
 # build/bench/ratios.png (scripts/bench-plot.sh). KERNEL is "test" (the
-# harness's tinyconfig kernel, default); "stock-6.12" is not there yet.
+# harness's tinyconfig kernel, default) or "stock-6.12": Debian's stock
+# 6.12 kernel as users run it (its hardening, init_on_alloc and KFENCE
+# defaults, which both sides honour), installed by scripts/stock.sh, the
+# modules built in a copy of the tree; its results go to
+# build/bench/stock-6.12/.
 # $KSLAB_ICOUNT=1 selects the deterministic clock (-icount shift=0);
 # $KSLAB_BENCH_PARAMS passes parameters to kslab_bench.ko (e.g.
-# "workloads=pair,batch rounds=3" or "quick=1"); $KSLAB_PARAMS to kslab.ko.
+# "workloads=pair,batch rounds=3" or "quick=1"); $KSLAB_PARAMS to kslab.ko;
+# $KSLAB_NO_STATS=y builds kslab without its statistics (their cost).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$KSLAB_TOP"
 
 kernel=${1:-test}
-case "$kernel" in
-test|"") ;;
-stock-6.12) die bench "KERNEL=stock-6.12: not yet: it needs kslab built for and booted on Debian's stock 6.12 kernel (the compat issue)" ;;
-*) die bench "unknown KERNEL '$kernel' (test; stock-6.12 is not yet supported)" ;;
-esac
 mode=wall
 [ "${KSLAB_ICOUNT:-0}" = 1 ] && mode=icount
 out=$KSLAB_BUILD/bench
-mkdir -p "$out"
-
 bash scripts/deps.sh gnuplot-nox
-kdir=$(bash scripts/kernel.sh bench)
 
-# The kernel must carry the SLUB distributions ship and no lock debugging.
-for opt in CONFIG_SLUB=y CONFIG_SLUB_CPU_PARTIAL=y CONFIG_SLAB_FREELIST_HARDENED=y \
-	   CONFIG_SLAB_FREELIST_RANDOM=y CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE=y \
-	   CONFIG_PREEMPT_VOLUNTARY=y; do
-	grep -qx "$opt" "$kdir/.config" || die bench "the bench kernel lacks $opt" "$kdir/.config"
-done
-for opt in CONFIG_SLUB_TINY CONFIG_PROVE_LOCKING CONFIG_LOCKDEP CONFIG_DEBUG_SPINLOCK; do
-	! grep -q "^$opt=y" "$kdir/.config" || die bench "the bench kernel has $opt" "$kdir/.config"
-done
+# build_copy KDIR: every module, built for KDIR in a copy of the tree
+# under $out (the tree keeps its modules for the test kernel); sets $mods.
+build_copy() {
+	rsync -a --delete --filter=':- .gitignore' --exclude=/.git ./ "$out/tree/"
+	KSLAB_BUILD=$out KSLAB_EXTRA_TESTS='' bash "$out/tree/scripts/modules.sh" "$1" \
+		>"$out/modules.list" || die bench "building the modules for $1" "$out/logs/modules.log"
+	mapfile -t mods <"$out/modules.list"
+}
 
-bash scripts/modules.sh "$kdir" >"$KSLAB_BUILD/modules.list"
-mapfile -t mods <"$KSLAB_BUILD/modules.list"
+case "$kernel" in
+test|"")
+	kdir=$(bash scripts/kernel.sh bench)
+	image=$kdir/arch/x86/boot/bzImage
+	# The kernel must carry the SLUB distributions ship and no lock debugging.
+	for opt in CONFIG_SLUB=y CONFIG_SLUB_CPU_PARTIAL=y CONFIG_SLAB_FREELIST_HARDENED=y \
+		   CONFIG_SLAB_FREELIST_RANDOM=y CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE=y \
+		   CONFIG_PREEMPT_VOLUNTARY=y; do
+		grep -qx "$opt" "$kdir/.config" || die bench "the bench kernel lacks $opt" "$kdir/.config"
+	done
+	for opt in CONFIG_SLUB_TINY CONFIG_PROVE_LOCKING CONFIG_LOCKDEP CONFIG_DEBUG_SPINLOCK; do
+		! grep -q "^$opt=y" "$kdir/.config" || die bench "the bench kernel has $opt" "$kdir/.config"
+	done
+	;;
+stock-6.12)
+	k=$(bash scripts/stock.sh 6.12)
+	kdir=/lib/modules/$k/build
+	image=/boot/vmlinuz-$k
+	out=$out/stock-6.12
+	;;
+*) die bench "unknown KERNEL '$kernel' (test or stock-6.12)" ;;
+esac
+# KSLAB_NO_STATS=y: kslab built without its statistics, to measure their
+# cost (scripts/bench-stats.sh); results under .../nostats/.
+[ "${KSLAB_NO_STATS:-}" != y ] || out=$out/nostats
+mkdir -p "$out"
+if [ "$kernel" = test ] && [ "${KSLAB_NO_STATS:-}" != y ]; then
+	bash scripts/modules.sh "$kdir" >"$KSLAB_BUILD/modules.list"
+	mapfile -t mods <"$KSLAB_BUILD/modules.list"
+else
+	build_copy "$kdir"
+fi
+
 bench_ko=$(printf '%s\n' "${mods[@]}" | grep '/bench/kslab_bench\.ko$' || true)
 [ -n "$bench_ko" ] || die bench "bench/kslab_bench.ko was not built" "$KSLAB_LOGS/modules.log"
 
-steps=$out/steps.sh
-{
-	echo "kslab_insmod kslab ${KSLAB_PARAMS:-}"
-	echo "kslab_insmod kslab_bench ${KSLAB_BENCH_PARAMS:-} && kslab_rmmod kslab_bench"
-	echo "kslab_rmmod kslab"
-} >"$steps"
-bash scripts/initramfs.sh "$out/initramfs.gz" "$steps" "${mods[0]}" "$bench_ko"
-
+# One boot a group of workloads, unless KSLAB_BENCH_PARAMS names them:
+# fewer instructions a boot (QEMU's -icount mode has double-faulted in a
+# long run), and a group that fails names itself.
+groups=("workloads=pair,batch,bulk,remote,parallel" "workloads=kmalloc,memory,defrag")
+[[ ${KSLAB_BENCH_PARAMS:-} != *workloads=* ]] || groups=("")
 log=$out/console-$mode.log
-echo "bench: booting the guest ($mode clock; console: ${log#"$KSLAB_TOP"/})"
-KSLAB_TIMEOUT=${KSLAB_TIMEOUT:-3600} bash scripts/boot.sh "$kdir/arch/x86/boot/bzImage" \
-	"$out/initramfs.gz" "$log" batch
-grep -q "kslab-guest: done, 0 failed steps" "$log" ||
-	die bench "a guest step failed" "$log"
-if grep -nE "WARNING:|BUG:|Oops|kslab: .*(corrupt|invalid|double free)" "$log" >"$out/splats.txt"; then
-	die bench "the console shows a splat or a kslab report" "$out/splats.txt"
-fi
-grep -q "kslab_bench: done" "$log" || die bench "the benchmark did not finish" "$log"
+: >"$log"
+for g in "${groups[@]}"; do
+	steps=$out/steps.sh
+	{
+		echo "kslab_insmod kslab ${KSLAB_PARAMS:-}"
+		echo "kslab_insmod kslab_bench $g ${KSLAB_BENCH_PARAMS:-} && kslab_rmmod kslab_bench"
+		echo "kslab_rmmod kslab"
+	} >"$steps"
+	KSLAB_BUILD=$out bash scripts/initramfs.sh "$out/initramfs.gz" "$steps" "${mods[0]}" "$bench_ko"
+	glog=$out/console-$mode-${g#workloads=}.log
+	[ -n "$g" ] || glog=$out/console-$mode-params.log
+	echo "bench: booting the guest ($mode clock, ${g:-$KSLAB_BENCH_PARAMS}; console: ${glog#"$KSLAB_TOP"/})"
+	KSLAB_BUILD=$out KSLAB_TIMEOUT=${KSLAB_TIMEOUT:-3600} bash scripts/boot.sh "$image" \
+		"$out/initramfs.gz" "$glog" batch
+	grep -q "kslab-guest: done, 0 failed steps" "$glog" ||
+		die bench "a guest step failed" "$glog"
+	if grep -nE "WARNING:|BUG:|Oops|kslab: .*(corrupt|invalid|double free)" "$glog" >"$out/splats.txt"; then
+		die bench "the console shows a splat or a kslab report" "$out/splats.txt"
+	fi
+	grep -q "kslab_bench: done" "$glog" || die bench "the benchmark did not finish" "$glog"
+	cat "$glog" >>"$log"
+done
 
 # result lines -> CSV rows; stats lines -> stats CSV
 commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
@@ -93,11 +130,11 @@ echo "$commit $(date -u +%Y-%m-%dT%H:%MZ)" >"$out/meta-$mode.txt"
 } >"$out/results.csv"
 
 echo
-echo "kslab against SLUB, $mode clock, commit $commit (kernel: ${kdir#"$KSLAB_TOP"/})"
+echo "kslab against SLUB, $mode clock, commit $commit (kernel: ${image#"$KSLAB_TOP"/})"
 echo "Clock: ktime_get_ns() in the guest; QEMU TCG without KVM, so absolute ns"
 echo "mean nothing: only the ratios kslab/SLUB, measured in this one boot, do."
 [ $mode = icount ] && echo "ICOUNT: -icount shift=0, guest time = guest instructions (1 ns = 1 instruction)."
-echo "Medians of $(sed -n 's/.*kslab_bench: start: .*, \([0-9]*\) rounds.*/\1/p' "$log") rounds; an op is one alloc or one free; memory rows count pages."
+echo "Medians of $(sed -n 's/.*kslab_bench: start: .*, \([0-9]*\) rounds.*/\1/p' "$log" | head -n 1) rounds; an op is one alloc or one free; memory rows count pages."
 echo "slow% = kslab's alloc_slowpath + free_slowpath per 100 ops (stats-$mode.csv)."
 echo
 awk -F, -v mode="$mode" -v statf="$out/stats-$mode.csv" '
@@ -123,6 +160,18 @@ BEGIN {
 	printf "%-9s %-16s %-7s %10s %10s %7s %6s %5s %s\n", $1, $2, $3, $4, $5, $6, s,
 	       goal == "" ? "-" : sprintf("%.2f", goal), verdict
 }' "$out/results-$mode.rows" | tee "$out/table-$mode.txt"
+if grep -q "workload=defrag" "$log"; then
+	echo
+	echo "defrag: pages held / pages the live objects need after each wave (goal with defragmentation: 1.25 at most)"
+	sed -n 's/.*kslab_bench: result workload=defrag //p' "$log" | awk '
+	{
+		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		printf "%-6s %6s live, %5s pages needed: kslab with defrag %5s (%s %s), without %5s (%s), SLUB %5s (%s)\n",
+		       v["param"], v["live"], v["need"], v["kslab"], v["frag_kslab"],
+		       v["frag_kslab"] + 0 <= 1.25 ? "met" : "MISSED", v["kslab_nodefrag"],
+		       v["frag_nodefrag"], v["slub"], v["frag_slub"]
+	}' | tee "$out/defrag-$mode.txt"
+fi
 echo
 bash scripts/bench-plot.sh "$out"
 echo "bench: results in ${out#"$KSLAB_TOP"/}/results.csv, chart ${out#"$KSLAB_TOP"/}/ratios.png"
