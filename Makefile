@@ -11,7 +11,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 # Harness knobs, read by scripts/ (see README.md).
 export KSLAB_EXTRA_TESTS KSLAB_GUEST_FILES KSLAB_GUEST_SCRIPT KSLAB_PARAMS
 export KSLAB_TIMEOUT KSLAB_CMDLINE KSLAB_ICOUNT KSLAB_TORTURE_DURATION KSLAB_MEMFREE_SLACK
-export KSLAB_DEMO_BUG
+export KSLAB_DEMO_BUG KSLAB_COMPAT KSLAB_TORTURE_PARAMS
 
 .PHONY: all modules clean distclean check demo run shell lint selftest help install compat
 
@@ -92,11 +92,19 @@ help:
 	@echo "make clean     remove build products (make distclean: also build/)"
 	@echo "make torture   the torture test in the guest (DURATION=seconds, default 30)"
 	@echo "make bench     kslab against SLUB in one boot (ICOUNT=1: instruction clock)"
+	@echo "make bench-stats  the cost of kslab's statistics (ICOUNT, with and without)"
+	@echo "make compat    kslab on Debian's stock 6.1 and 6.12 kernels, DKMS and make install"
+	@echo "make install   install kslab.ko, kslab.h and Module.symvers (KDIR, DESTDIR, PREFIX)"
 
 # make bench [ICOUNT=1] [KERNEL=stock-6.12]: kslab against SLUB in one boot
 # (scripts/bench.sh; results in build/bench/).
 ICOUNT ?= $(KSLAB_ICOUNT)
 KERNEL ?= test
-.PHONY: bench
+.PHONY: bench bench-stats
 bench:
 	@KSLAB_ICOUNT=$(ICOUNT) bash scripts/bench.sh $(KERNEL)
+
+# make bench-stats: what kslab's always-on statistics cost (two ICOUNT
+# boots, kslab with and without them; scripts/bench-stats.sh).
+bench-stats:
+	@bash scripts/bench-stats.sh

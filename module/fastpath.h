@@ -127,7 +127,7 @@ static __always_inline void *slab_alloc(struct kslab_cache *s, gfp_t gfp,
 		     (node != NUMA_NO_NODE && node != numa_mem_id())))
 		return __slab_alloc(s, c, gfp, node, caller);
 	obj = mag->objs[--mag->count];
-	c->stat[KSLAB_ALLOC_FASTPATH]++;	/* only the owner writes it */
+	cpu_stat(c, KSLAB_ALLOC_FASTPATH);	/* only the owner writes it */
 	cpu_cache_put(c);
 	return slab_alloc_init(s, obj, gfp);
 }
@@ -168,7 +168,7 @@ static __always_inline void slab_free(struct kslab_cache *s, struct page *page,
 		     (mag->count && mag->objs[mag->count - 1] == obj)))
 		return __slab_free(s, c, page, obj, caller);
 	mag->objs[mag->count++] = obj;
-	c->stat[KSLAB_FREE_FASTPATH]++;
+	cpu_stat(c, KSLAB_FREE_FASTPATH);
 	cpu_cache_put(c);
 }
 

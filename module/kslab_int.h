@@ -307,16 +307,35 @@ DECLARE_STATIC_KEY_FALSE(kslab_hardened_key);
 
 long kslab_held_pages(void);
 
-/* stat.c */
+/*
+ * stat.c. Built with KSLAB_NO_STATS=y (kbuild), every increment is
+ * compiled out: only `make bench-stats` does that, to measure what the
+ * always-on statistics cost.
+ */
+#ifdef KSLAB_NO_STATS
+#define KSLAB_STATS	0
+#else
+#define KSLAB_STATS	1
+#endif
+
 static inline void stat(struct kslab_cache *s, enum kslab_stat item)
 {
-	this_cpu_inc(s->cpu->stat[item]);
+	if (KSLAB_STATS)
+		this_cpu_inc(s->cpu->stat[item]);
 }
 
 static inline void stat_add(struct kslab_cache *s, enum kslab_stat item,
 			    unsigned long n)
 {
-	this_cpu_add(s->cpu->stat[item], n);
+	if (KSLAB_STATS)
+		this_cpu_add(s->cpu->stat[item], n);
+}
+
+/* stat() by the owner of the CPU's part: a plain increment. */
+static __always_inline void cpu_stat(struct kslab_cpu *c, enum kslab_stat item)
+{
+	if (KSLAB_STATS)
+		c->stat[item]++;
 }
 
 unsigned long kslab_stat_sum(struct kslab_cache *s, enum kslab_stat item);
