@@ -6,7 +6,7 @@
 # clock (ICOUNT: the same binary gives the same figures boot after boot):
 # one with kslab as built, one with kslab built with KSLAB_NO_STATS=y
 # (every statistics increment compiled out); the same workloads in both
-# (default pair, batch, bulk, remote, kmalloc; $KSLAB_BENCH_PARAMS adds
+# (default pair, batch, bulk, remote; $KSLAB_BENCH_PARAMS adds
 # or overrides). Prints, per measurement, kslab's ns per op with and
 # without the statistics and the difference in percent; writes
 # build/bench/stats-cost.csv.
@@ -14,7 +14,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$KSLAB_TOP"
 
-params="workloads=pair,batch,bulk,remote,kmalloc ${KSLAB_BENCH_PARAMS:-}"
+params="workloads=pair,batch,bulk,remote ${KSLAB_BENCH_PARAMS:-}"
 out=$KSLAB_BUILD/bench
 log=$KSLAB_LOGS/bench-stats.log
 : >"$log"
