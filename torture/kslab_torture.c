@@ -48,6 +48,27 @@
  *   object of the same cache (live, freed or constructed), never anything
  *   else.
  *
+ * MOVABLE CACHES
+ *
+ *   Two movable caches (kslab_cache_set_movable()) are owned through
+ *   tables of slots: one under bucket spinlocks, one (with debug flags,
+ *   so kslab checks every free) by xchg()/cmpxchg() on the slot. An owner
+ *   thread per @threads, each kept to an online CPU, runs waves on its
+ *   own slots: fill them all, free 15 in 16 (keeping a scattered few
+ *   that pin sparse slabs), churn at low occupancy. Objects are stamped
+ *   like the others, by slot and generation (never by address), and the
+ *   stamp is checked at allocation (no live stamp), in place, and before
+ *   each free. Meanwhile a thread calls kslab_cache_defrag() in a loop,
+ *   hopping to a random online CPU every few calls (an offline moves it
+ *   too). move() finds @old's slot from its stamp, sometimes sleeps (to
+ *   widen the window in which the owner frees @old), and answers -ENOENT
+ *   unless the slot still holds @old; then it checks @old's stamp (and
+ *   that @new carries no live one), copies, repoints the slot and returns
+ *   0, or answers -EBUSY 1 in 64 times on purpose. At the end kslab must
+ *   count as active exactly the objects the slots hold, and its
+ *   defrag_moved and defrag_refused (sysfs) must match what move()
+ *   answered.
+ *
  * WHAT FAILS
  *
  *   A bad stamp, a broken constructed state, an object handed out twice, a
@@ -55,11 +76,14 @@
  *   allocation that is not all or nothing, kslab_cache_validate() != 0,
  *   kslab_cache_errors() growing, a reader finding foreign memory, a CPU
  *   that does not come back online, and at the end any cache that keeps
- *   an active object or a slab (/proc/kslabinfo, kslab_cache_shrink()).
+ *   an active object or a slab (/proc/kslabinfo, kslab_cache_shrink()),
+ *   a movable cache whose defragmentation moved nothing, or whose objects
+ *   kslab counts otherwise than its slots hold them.
  *   Each is counted; the first few are printed. The last line is always
  *   "kslab-torture: N ops, M errors" (N: allocation and free calls).
  *   @inject makes the torture itself break the rules once (a flipped byte,
- *   an object with two holders), to show that such a run fails.
+ *   an object with two holders, a move that leaves the slot on the old
+ *   object), to show that such a run fails.
  *   Init returns 0 after the whole run and leaves no thread or timer.
  */
 #define pr_fmt(fmt) "kslab-torture: " fmt
@@ -130,7 +154,7 @@ MODULE_PARM_DESC(live_mb, "MiB of live objects above which contexts only free (d
 
 static int torture_inject;
 module_param_named(inject, torture_inject, int, 0444);
-MODULE_PARM_DESC(inject, "test the test after 1 s: 1 flips a byte of a held object, 2 gives an object two holders; the run must then fail (default 0)");
+MODULE_PARM_DESC(inject, "test the test after 1 s: 1 flips a byte of a held object, 2 gives an object two holders, 3 makes a move leave its slot on the old object; the run must then fail (default 0)");
 
 #define TORTURE_MAX_THREADS	64
 #define TORTURE_MAX_CTXS	(TORTURE_MAX_THREADS + 2 * 64)
@@ -212,6 +236,68 @@ struct tcache {
 };
 
 static struct tcache tcaches[NR_TCACHES];
+
+/*
+ * The movable caches, each with its own owner protocol: bucket locks, or
+ * a cmpxchg on the slot (with debug flags, so kslab checks every free).
+ */
+#define MOV_SLOTS		2048	/* slots an owner has in each movable cache */
+#define MOV_BUCKET		64	/* slots under one bucket lock */
+#define MOV_KEEP		16	/* a wave keeps 1 in 16 objects */
+#define MOV_BUSY		64	/* move() answers -EBUSY 1 in 64 times */
+#define MOV_GEN_BITS		20	/* movable id = slot << 20 | generation */
+#define MOV_HOP			8	/* defragmentations between CPU hops */
+#define MOV_CI			0xe0	/* "cache index" of movable cache 0 */
+
+enum { MC_192_LOCKED, MC_320_DEBUG_CAS, NR_MCACHES };
+
+struct mcache_def {
+	const char *name;
+	unsigned int size;
+	slab_flags_t flags;
+	bool cas;		/* the cmpxchg owner, else bucket locks */
+};
+
+static const struct mcache_def mcache_defs[NR_MCACHES] = {
+	[MC_192_LOCKED] = { "tort-mov-192-locked", 192, 0, false },
+	[MC_320_DEBUG_CAS] = { "tort-mov-320-debug-cas", 320, TORTURE_DEBUG, true },
+};
+
+/* What the move callback and the defragmentation thread count. */
+enum mstat {
+	MS_MOVED,		/* move() returned 0 */
+	MS_BUSY,		/* move() refused on purpose: -EBUSY */
+	MS_ENOENT,		/* move() found @old no longer owned: -ENOENT */
+	MS_GONE,		/* of which already freed when move() began */
+	MS_BAD,			/* move() refused a bad object (an error) */
+	MS_CALLS,		/* kslab_cache_defrag() calls */
+	MS_PAGES,		/* the sum of what they returned */
+	MS_NOMEM,		/* of which -ENOMEM, tolerated */
+	NR_MSTATS
+};
+
+/*
+ * struct mcache - a movable cache and the table of slots that owns its
+ * objects. Slot i belongs to owner i / MOV_SLOTS, which alone makes it
+ * NULL or not; move() repoints a non-NULL slot from @old to @new. With
+ * bucket locks, locks[i / MOV_BUCKET] protects slots[i]; with cmpxchg,
+ * slots[i] changes only by xchg() (the owner takes) and cmpxchg() (move),
+ * or by a release store from NULL (the owner puts).
+ */
+struct mcache {
+	struct kslab_cache *s;
+	unsigned int idx;
+	unsigned int size;
+	bool cas;
+	unsigned int nr;		/* slots */
+	void **slots;
+	u64 *ids;			/* the id stamped in slot i's object */
+	spinlock_t *locks;		/* one per MOV_BUCKET slots, unless @cas */
+	unsigned long errors;		/* kslab_cache_errors() accounted for */
+	atomic_long_t stat[NR_MSTATS];
+};
+
+static struct mcache mcaches[NR_MCACHES];
 
 /* struct trec - one object held by the torture, kept outside the object. */
 struct trec {
@@ -319,6 +405,8 @@ static __printf(1, 2) void error_report(const char *fmt, ...)
 
 static const char *tcache_name(unsigned int ci)
 {
+	if (ci >= MOV_CI && ci < MOV_CI + NR_MCACHES)
+		return mcache_defs[ci - MOV_CI].name;
 	return ci == KMALLOC_CI ? "kmalloc" : tcache_defs[ci].name;
 }
 
@@ -925,7 +1013,8 @@ static void ctx_inject(struct tctx *c)
 {
 	struct trec *r, copy;
 
-	if (!READ_ONCE(inject_armed) || !c->nheld || atomic_xchg(&inject_done, 1))
+	if (!READ_ONCE(inject_armed) || torture_inject > 2 || !c->nheld ||
+	    atomic_xchg(&inject_done, 1))
 		return;
 	r = &c->held[ctx_rand(c, c->nheld)];
 	pr_info("inject=%d: %s object %p (id %llx)\n", torture_inject,
@@ -1239,6 +1328,7 @@ static void tcaches_destroy(void)
 static void tcaches_poll_errors(void)
 {
 	unsigned long now, orphans = kslab_cache_errors(NULL);
+	struct mcache *mc;
 	struct tcache *tc;
 	unsigned int ci;
 
@@ -1251,6 +1341,16 @@ static void tcaches_poll_errors(void)
 			     tcache_defs[ci].name, tc->errors, now);
 		atomic_long_add(now - tc->errors - 1, &nr_errors);
 		tc->errors = now;
+	}
+	for (ci = 0; ci < NR_MCACHES; ci++) {
+		mc = &mcaches[ci];
+		now = mc->s ? kslab_cache_errors(mc->s) : mc->errors;
+		if (now == mc->errors)
+			continue;
+		error_report("%s: kslab_cache_errors() grew from %lu to %lu",
+			     mcache_defs[ci].name, mc->errors, now);
+		atomic_long_add(now - mc->errors - 1, &nr_errors);
+		mc->errors = now;
 	}
 	if (orphans != orphan_errors) {
 		error_report("kslab_cache_errors(NULL) grew from %lu to %lu",
@@ -1267,6 +1367,22 @@ static void tcache_validate(unsigned int ci)
 	if (ret)
 		error_report("%s: kslab_cache_validate() returned %ld",
 			     tcache_defs[ci].name, ret);
+}
+
+/* Validate cache @ci of the torture's caches, then of the movable ones. */
+static void cache_validate_any(unsigned int ci)
+{
+	long ret;
+
+	if (ci < NR_TCACHES) {
+		tcache_validate(ci);
+		return;
+	}
+	ci -= NR_TCACHES;
+	ret = kslab_cache_validate(mcaches[ci].s);
+	if (ret)
+		error_report("%s: kslab_cache_validate() returned %ld",
+			     mcache_defs[ci].name, ret);
 }
 
 /* echo 2 > /proc/sys/vm/drop_caches, from the module. */
@@ -1331,6 +1447,707 @@ static long kslabinfo_active(const char *name, bool prefix)
 	}
 	kvfree(buf);
 	return n < 0 ? n : sum;
+}
+
+/*
+ * MOVABLE CACHES: owners on every CPU fill their slots in waves and free
+ * most of each, while a thread on another CPU defragments.
+ */
+enum mwstat {
+	MW_WAVES,		/* waves completed */
+	MW_ALLOC,		/* kslab_cache_alloc() calls */
+	MW_FREE,		/* kslab_cache_free() calls */
+	MW_CHECKED,		/* stamps checked (allocation, free, in place) */
+	MW_FAILED,		/* allocations that returned NULL, tolerated */
+	NR_MWSTATS
+};
+
+/* An owner: a thread that keeps to its CPU while that CPU is online. */
+struct mworker {
+	unsigned int idx;
+	int home;
+	struct rnd_state rnd;
+	u32 gen;
+	struct task_struct *task;
+	unsigned long rehomed;		/* back on @home after an offline */
+	unsigned long stat[NR_MCACHES][NR_MWSTATS];
+};
+
+/* kslab's own counters of a movable cache, read back from sysfs. */
+enum { KS_MOVED, KS_REFUSED, KS_SLABS, KS_PAGES, NR_KSTATS };
+
+static const char *const kstat_names[NR_KSTATS] = {
+	"defrag_moved", "defrag_refused", "defrag_slabs", "defrag_pages"
+};
+
+static struct mworker *mworkers;
+static unsigned int nr_mworkers;
+static struct mworker mteardown;	/* the teardown's frees */
+static struct task_struct *mdefrag_task;
+static unsigned long nr_mdefrag_hops, nr_mdefrag_displaced;
+static struct cpumask mdefrag_cpus;	/* where kslab_cache_defrag() was called */
+static long mkstats[NR_MCACHES][NR_KSTATS];
+
+static u32 mrand(struct rnd_state *rnd, u32 n)
+{
+	return ((u64)prandom_u32_state(rnd) * n) >> 32;
+}
+
+static unsigned int mcache_ci(const struct mcache *mc)
+{
+	return MOV_CI + mc->idx;
+}
+
+static u64 mcache_w0(const struct mcache *mc, u64 id)
+{
+	return stamp_word0(TAG_LIVE, mcache_ci(mc), id);
+}
+
+static spinlock_t *mslot_lock(struct mcache *mc, unsigned int i)
+{
+	return &mc->locks[i / MOV_BUCKET];
+}
+
+/* Return: 0 when @obj carries the stamp of @id, else 1 + the first bad offset. */
+static unsigned int mobj_check(struct mcache *mc, const void *obj, u64 id)
+{
+	return stamp_check(obj, mc->size, mcache_w0(mc, id), live_key(id));
+}
+
+/* Before @obj goes back to kslab: leave no live stamp on it. */
+static void mobj_kill(struct mcache *mc, void *obj, u64 id)
+{
+	WRITE_ONCE(*(u64 *)obj, stamp_word0(TAG_FREED, mcache_ci(mc), id));
+}
+
+/*
+ * mcache_move_locked - move() for the bucket-lock owner: under the lock
+ * the slot either holds @old, whose stamp must then be whole, or not.
+ */
+static int mcache_move_locked(struct mcache *mc, void *old, void *new,
+			      unsigned int i)
+{
+	spinlock_t *lock = mslot_lock(mc, i);
+	unsigned int bad;
+	int ret = 0;
+	u64 id;
+
+	spin_lock(lock);
+	if (mc->slots[i] != old) {
+		ret = -ENOENT;
+		goto out;
+	}
+	id = mc->ids[i];
+	bad = mobj_check(mc, old, id);
+	if (bad) {
+		obj_report("move, before the copy", mcache_ci(mc), old, bad,
+			   mcache_w0(mc, id));
+		ret = -EIO;
+	} else if (!get_random_u32_below(MOV_BUSY)) {
+		ret = -EBUSY;
+	} else {
+		memcpy(new, old, mc->size);
+		if (!(READ_ONCE(inject_armed) && torture_inject == 3 &&
+		      !atomic_xchg(&inject_done, 1)))
+			mc->slots[i] = new;
+		else
+			pr_info("inject=3: move of %p to %p leaves the slot on %p\n",
+				old, new, old);
+		mobj_kill(mc, old, id);
+	}
+out:
+	spin_unlock(lock);
+	return ret;
+}
+
+/*
+ * mcache_move_cas - move() for the cmpxchg owner: the cmpxchg that
+ * repoints the slot after the copy proves the owner still held @old. An
+ * owner marks what it takes only after its xchg(), so a bad stamp is an
+ * error only if the slot still holds @old when read after the stamp.
+ */
+static int mcache_move_cas(struct mcache *mc, void *old, void *new,
+			   unsigned int i)
+{
+	unsigned int bad;
+	u64 id;
+
+	/* pairs with mslot_put()'s release: the id was written first */
+	if (smp_load_acquire(&mc->slots[i]) != old)
+		return -ENOENT;
+	id = READ_ONCE(mc->ids[i]);
+	bad = mobj_check(mc, old, id);
+	if (bad) {
+		smp_rmb();	/* the id and stamp read before the slot */
+		if (READ_ONCE(mc->slots[i]) != old)
+			return -ENOENT;
+		obj_report("move, before the copy", mcache_ci(mc), old, bad,
+			   mcache_w0(mc, id));
+		return -EIO;
+	}
+	if (!get_random_u32_below(MOV_BUSY))
+		return -EBUSY;
+	memcpy(new, old, mc->size);
+	if (cmpxchg(&mc->slots[i], old, new) != old) {
+		mobj_kill(mc, new, id);		/* kslab frees @new */
+		return -ENOENT;
+	}
+	mobj_kill(mc, old, id);
+	return 0;
+}
+
+/* Sometimes widen the window in which an owner may free @old meanwhile. */
+static void mcache_move_wait(void)
+{
+	if (!get_random_u32_below(4))
+		usleep_range(50, 250);
+}
+
+/*
+ * mcache_move - kslab's move callback. @old may have been freed by its
+ * owner: its slot comes from its word 0 and counts only if the slot
+ * still holds @old. The stamp is checked before the copy and survives it
+ * unchanged (it follows the slot and a generation, not the address).
+ * @new must not carry a live stamp: kslab would have handed out a live
+ * object. A bad object is an error and stays where it is (-EBUSY).
+ */
+static int mcache_move(struct kslab_cache *s, void *old, void *new, void *priv)
+{
+	struct mcache *mc = priv;
+	unsigned int ci = mcache_ci(mc), i;
+	u64 w0 = READ_ONCE(*(u64 *)old);
+	int ret;
+
+	i = (w0 & ID_MASK) >> MOV_GEN_BITS;
+	if (w0 >> 48 != (TAG_LIVE << 8 | ci) || i >= mc->nr) {
+		atomic_long_inc(&mc->stat[MS_GONE]);
+		ret = -ENOENT;
+	} else if (stamp_is_live(new, mc->size, ci)) {
+		error_report("%s: move: new object %p carries live id %llx: duplicate",
+			     tcache_name(ci), new, *(u64 *)new & ID_MASK);
+		ret = -EIO;
+	} else {
+		mcache_move_wait();
+		ret = mc->cas ? mcache_move_cas(mc, old, new, i) :
+				mcache_move_locked(mc, old, new, i);
+	}
+	switch (ret) {
+	case 0:
+		atomic_long_inc(&mc->stat[MS_MOVED]);
+		return 0;
+	case -EBUSY:
+		atomic_long_inc(&mc->stat[MS_BUSY]);
+		return -EBUSY;
+	case -ENOENT:
+		atomic_long_inc(&mc->stat[MS_ENOENT]);
+		return -ENOENT;
+	default:
+		atomic_long_inc(&mc->stat[MS_BAD]);
+		return -EBUSY;
+	}
+}
+
+static const struct kslab_move_ops mcache_move_ops = { .move = mcache_move };
+
+/* The owner puts @obj, stamped with @id, in its empty slot @i. */
+static void mslot_put(struct mcache *mc, unsigned int i, void *obj, u64 id)
+{
+	spinlock_t *lock;	/* the slot's bucket lock */
+
+	WRITE_ONCE(mc->ids[i], id);
+	if (mc->cas) {
+		/* the stamp and the id before the slot: move() reads them after */
+		smp_store_release(&mc->slots[i], obj);
+		return;
+	}
+	lock = mslot_lock(mc, i);
+	spin_lock(lock);
+	mc->slots[i] = obj;
+	spin_unlock(lock);
+}
+
+/* The owner takes slot @i's object out of move()'s reach. */
+static void *mslot_take(struct mcache *mc, unsigned int i)
+{
+	spinlock_t *lock;	/* the slot's bucket lock */
+	void *obj;
+
+	if (mc->cas)
+		return xchg(&mc->slots[i], NULL);
+	lock = mslot_lock(mc, i);
+	spin_lock(lock);
+	obj = mc->slots[i];
+	mc->slots[i] = NULL;
+	spin_unlock(lock);
+	return obj;
+}
+
+static void mslot_alloc(struct mworker *w, struct mcache *mc, unsigned int i)
+{
+	unsigned long *st = w->stat[mc->idx];
+	void *obj;
+	u64 id;
+
+	obj = kslab_cache_alloc(mc->s, GFP_KERNEL);
+	st[MW_ALLOC]++;
+	if (!obj) {
+		st[MW_FAILED]++;
+		return;
+	}
+	st[MW_CHECKED]++;
+	if (stamp_is_live(obj, mc->size, mcache_ci(mc))) {
+		error_report("%s: allocated object %p still carries live id %llx: duplicate",
+			     tcache_name(mcache_ci(mc)), obj, *(u64 *)obj & ID_MASK);
+		return;		/* dropped, never freed */
+	}
+	id = (u64)i << MOV_GEN_BITS | (++w->gen & GENMASK(MOV_GEN_BITS - 1, 0));
+	stamp_fill(obj, mc->size, mcache_w0(mc, id), live_key(id));
+	mslot_put(mc, i, obj, id);
+}
+
+/* Take slot @i's object, check its stamp, free it. */
+static void mslot_free(struct mworker *w, struct mcache *mc, unsigned int i)
+{
+	unsigned long *st = w->stat[mc->idx];
+	void *obj = mslot_take(mc, i);
+	unsigned int bad;
+	u64 id;
+
+	if (!obj)
+		return;
+	id = READ_ONCE(mc->ids[i]);
+	st[MW_CHECKED]++;
+	bad = mobj_check(mc, obj, id);
+	if (bad) {
+		obj_report("before free", mcache_ci(mc), obj, bad, mcache_w0(mc, id));
+		return;		/* not freed: it may be someone else's */
+	}
+	mobj_kill(mc, obj, id);
+	kslab_cache_free(mc->s, obj);
+	st[MW_FREE]++;
+}
+
+/* Check slot @i's object where it is, under its lock (bucket locks only). */
+static void mslot_check(struct mworker *w, struct mcache *mc, unsigned int i)
+{
+	spinlock_t *lock;	/* the slot's bucket lock */
+	unsigned int bad;
+	void *obj;
+
+	if (mc->cas)
+		return;
+	lock = mslot_lock(mc, i);
+	spin_lock(lock);
+	obj = mc->slots[i];
+	if (obj) {
+		bad = mobj_check(mc, obj, mc->ids[i]);
+		if (bad)
+			obj_report("in its slot", mcache_ci(mc), obj, bad,
+				   mcache_w0(mc, mc->ids[i]));
+	}
+	spin_unlock(lock);
+	if (obj)
+		w->stat[mc->idx][MW_CHECKED]++;
+}
+
+static bool mworker_yield(unsigned int step)
+{
+	if (step % 32)
+		return false;
+	cond_resched();
+	return kthread_should_stop();
+}
+
+/*
+ * mwave - fill every empty slot of the owner's, free 15 in 16 of them
+ * (keeping a scattered few, which pin sparse slabs), then churn at a low
+ * occupancy: what defragmentation is for.
+ */
+static void mwave(struct mworker *w, struct mcache *mc)
+{
+	unsigned int first = w->idx * MOV_SLOTS, i, j;
+
+	for (j = 0; j < MOV_SLOTS; j++) {
+		i = first + j;
+		if (!READ_ONCE(mc->slots[i]))
+			mslot_alloc(w, mc, i);
+		if (mworker_yield(j))
+			return;
+	}
+	for (j = 0; j < MOV_SLOTS; j++) {
+		i = first + j;
+		if (mrand(&w->rnd, MOV_KEEP))
+			mslot_free(w, mc, i);
+		else
+			mslot_check(w, mc, i);
+		if (mworker_yield(j))
+			return;
+	}
+	for (j = 0; j < MOV_SLOTS; j++) {
+		i = first + mrand(&w->rnd, MOV_SLOTS);
+		if (!READ_ONCE(mc->slots[i])) {
+			if (!mrand(&w->rnd, 8))
+				mslot_alloc(w, mc, i);
+		} else if (mrand(&w->rnd, 2)) {
+			mslot_free(w, mc, i);
+		} else {
+			mslot_check(w, mc, i);
+		}
+		if (mworker_yield(j))
+			return;
+	}
+	w->stat[mc->idx][MW_WAVES]++;
+}
+
+static int mworker_fn(void *arg)
+{
+	struct mworker *w = arg;
+
+	set_user_nice(current, MAX_NICE);
+	set_cpus_allowed_ptr(current, cpumask_of(w->home));
+	while (!kthread_should_stop()) {
+		/* an offline of @home let it run anywhere: go back */
+		if (raw_smp_processor_id() != w->home &&
+		    !set_cpus_allowed_ptr(current, cpumask_of(w->home)))
+			w->rehomed++;
+		mwave(w, &mcaches[mrand(&w->rnd, NR_MCACHES)]);
+	}
+	return 0;
+}
+
+/* A random online CPU, the boot CPU included, or -1. */
+static int mdefrag_pick(struct rnd_state *rnd)
+{
+	unsigned int cpu = cpumask_nth(mrand(rnd, num_online_cpus()), cpu_online_mask);
+
+	return cpu < nr_cpu_ids ? cpu : -1;
+}
+
+/*
+ * mdefrag_fn - kslab_cache_defrag() of a random movable cache in a loop,
+ * hopping to a random online CPU every MOV_HOP calls; an offline of the
+ * CPU it keeps to moves it elsewhere (counted).
+ */
+static int mdefrag_fn(void *arg)
+{
+	struct rnd_state rnd;
+	unsigned long n = 0;
+	struct mcache *mc;
+	int want = -1, cpu;
+	long ret;
+
+	prandom_seed_state(&rnd, torture_seed ^ 0x6465667261670aULL);
+	while (!kthread_should_stop()) {
+		if (!(n++ % MOV_HOP)) {
+			cpu = mdefrag_pick(&rnd);
+			if (cpu >= 0 && cpu != want &&
+			    !set_cpus_allowed_ptr(current, cpumask_of(cpu))) {
+				want = cpu;
+				nr_mdefrag_hops++;
+			}
+		}
+		cpu = raw_smp_processor_id();
+		if (want >= 0 && cpu != want) {
+			nr_mdefrag_displaced++;
+			want = -1;
+		}
+		cpumask_set_cpu(cpu, &mdefrag_cpus);
+		mc = &mcaches[mrand(&rnd, NR_MCACHES)];
+		ret = kslab_cache_defrag(mc->s);
+		atomic_long_inc(&mc->stat[MS_CALLS]);
+		if (ret >= 0)
+			atomic_long_add(ret, &mc->stat[MS_PAGES]);
+		else if (ret == -ENOMEM)
+			atomic_long_inc(&mc->stat[MS_NOMEM]);
+		else
+			error_report("%s: kslab_cache_defrag() returned %ld",
+				     tcache_name(mcache_ci(mc)), ret);
+		schedule_timeout_interruptible(mrand(&rnd, 3));
+	}
+	return 0;
+}
+
+/* The movable caches and their tables: @nowners owners of MOV_SLOTS slots. */
+static int mcaches_create(unsigned int nowners)
+{
+	const struct mcache_def *d;
+	struct mcache *mc;
+	unsigned int k, i;
+	int ret;
+
+	mworkers = kcalloc(nowners, sizeof(*mworkers), GFP_KERNEL);
+	if (!mworkers)
+		return -ENOMEM;
+	for (k = 0; k < NR_MCACHES; k++) {
+		d = &mcache_defs[k];
+		mc = &mcaches[k];
+		mc->idx = k;
+		mc->size = d->size;
+		mc->cas = d->cas;
+		mc->nr = nowners * MOV_SLOTS;
+		mc->slots = kvcalloc(mc->nr, sizeof(*mc->slots), GFP_KERNEL);
+		mc->ids = kvcalloc(mc->nr, sizeof(*mc->ids), GFP_KERNEL);
+		if (!mc->cas)
+			mc->locks = kvcalloc(mc->nr / MOV_BUCKET, sizeof(*mc->locks),
+					     GFP_KERNEL);
+		if (!mc->slots || !mc->ids || (!mc->cas && !mc->locks))
+			return -ENOMEM;
+		for (i = 0; !mc->cas && i < mc->nr / MOV_BUCKET; i++)
+			spin_lock_init(&mc->locks[i]);
+		mc->s = kslab_cache_create(d->name, d->size, 0, d->flags, NULL);
+		if (!mc->s) {
+			pr_err("%s: cannot create the cache\n", d->name);
+			return -ENOMEM;
+		}
+		mc->errors = kslab_cache_errors(mc->s);
+		ret = kslab_cache_set_movable(mc->s, &mcache_move_ops, mc);
+		if (ret) {
+			pr_err("%s: kslab_cache_set_movable() returned %d\n", d->name, ret);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* After every thread: kslab_cache_destroy() also waits for a queued defrag. */
+static void mcaches_destroy(void)
+{
+	struct mcache *mc;
+	unsigned int k;
+
+	for (k = 0; k < NR_MCACHES; k++) {
+		mc = &mcaches[k];
+		kslab_cache_destroy(mc->s);
+		mc->s = NULL;
+		kvfree(mc->slots);
+		kvfree(mc->ids);
+		kvfree(mc->locks);
+		mc->slots = NULL;
+		mc->ids = NULL;
+		mc->locks = NULL;
+	}
+	kfree(mworkers);
+	mworkers = NULL;
+	nr_mworkers = 0;
+}
+
+/* An owner per thread asked for, each kept to an online CPU, then defrag. */
+static int mov_start(unsigned int nowners)
+{
+	struct mworker *w;
+	int cpu = -1, ret;
+	unsigned int i;
+
+	for (i = 0; i < nowners; i++) {
+		w = &mworkers[i];
+		cpu = cpumask_next(cpu, cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_online_mask);
+		w->idx = i;
+		w->home = cpu;
+		prandom_seed_state(&w->rnd, torture_seed ^ (0x6d6f766500ULL + i));
+		w->task = kthread_run(mworker_fn, w, "kslab_torture_mov/%u", i);
+		if (IS_ERR(w->task)) {
+			ret = PTR_ERR(w->task);
+			w->task = NULL;
+			pr_err("cannot start movable owner %u: %d\n", i, ret);
+			return ret;
+		}
+		get_task_struct(w->task);
+		nr_mworkers++;
+	}
+	mdefrag_task = kthread_run(mdefrag_fn, NULL, "kslab_torture_defrag");
+	if (IS_ERR(mdefrag_task)) {
+		ret = PTR_ERR(mdefrag_task);
+		mdefrag_task = NULL;
+		pr_err("cannot start the defragmentation thread: %d\n", ret);
+		return ret;
+	}
+	get_task_struct(mdefrag_task);
+	return 0;
+}
+
+static void mov_stop(void)
+{
+	unsigned int i;
+
+	if (mdefrag_task) {
+		kthread_stop(mdefrag_task);
+		put_task_struct(mdefrag_task);
+		mdefrag_task = NULL;
+	}
+	for (i = 0; i < nr_mworkers; i++) {
+		if (!mworkers[i].task)
+			continue;
+		kthread_stop(mworkers[i].task);
+		put_task_struct(mworkers[i].task);
+		mworkers[i].task = NULL;
+	}
+}
+
+/*
+ * mov_drain - owners and defragmentation stopped: make each cache
+ * unmovable (which waits for a defragmentation the shrinker queued), see
+ * that kslab counts as active exactly the objects the slots hold (none
+ * lost or duplicated by a move), then free them all, checking each.
+ */
+static void mov_drain(void)
+{
+	unsigned long held;
+	struct mcache *mc;
+	unsigned int k, i;
+	long active;
+
+	for (k = 0; k < NR_MCACHES; k++) {
+		mc = &mcaches[k];
+		if (!mc->s || !mc->slots)
+			continue;
+		kslab_cache_set_movable(mc->s, NULL, NULL);
+		held = 0;
+		for (i = 0; i < mc->nr; i++)
+			held += !!mc->slots[i];
+		active = kslabinfo_active(tcache_name(mcache_ci(mc)), false);
+		if (active >= 0 && active != held)
+			error_report("%s: /proc/kslabinfo: %ld active, the slots hold %lu",
+				     tcache_name(mcache_ci(mc)), active, held);
+		for (i = 0; i < mc->nr; i++) {
+			mslot_free(&mteardown, mc, i);
+			if (!(i % 256))
+				cond_resched();
+		}
+	}
+}
+
+/* A counter of kslab's sysfs statistics of cache @name, or a negative errno. */
+static long kslab_stat_read(const char *name, const char *item)
+{
+	char path[96], buf[32];
+	unsigned long v;
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/kernel/kslab/%s/%s", name, item);
+	f = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
+	filp_close(f, NULL);
+	if (n < 0)
+		return n;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\t\n C")] = '\0';	/* the sum, before per-CPU counts */
+	if (kstrtoul(buf, 10, &v))
+		return -EINVAL;
+	return v;
+}
+
+/*
+ * mcaches_finish - every object freed: each movable cache must give back
+ * every slab, validate clean, show no active object, have moved objects,
+ * and kslab's counters must agree with what move() answered.
+ */
+static void mcaches_finish(unsigned int *idle)
+{
+	long active, moved, refused;
+	struct mcache *mc;
+	const char *name;
+	unsigned int k, j;
+	int kept;
+
+	*idle = 0;
+	for (k = 0; k < NR_MCACHES; k++) {
+		mc = &mcaches[k];
+		name = tcache_name(mcache_ci(mc));
+		kept = kslab_cache_shrink(mc->s);
+		if (kept)
+			error_report("%s: kslab_cache_shrink() keeps slabs with every object freed",
+				     name);
+		active = kslab_cache_validate(mc->s);
+		if (active)
+			error_report("%s: kslab_cache_validate() returned %ld", name, active);
+		active = kslabinfo_active(name, false);
+		if (active < 0)
+			error_report("cannot read /proc/kslabinfo: %ld", active);
+		else if (active)
+			error_report("%s: /proc/kslabinfo: %ld active objects, all were freed",
+				     name, active);
+		else if (!kept)
+			(*idle)++;
+		moved = atomic_long_read(&mc->stat[MS_MOVED]);
+		refused = atomic_long_read(&mc->stat[MS_BUSY]) +
+			  atomic_long_read(&mc->stat[MS_ENOENT]) +
+			  atomic_long_read(&mc->stat[MS_BAD]);
+		if (!moved)
+			error_report("%s: defragmentation moved no object in %ld calls",
+				     name, atomic_long_read(&mc->stat[MS_CALLS]));
+		for (j = 0; j < NR_KSTATS; j++)
+			mkstats[k][j] = kslab_stat_read(name, kstat_names[j]);
+		if (mkstats[k][KS_MOVED] < 0)
+			continue;	/* no sysfs: nothing to compare */
+		if (mkstats[k][KS_MOVED] != moved || mkstats[k][KS_REFUSED] != refused)
+			error_report("%s: kslab: %ld moved, %ld refused; move(): %ld, %ld",
+				     name, mkstats[k][KS_MOVED], mkstats[k][KS_REFUSED],
+				     moved, refused);
+		if (mkstats[k][KS_PAGES] < atomic_long_read(&mc->stat[MS_PAGES]))
+			error_report("%s: kslab: %ld defrag pages; kslab_cache_defrag(): %ld",
+				     name, mkstats[k][KS_PAGES],
+				     atomic_long_read(&mc->stat[MS_PAGES]));
+	}
+	tcaches_poll_errors();
+}
+
+/* The owners' allocation and free calls, for the final count of ops. */
+static u64 mov_ops(void)
+{
+	struct mworker *w;
+	unsigned int i, k;
+	u64 ops = 0;
+
+	for (i = 0; i <= nr_mworkers; i++) {
+		w = i < nr_mworkers ? &mworkers[i] : &mteardown;
+		for (k = 0; k < NR_MCACHES; k++)
+			ops += w->stat[k][MW_ALLOC] + w->stat[k][MW_FREE];
+	}
+	return ops;
+}
+
+static void mov_print(unsigned int idle)
+{
+	unsigned long s[NR_MWSTATS], rehomed = 0;
+	struct mworker *w;
+	struct mcache *mc;
+	unsigned int i, k, j;
+
+	for (k = 0; k < NR_MCACHES; k++) {
+		mc = &mcaches[k];
+		memset(s, 0, sizeof(s));
+		for (i = 0; i <= nr_mworkers; i++) {
+			w = i < nr_mworkers ? &mworkers[i] : &mteardown;
+			for (j = 0; j < NR_MWSTATS; j++)
+				s[j] += w->stat[k][j];
+		}
+		pr_info("phase movable: %s: %lu waves, %lu allocs (%lu failed), %lu frees, %lu stamps checked; %ld defrag calls, %ld objects moved, %ld moves refused (-EBUSY), %ld -ENOENT races (%ld freed before the call), %ld pages returned, %ld bad objects left\n",
+			tcache_name(mcache_ci(mc)), s[MW_WAVES], s[MW_ALLOC],
+			s[MW_FAILED], s[MW_FREE], s[MW_CHECKED],
+			atomic_long_read(&mc->stat[MS_CALLS]),
+			atomic_long_read(&mc->stat[MS_MOVED]),
+			atomic_long_read(&mc->stat[MS_BUSY]),
+			atomic_long_read(&mc->stat[MS_ENOENT]),
+			atomic_long_read(&mc->stat[MS_GONE]),
+			atomic_long_read(&mc->stat[MS_PAGES]),
+			atomic_long_read(&mc->stat[MS_BAD]));
+		pr_info("phase movable: %s: kslab counts defrag_moved %ld, defrag_refused %ld, defrag_slabs %ld, defrag_pages %ld\n",
+			tcache_name(mcache_ci(mc)), mkstats[k][KS_MOVED],
+			mkstats[k][KS_REFUSED], mkstats[k][KS_SLABS], mkstats[k][KS_PAGES]);
+	}
+	for (i = 0; i < nr_mworkers; i++)
+		rehomed += mworkers[i].rehomed;
+	pr_info("phase movable: %u owners kept to their CPUs (back %lu times after an offline); defragmentation on %u CPUs, %lu hops, %lu times moved off by an offline\n",
+		nr_mworkers, rehomed, cpumask_weight(&mdefrag_cpus),
+		nr_mdefrag_hops, nr_mdefrag_displaced);
+	pr_info("phase movable: %u of %u movable caches empty (no slab after shrink, validated, 0 active)\n",
+		idle, NR_MCACHES);
 }
 
 /*
@@ -1491,12 +2308,21 @@ static u64 stats_ops(const unsigned long *sum)
 static void stats_print(unsigned long secs)
 {
 	unsigned long sum[NR_TSTATS];
+	unsigned int k;
 
 	stats_sum(-1, sum);
 	pr_info("t=%lus: %llu ops, %lu checked, %lu/%lu frees remote, %lu failures tolerated, %lu validations, %lu shrinks, %lu drop_caches, %lu hotplug cycles, %lu KiB live, %ld errors\n",
 		secs, stats_ops(sum), sum[TS_CHECKED], sum[TS_REMOTE], sum[TS_FREED],
 		sum[TS_FAILED], nr_validations, nr_shrinks, nr_drops, nr_onoff_cycles,
 		atomic_long_read(&live_bytes) >> 10, atomic_long_read(&nr_errors));
+	for (k = 0; k < NR_MCACHES; k++)
+		pr_info("t=%lus: %s: %ld defrag calls, %ld moved, %ld -EBUSY, %ld -ENOENT, %ld pages returned\n",
+			secs, mcache_defs[k].name,
+			atomic_long_read(&mcaches[k].stat[MS_CALLS]),
+			atomic_long_read(&mcaches[k].stat[MS_MOVED]),
+			atomic_long_read(&mcaches[k].stat[MS_BUSY]),
+			atomic_long_read(&mcaches[k].stat[MS_ENOENT]),
+			atomic_long_read(&mcaches[k].stat[MS_PAGES]));
 }
 
 /* The figures of one kind of context. */
@@ -1536,7 +2362,7 @@ static void torture_control(void)
 	s64 next_validate = 500, next_shrink = 2000, next_drop = 5000;
 	s64 next_stat = (s64)stat_interval * MSEC_PER_SEC;
 	ktime_t start = ktime_get();
-	unsigned int vci = 0;
+	unsigned int vci = 0, ci;
 	struct rnd_state rnd;
 
 	prandom_seed_state(&rnd, torture_seed ^ 0x636f6e74726f6cULL);
@@ -1546,11 +2372,13 @@ static void torture_control(void)
 		if (torture_inject && now >= 1000)
 			WRITE_ONCE(inject_armed, true);
 		if (control_due(now, &next_validate, 500)) {
-			tcache_validate(vci++ % NR_TCACHES);
+			cache_validate_any(vci++ % (NR_TCACHES + NR_MCACHES));
 			nr_validations++;
 		}
 		if (control_due(now, &next_shrink, 2000)) {
-			kslab_cache_shrink(tcaches[prandom_u32_state(&rnd) % NR_TCACHES].s);
+			ci = prandom_u32_state(&rnd) % (NR_TCACHES + NR_MCACHES);
+			kslab_cache_shrink(ci < NR_TCACHES ? tcaches[ci].s :
+					   mcaches[ci - NR_TCACHES].s);
 			nr_shrinks++;
 		}
 		if (torture_drop_caches && control_due(now, &next_drop, 5000))
@@ -1573,8 +2401,8 @@ static int __init params_check(void)
 		       torture_threads, TORTURE_MAX_THREADS);
 		return -EINVAL;
 	}
-	if (torture_inject < 0 || torture_inject > 2) {
-		pr_err("inject=%d: must be 0, 1 or 2\n", torture_inject);
+	if (torture_inject < 0 || torture_inject > 3) {
+		pr_err("inject=%d: must be 0, 1, 2 or 3\n", torture_inject);
 		return -EINVAL;
 	}
 	if (stat_interval < 0 || onoff_interval < 1 || irq_period_us < 50 ||
@@ -1630,6 +2458,8 @@ static int __init torture_start(unsigned int nthreads, unsigned int *nirq)
 		*nirq += ctxs[i]->kind == TK_HARDIRQ;
 	if (!ret)
 		ret = ctxs_start_threads();
+	if (!ret)
+		ret = mov_start(nthreads);
 	if (ret || !torture_hotplug || num_online_cpus() < 2)
 		return ret;
 	onoff_task = kthread_run(onoff_fn, (void *)(long)cpumask_first(cpu_online_mask),
@@ -1652,13 +2482,16 @@ static void torture_stop(void)
 		onoff_task = NULL;
 	}
 	ctxs_stop();
+	mov_stop();
 	ctxs_drain();
+	mov_drain();
 }
 
 static int __init torture_init(void)
 {
-	unsigned int nthreads, nirq = 0, idle = 0;
+	unsigned int nthreads, nirq = 0, idle = 0, midle = 0;
 	unsigned long sum[NR_TSTATS];
+	u64 ops = 0;
 	long kmalloc_before, errors;
 	int ret, nid;
 
@@ -1675,6 +2508,8 @@ static int __init torture_init(void)
 		tnodes[nr_tnodes++] = nid;
 
 	ret = tcaches_create();
+	if (!ret)
+		ret = mcaches_create(nthreads);
 	if (ret)
 		goto out_caches;
 	orphan_errors = kslab_cache_errors(NULL);
@@ -1686,25 +2521,30 @@ static int __init torture_init(void)
 	}
 	ret = torture_start(nthreads, &nirq);
 	torture_print_parms("Start of test", nthreads, nirq);
-	pr_info("%u caches (%u typesafe by RCU, %u refused the flag), %u nodes with memory\n",
-		NR_TCACHES, nr_rcu_caches, nr_rcu_refused, nr_tnodes);
+	pr_info("%u caches (%u typesafe by RCU, %u refused the flag), %u nodes with memory; %u movable caches, %u slots each\n",
+		NR_TCACHES, nr_rcu_caches, nr_rcu_refused, nr_tnodes, NR_MCACHES,
+		nthreads * MOV_SLOTS);
 	if (!ret)
 		torture_control();
 	torture_stop();
 	if (!ret) {
 		tcaches_finish(kmalloc_before, &idle);
+		mcaches_finish(&midle);
 		torture_print_figures(idle);
+		mov_print(midle);
 	}
 	stats_sum(-1, sum);
+	ops = stats_ops(sum) + mov_ops();
 	ctxs_free();
 out_caches:
+	mcaches_destroy();
 	tcaches_destroy();
 	if (ret)
 		return ret;
 	errors = atomic_long_read(&nr_errors);
 	torture_print_parms(errors ? "End of test: FAILURE" : "End of test: SUCCESS",
 			    nthreads, nirq);
-	pr_info("%llu ops, %ld errors\n", stats_ops(sum), errors);
+	pr_info("%llu ops, %ld errors\n", ops, errors);
 	return 0;
 }
 
