@@ -44,6 +44,7 @@
 #include <linux/slab.h>
 
 #include "kslab_int.h"
+#include "debug.h"
 
 #define KSLAB_DEFRAG_RATIO	30	/* default: slabs at most 30% in use */
 
@@ -62,6 +63,8 @@ static bool defrag_slab(struct kslab_cache *s, struct kslab_node *n, int nid,
 		old = objs[i];
 		if (!cache_alloc_objects(s, GFP_KERNEL | __GFP_NOWARN, nid, &new, 1))
 			return false;
+		if (cache_debug(s))	/* its owner track, as any allocation */
+			debug_on_alloc(s, new, _RET_IP_);
 		ret = s->move_ops->move(s, old, new, s->move_priv);
 		if (!ret) {
 			cache_free_objects(s, &old, 1, _RET_IP_);

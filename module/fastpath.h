@@ -117,11 +117,19 @@ static __always_inline void *slab_alloc(struct kslab_cache *s, gfp_t gfp,
 	struct kslab_mag *mag;
 	void *obj;
 
-	if (static_branch_unlikely(&kslab_slowpath_used) &&
-	    unlikely(READ_ONCE(s->slowpath)))
-		return __slab_alloc(s, NULL, gfp, node, caller);
 	if (unlikely(!cpu_cache_own(s, &c)))
 		return __slab_alloc(s, NULL, gfp, node, caller);
+	/*
+	 * Read with the CPU owned: whoever sets a slow-path reason flushes
+	 * every CPU next, which waits for this owner, so no magazine is used
+	 * once the flush is done (a task preempted before owning reads the
+	 * reason after it).
+	 */
+	if (static_branch_unlikely(&kslab_slowpath_used) &&
+	    unlikely(READ_ONCE(s->slowpath))) {
+		cpu_cache_put(c);
+		return __slab_alloc(s, NULL, gfp, node, caller);
+	}
 	mag = c->loaded;
 	if (unlikely(!mag->count ||
 		     (node != NUMA_NO_NODE && node != numa_mem_id())))
@@ -151,17 +159,21 @@ static __always_inline void slab_free(struct kslab_cache *s, struct page *page,
 	struct kslab_cpu *c;
 	struct kslab_mag *mag;
 
-	if ((static_branch_unlikely(&kslab_slowpath_used) &&
-	     unlikely(READ_ONCE(s->slowpath))) ||
-	    (static_branch_likely(&kslab_hardened_key) &&
-	     unlikely(page_cache(page) != s ||
-		      slab_index(s, page_meta(page), page_address(page), obj) ==
-		      KSLAB_BAD_INDEX)))
+	if (static_branch_likely(&kslab_hardened_key) &&
+	    unlikely(page_cache(page) != s ||
+		     slab_index(s, page_meta(page), page_address(page), obj) ==
+		     KSLAB_BAD_INDEX))
 		return __slab_free(s, NULL, page, obj, caller);
 	if (unlikely(slab_want_init_on_free(s)))
 		memset(obj, 0, s->object_size);
 	if (unlikely(!cpu_cache_own(s, &c)))
 		return __slab_free(s, NULL, page, obj, caller);
+	/* with the CPU owned, as in slab_alloc() */
+	if (static_branch_unlikely(&kslab_slowpath_used) &&
+	    unlikely(READ_ONCE(s->slowpath))) {
+		cpu_cache_put(c);
+		return __slab_free(s, NULL, page, obj, caller);
+	}
 	mag = c->loaded;
 	if (unlikely(mag->count >= mag->size ||
 		     page_to_nid(page) != numa_mem_id() ||
