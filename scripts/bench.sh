@@ -94,12 +94,17 @@ for g in "${groups[@]}"; do
 	# to twice, with one more word on the kernel command line, which moves
 	# where the guest's timer interrupts fall. Each retry is said.
 	for try in 1 2 3; do
+		ok=1
 		KSLAB_BUILD=$out KSLAB_TIMEOUT=${KSLAB_TIMEOUT:-3600} \
 			KSLAB_CMDLINE="${KSLAB_CMDLINE:-} kslab_bench_try=$try" bash scripts/boot.sh "$image" \
-			"$out/initramfs.gz" "$glog" batch && break
-		grep -q "PANIC: double fault" "$glog" && [ $try -lt 3 ] ||
-			die bench "the guest did not finish (try $try)" "$glog"
-		echo "bench: the guest double-faulted in $(grep -m1 -o 'RIP: 0010:[^ ]*' "$glog" | cut -d: -f3) (QEMU -icount); booting it again"
+			"$out/initramfs.gz" "$glog" batch || ok=0
+		# the same glitch also shows as a spurious debug trap (a trap flag
+		# in the flags cmpxchg16b leaves): exc_debug_kernel's WARN
+		glitch=$(grep -m1 -oE "PANIC: double fault|WARNING: .* exc_debug_kernel" "$glog" || true)
+		[ -n "$glitch" ] || { [ $ok = 1 ] && break; }
+		[ -n "$glitch" ] && [ "$mode" = icount ] && [ $try -lt 3 ] ||
+			die bench "the guest did not finish cleanly (try $try)" "$glog"
+		echo "bench: QEMU -icount glitch ($glitch) in $(grep -m1 -o 'RIP: 0010:[^ ]*' "$glog" | tail -n 1 | cut -d: -f3); booting again"
 	done
 	grep -q "kslab-guest: done, 0 failed steps" "$glog" ||
 		die bench "a guest step failed" "$glog"
