@@ -717,8 +717,7 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 		stat(s, KSLAB_ALLOC_FAILED);
 		return 0;
 	}
-	if (!(static_branch_unlikely(&kslab_slowpath_used) && READ_ONCE(s->slowpath)))
-		c = cpu_cache_get(s);
+	c = cpu_cache_get_fast(s);
 	if (c) {
 		while (fast < nr) {
 			mag = c->loaded;
@@ -788,8 +787,7 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 	if (trace_kslab_free_enabled())
 		for (i = 0; i < nr; i++)
 			trace_kslab_free(s->name, objs[i], _RET_IP_);
-	if (!(static_branch_unlikely(&kslab_slowpath_used) && READ_ONCE(s->slowpath)))
-		c = cpu_cache_get(s);
+	c = cpu_cache_get_fast(s);
 	if (!c) {
 		for (i = 0; i < nr; i++)
 			cache_free_one(s, objs[i], _RET_IP_);

@@ -58,6 +58,22 @@ static __always_inline void cpu_cache_put(struct kslab_cpu *c)
 	preempt_enable();
 }
 
+/*
+ * cpu_cache_get() when no slow-path reason is set, read with the CPU
+ * owned (see slab_alloc()): NULL when the magazines must not be used.
+ */
+static __always_inline struct kslab_cpu *cpu_cache_get_fast(struct kslab_cache *s)
+{
+	struct kslab_cpu *c = cpu_cache_get(s);
+
+	if (c && static_branch_unlikely(&kslab_slowpath_used) &&
+	    unlikely(READ_ONCE(s->slowpath))) {
+		cpu_cache_put(c);
+		return NULL;
+	}
+	return c;
+}
+
 void *__slab_alloc(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
 		   int node, unsigned long caller);
 void __slab_free(struct kslab_cache *s, struct kslab_cpu *c, struct page *page,
