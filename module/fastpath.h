@@ -59,19 +59,31 @@ static __always_inline void cpu_cache_put(struct kslab_cpu *c)
 }
 
 /*
- * cpu_cache_get() when no slow-path reason is set, read with the CPU
- * owned (see slab_alloc()): NULL when the magazines must not be used.
+ * cpu_cache_own() when no slow-path reason is set: false when the CPU is
+ * owned already or its magazines must not be used. The reasons are read
+ * with the CPU owned: whoever sets one flushes every CPU next, which waits
+ * for this owner, so no magazine is used once the flush is done (a task
+ * preempted before owning reads the reason after it).
  */
+static __always_inline bool cpu_cache_own_fast(struct kslab_cache *s,
+					       struct kslab_cpu **cp)
+{
+	if (unlikely(!cpu_cache_own(s, cp)))
+		return false;
+	if (static_branch_unlikely(&kslab_slowpath_used) &&
+	    unlikely(READ_ONCE(s->slowpath))) {
+		cpu_cache_put(*cp);
+		return false;
+	}
+	return true;
+}
+
+/* cpu_cache_own_fast() for the bulk calls: the part, or NULL. */
 static __always_inline struct kslab_cpu *cpu_cache_get_fast(struct kslab_cache *s)
 {
-	struct kslab_cpu *c = cpu_cache_get(s);
+	struct kslab_cpu *c;
 
-	if (c && static_branch_unlikely(&kslab_slowpath_used) &&
-	    unlikely(READ_ONCE(s->slowpath))) {
-		cpu_cache_put(c);
-		return NULL;
-	}
-	return c;
+	return cpu_cache_own_fast(s, &c) ? c : NULL;
 }
 
 void *__slab_alloc(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
@@ -133,19 +145,8 @@ static __always_inline void *slab_alloc(struct kslab_cache *s, gfp_t gfp,
 	struct kslab_mag *mag;
 	void *obj;
 
-	if (unlikely(!cpu_cache_own(s, &c)))
+	if (unlikely(!cpu_cache_own_fast(s, &c)))
 		return __slab_alloc(s, NULL, gfp, node, caller);
-	/*
-	 * Read with the CPU owned: whoever sets a slow-path reason flushes
-	 * every CPU next, which waits for this owner, so no magazine is used
-	 * once the flush is done (a task preempted before owning reads the
-	 * reason after it).
-	 */
-	if (static_branch_unlikely(&kslab_slowpath_used) &&
-	    unlikely(READ_ONCE(s->slowpath))) {
-		cpu_cache_put(c);
-		return __slab_alloc(s, NULL, gfp, node, caller);
-	}
 	mag = c->loaded;
 	if (unlikely(!mag->count ||
 		     (node != NUMA_NO_NODE && node != numa_mem_id())))
@@ -182,14 +183,8 @@ static __always_inline void slab_free(struct kslab_cache *s, struct page *page,
 		return __slab_free(s, NULL, page, obj, caller);
 	if (unlikely(slab_want_init_on_free(s)))
 		memset(obj, 0, s->object_size);
-	if (unlikely(!cpu_cache_own(s, &c)))
+	if (unlikely(!cpu_cache_own_fast(s, &c)))
 		return __slab_free(s, NULL, page, obj, caller);
-	/* with the CPU owned, as in slab_alloc() */
-	if (static_branch_unlikely(&kslab_slowpath_used) &&
-	    unlikely(READ_ONCE(s->slowpath))) {
-		cpu_cache_put(c);
-		return __slab_free(s, NULL, page, obj, caller);
-	}
 	mag = c->loaded;
 	if (unlikely(mag->count >= mag->size ||
 		     page_to_nid(page) != numa_mem_id() ||
