@@ -120,6 +120,23 @@ static ssize_t _name##_show(struct kslab_cache *s, char *buf)		\
 }									\
 KSLAB_ATTR_RO(_name)
 
+/*
+ * A write-only trigger: writing "1" runs @_call; its negative return is
+ * the write's error, any other return is the write's success.
+ */
+#define TRIGGER_ATTR(_name, _call)					\
+static ssize_t _name##_store(struct kslab_cache *s, const char *buf,	\
+			     size_t len)				\
+{									\
+	long ret;							\
+									\
+	if (!sysfs_streq(buf, "1"))					\
+		return -EINVAL;						\
+	ret = _call;							\
+	return ret < 0 ? ret : len;					\
+}									\
+KSLAB_ATTR_WO(_name)
+
 UINT_ATTR(object_size, s->object_size);
 UINT_ATTR(slab_size, s->size);
 UINT_ATTR(objs_per_slab, s->objects);
@@ -211,26 +228,10 @@ static ssize_t cpu_partial_store(struct kslab_cache *s, const char *buf,
 }
 KSLAB_ATTR_RW(cpu_partial);
 
-static ssize_t shrink_store(struct kslab_cache *s, const char *buf, size_t len)
-{
-	if (!sysfs_streq(buf, "1"))
-		return -EINVAL;
-	kslab_cache_shrink(s);
-	return len;
-}
-KSLAB_ATTR_WO(shrink);
-
+/* kslab_cache_shrink() returns 0 or 1: the write always succeeds. */
+TRIGGER_ATTR(shrink, kslab_cache_shrink(s));
 /* Problems found are reported and counted in kslab_errors. */
-static ssize_t validate_store(struct kslab_cache *s, const char *buf, size_t len)
-{
-	long ret;
-
-	if (!sysfs_streq(buf, "1"))
-		return -EINVAL;
-	ret = kslab_cache_validate(s);
-	return ret < 0 ? ret : len;
-}
-KSLAB_ATTR_WO(validate);
+TRIGGER_ATTR(validate, kslab_cache_validate(s));
 
 UINT_ATTR(magazine_size, READ_ONCE(s->mag_size));
 
@@ -282,16 +283,7 @@ static ssize_t fail_store(struct kslab_cache *s, const char *buf, size_t len)
 KSLAB_ATTR_RW(fail);
 
 /* Defragmentation: write 1 to run it; defrag_ratio picks sparse slabs. */
-static ssize_t defrag_store(struct kslab_cache *s, const char *buf, size_t len)
-{
-	long ret;
-
-	if (!sysfs_streq(buf, "1"))
-		return -EINVAL;
-	ret = kslab_cache_defrag(s);
-	return ret < 0 ? ret : len;
-}
-KSLAB_ATTR_WO(defrag);
+TRIGGER_ATTR(defrag, kslab_cache_defrag(s));
 
 static ssize_t defrag_ratio_show(struct kslab_cache *s, char *buf)
 {
