@@ -45,6 +45,21 @@ static inline void ktest_destroy(struct kunit *test, struct kslab_cache *s)
 	kunit_release_action(test, ktest_destroy_action, s);
 }
 
+/*
+ * After a storm of failed allocations: @s still hands out and takes back
+ * an object, validates clean and caught nothing; then it is destroyed.
+ */
+static inline void ktest_destroy_works(struct kunit *test, struct kslab_cache *s)
+{
+	void *p = kslab_cache_alloc(s, GFP_KERNEL);
+
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	kslab_cache_free(s, p);
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+}
+
 static inline u8 ktest_byte(u32 seed, size_t i)
 {
 	u32 x = seed * 0x9e3779b1u + (u32)i * 0x85ebca6bu;
