@@ -26,22 +26,26 @@ static unsigned long attr_ul(struct kunit *test, const char *cache,
 	return x;
 }
 
-/* "<total> N0=<a> N1=<b>": the breakdown must add up to the total. */
-static void expect_nodes_add_up(struct kunit *test, const char *cache,
-				const char *attr)
+/*
+ * "<total> N0=<a> N1=<b>" (@part 'N') or "<total> C0=<a> C1=<b>" (@part
+ * 'C'): the breakdown must add up to the total.
+ */
+static void expect_parts_add_up(struct kunit *test, const char *cache,
+				const char *attr, char part)
 {
 	unsigned long total, sum = 0, x;
-	char path[128], *buf, *p;
-	int nid, n, got;
+	char path[128], fmt[16], *buf, *p;
+	int id, n, got;
 
 	snprintf(path, sizeof(path), DIR "%s/%s", cache, attr);
+	snprintf(fmt, sizeof(fmt), " %c%%d=%%lu%%n", part);
 	buf = ktest_read_file(test, path);
 	got = sscanf(buf, "%lu%n", &total, &n);
 	KUNIT_ASSERT_EQ(test, 1, got);
-	for (p = buf + n; sscanf(p, " N%d=%lu%n", &nid, &x, &n) == 2; p += n)
+	for (p = buf + n; sscanf(p, fmt, &id, &x, &n) == 2; p += n)
 		sum += x;
 	KUNIT_EXPECT_STREQ_MSG(test, p, "\n", "%s: \"%s\"", attr, buf);
-	if (nr_node_ids > 1)
+	if (part == 'C' || nr_node_ids > 1)
 		KUNIT_EXPECT_EQ_MSG(test, total, sum, "%s: \"%s\"", attr, buf);
 	kunit_kfree(test, buf);
 }
@@ -90,7 +94,7 @@ static void sysfs_values(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kslab_stat_sum(s, KSLAB_ALLOC_SLOWPATH),
 			attr_ul(test, name, "alloc_slowpath"));
 	for (i = 0; i < ARRAY_SIZE(by_node); i++)
-		expect_nodes_add_up(test, name, by_node[i]);
+		expect_parts_add_up(test, name, by_node[i], 'N');
 	ktest_free_n(s, objs, 200);
 	ktest_destroy(test, s);
 }
@@ -134,10 +138,27 @@ static void sysfs_writes(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
-/* Writing 0 clears a counter; the live count does not move. */
+/* @n alloc/free pairs on one CPU, all on the fast paths once warm. */
+static void fast_pairs(struct kslab_cache *s, unsigned int n)
+{
+	void *p;
+
+	while (n--) {
+		p = kslab_cache_alloc(s, GFP_KERNEL);
+		kslab_cache_free(s, p);
+	}
+}
+
+/*
+ * Writing 0 clears a counter and only that counter; the live count does
+ * not move, and a cleared fast-path counter counts from 0 again (the two
+ * are derived from one per-CPU count and the loaded magazine: clearing
+ * one must not move the other). Per-CPU values add up to the total.
+ */
 static void sysfs_stat_clear(struct kunit *test)
 {
 	const char *name = "kunit_sysfs_clear";
+	unsigned long allocs;
 	struct kslab_cache *s;
 	void **objs = ktest_ptrs(test, 40);
 
@@ -145,11 +166,36 @@ static void sysfs_stat_clear(struct kunit *test)
 	ktest_alloc_n(test, s, objs, 40);
 	ktest_free_n(s, objs, 10);
 	KUNIT_EXPECT_GT(test, attr_ul(test, name, "alloc_fastpath"), 0UL);
+	expect_parts_add_up(test, name, "alloc_fastpath", 'C');
+	expect_parts_add_up(test, name, "free_fastpath", 'C');
 	KUNIT_EXPECT_EQ(test, 0, attr_write(name, "alloc_fastpath", "0"));
 	KUNIT_EXPECT_EQ(test, 0, attr_write(name, "free_fastpath", "0"));
 	KUNIT_EXPECT_EQ(test, -EINVAL, attr_write(name, "alloc_slowpath", "5"));
 	KUNIT_EXPECT_EQ(test, 0UL, attr_ul(test, name, "alloc_fastpath"));
+	KUNIT_EXPECT_EQ(test, 0UL, attr_ul(test, name, "free_fastpath"));
 	KUNIT_EXPECT_EQ(test, 30UL, attr_ul(test, name, "objects_live"));
+
+	/* one CPU, warm: the next 100 pairs are all fast */
+	migrate_disable();
+	fast_pairs(s, 1);
+	KUNIT_EXPECT_EQ(test, 0, attr_write(name, "alloc_fastpath", "0"));
+	KUNIT_EXPECT_EQ(test, 0, attr_write(name, "free_fastpath", "0"));
+	fast_pairs(s, 100);
+	KUNIT_EXPECT_EQ(test, 100UL, attr_ul(test, name, "alloc_fastpath"));
+	KUNIT_EXPECT_EQ(test, 100UL, attr_ul(test, name, "free_fastpath"));
+	migrate_enable();
+	expect_parts_add_up(test, name, "alloc_fastpath", 'C');
+	expect_parts_add_up(test, name, "free_fastpath", 'C');
+
+	allocs = attr_ul(test, name, "alloc_fastpath");
+	KUNIT_EXPECT_EQ(test, 0, attr_write(name, "free_fastpath", "0"));
+	KUNIT_EXPECT_EQ(test, allocs, attr_ul(test, name, "alloc_fastpath"));
+	KUNIT_EXPECT_EQ(test, 0UL, attr_ul(test, name, "free_fastpath"));
+	KUNIT_EXPECT_EQ(test, 30UL, attr_ul(test, name, "objects_live"));
+	KUNIT_EXPECT_EQ(test, 0, attr_write(name, "alloc_fastpath", "0"));
+	KUNIT_EXPECT_EQ(test, 0UL, attr_ul(test, name, "free_fastpath"));
+	KUNIT_EXPECT_EQ(test, 30UL, attr_ul(test, name, "objects_live"));
+
 	ktest_free_n(s, objs + 10, 30);
 	KUNIT_EXPECT_EQ(test, 0UL, attr_ul(test, name, "objects_live"));
 	ktest_destroy(test, s);

@@ -382,7 +382,9 @@ void cache_flush_offline_cpu(struct kslab_cache *s, unsigned int cpu)
 
 	if (!cpu_holds_objects(c))
 		return;
+	cpu_stat_begin(c);
 	nr = cache_cpu_detach(s, c, mags, remote);
+	cpu_stat_end(c);
 	cache_release_detached(s, mags, remote, nr);
 }
 

@@ -81,7 +81,10 @@
  *       sum of full magazines' counts == depot_objects every node
  *     sum of node.inuse == live + quarantined          a flushed cache
  *     live == sum over CPUs of (alloc_fastpath + alloc_slowpath
- *             - free_fastpath - free_slowpath)          always
+ *             - free_fastpath - free_slowpath)          a quiet cache
+ *     alloc_fastpath == stat[ALLOC_FASTPATH] + pushes
+ *                       - loaded->count                 every CPU
+ *     free_fastpath == stat[FREE_FASTPATH] + pushes     (kslab_int.h)
  *   where "quarantined" objects are ones cut off a corrupt free list or
  *   found corrupt: never handed out again.
  *
@@ -356,7 +359,7 @@ static void cpu_push_remote(struct kslab_cache *s, struct kslab_cpu *c,
 		cpu_flush_remote(s, c);
 	c->remote_nid = nid;
 	c->remote[c->nr_remote++] = obj;
-	stat(s, KSLAB_FREE_REMOTE);
+	cpu_stat(c, KSLAB_FREE_REMOTE);
 }
 
 /*
@@ -486,20 +489,13 @@ static void *slab_alloc_direct(struct kslab_cache *s, gfp_t gfp, int node,
 	return obj;
 }
 
-/**
- * __slab_alloc - the allocation slow path, steps 2-5
- * @s: the cache
- * @c: this CPU's part of @s, owned, with an empty loaded magazine; or
- *     NULL when the CPU could not be owned or must not be used
- * @gfp: GFP flags
- * @node: NUMA_NO_NODE, or the node the object must come from
- * @caller: the caller's address
- *
- * Context: as slab_alloc(); @c is released on return.
- * Return: an object, or NULL.
+/*
+ * slab_alloc_refill - steps 2-5 for a CPU owned by cpu_cache_get_fast(),
+ * or for no CPU (@c NULL: it was owned already or must not be used).
+ * Releases @c. Return: an object, not yet initialised, or NULL.
  */
-void *__slab_alloc(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
-		   int node, unsigned long caller)
+static void *slab_alloc_refill(struct kslab_cache *s, struct kslab_cpu *c,
+			       gfp_t gfp, int node, unsigned long caller)
 {
 	int nid = numa_mem_id();
 	struct kslab_node *n = s->node[nid];
@@ -515,8 +511,7 @@ void *__slab_alloc(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
 			cpu_cache_put(c);
 		if (node != NUMA_NO_NODE && node != nid)
 			stat(s, KSLAB_ALLOC_NODE_MISMATCH);
-		obj = slab_alloc_direct(s, gfp, node, caller);
-		return obj ? slab_alloc_init(s, obj, gfp) : NULL;
+		return slab_alloc_direct(s, gfp, node, caller);
 	}
 	if (cpu_refill(s, c))
 		goto pop;
@@ -527,24 +522,66 @@ void *__slab_alloc(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
 			mag = mag_alloc(s, nid);
 		if (!mag) {
 			cpu_cache_put(c);
-			obj = slab_alloc_direct(s, gfp, node, caller);
-			return obj ? slab_alloc_init(s, obj, gfp) : NULL;
+			return slab_alloc_direct(s, gfp, node, caller);
 		}
 		c->loaded = mag;
 	}
 	spin_lock_irqsave(&n->list_lock, flags);
 	mag->count = slab_take(s, n, mag->objs, mag->size);
 	spin_unlock_irqrestore(&n->list_lock, flags);
-	if (!mag->count) {
-		obj = ___slab_alloc(s, c, gfp);
-		return obj ? slab_alloc_init(s, obj, gfp) : NULL;
-	}
-	stat(s, KSLAB_ALLOC_REFILL);
+	if (!mag->count)
+		return ___slab_alloc(s, c, gfp);
+	cpu_stat(c, KSLAB_ALLOC_REFILL);
 pop:
 	obj = c->loaded->objs[--c->loaded->count];
-	stat(s, KSLAB_ALLOC_SLOWPATH);
+	cpu_stat(c, KSLAB_ALLOC_SLOWPATH);
 	cpu_cache_put(c);
-	return slab_alloc_init(s, obj, gfp);
+	return obj;
+}
+
+/**
+ * __slab_alloc - the allocation slow path: steps 2-5, then what every
+ * object gets on its way out (slab_alloc_finish())
+ * @s: the cache
+ * @gfp: GFP flags
+ * @node: NUMA_NO_NODE, or the node the object must come from
+ * @caller: the caller's address
+ *
+ * Owns the CPU again: slab_alloc() gave it up before its tail call.
+ *
+ * Context: as slab_alloc(); no CPU owned.
+ * Return: an object, or NULL.
+ */
+void *__slab_alloc(struct kslab_cache *s, gfp_t gfp, int node,
+		   unsigned long caller)
+{
+	void *obj = slab_alloc_refill(s, cpu_cache_get_fast(s), gfp, node, caller);
+
+	if (!obj) {
+		trace_kslab_alloc(s->name, NULL, caller, gfp, node);
+		return NULL;
+	}
+	return slab_alloc_finish(s, obj, gfp, node, caller);
+}
+
+/**
+ * slab_alloc_finish - zero or wipe an object on its way out, as asked, and
+ * fire kslab:kslab_alloc: the fast path's tail when slab_alloc_plain() is
+ * not true, and the slow path's
+ * @s: the cache
+ * @obj: the object
+ * @gfp: GFP flags
+ * @node: the node asked for, for the tracepoint
+ * @caller: the caller's address, for the tracepoint
+ *
+ * Context: as slab_alloc(). Return: @obj.
+ */
+void *slab_alloc_finish(struct kslab_cache *s, void *obj, gfp_t gfp, int node,
+			unsigned long caller)
+{
+	obj = slab_alloc_init(s, obj, gfp);
+	trace_kslab_alloc(s->name, obj, caller, gfp, node);
+	return obj;
 }
 
 /* Is @obj the object this CPU freed last (top of magazine or buffer)? */
@@ -559,29 +596,32 @@ static bool cpu_freed_last(struct kslab_cpu *c, void *obj)
 /**
  * __slab_free - the free slow path
  * @s: the cache
- * @c: this CPU's part of @s, owned; or NULL when the CPU could not be
- *     owned, or must not be used (debug caches), or the slab did not
- *     belong to @s
  * @page: the head page of the slab holding @obj
  * @obj: the object
  * @caller: the caller's address
  *
  * Catches frees of pointers that are not @s's objects and the naive double
  * free; sends objects of other nodes to the remote buffer; makes room in
- * a full magazine; else gives the object straight back to its slab.
+ * a full magazine; else gives the object straight back to its slab (no
+ * CPU to use: owned already, a debug cache, or a pointer to check there).
  *
- * Context: as slab_free(); @c is released on return.
+ * Context: as slab_free(); no CPU owned.
  */
-void __slab_free(struct kslab_cache *s, struct kslab_cpu *c, struct page *page,
-		 void *obj, unsigned long caller)
+void __slab_free(struct kslab_cache *s, struct page *page, void *obj,
+		 unsigned long caller)
 {
+	struct kslab_cpu *c;
+
 	if (unlikely(page_meta(page)->magic != KSLAB_MAGIC_SLAB ||
 		     page_cache(page) != s)) {
-		if (c)
-			cpu_cache_put(c);
 		report_bad_free(s, NULL, obj, "pointer is not an object of this cache");
 		return;
 	}
+	if (static_branch_likely(&kslab_hardened_key) &&
+	    unlikely(slab_index(s, page_meta(page), page_address(page), obj) ==
+		     KSLAB_BAD_INDEX))
+		goto direct;
+	c = cpu_cache_get_fast(s);
 	if (!c)
 		goto direct;
 	if (unlikely(cpu_freed_last(c, obj))) {
@@ -597,7 +637,7 @@ void __slab_free(struct kslab_cache *s, struct kslab_cpu *c, struct page *page,
 		cpu_cache_put(c);
 		goto direct;
 	}
-	stat(s, KSLAB_FREE_SLOWPATH);
+	cpu_stat(c, KSLAB_FREE_SLOWPATH);
 	cpu_cache_put(c);
 	return;
 direct:
@@ -607,6 +647,38 @@ direct:
 	if (unlikely(s->slowpath & KSLAB_SLOW_DEAD))
 		cache_dead_freed(s);
 	rcu_read_unlock();
+}
+
+/**
+ * slab_free_wipe - slab_free() for an object to wipe first (init_on_free)
+ * @s: the cache
+ * @page: the head page of its slab
+ * @obj: the object, checked by slab_free()
+ * @caller: the caller's address
+ *
+ * Out of line, so that the fast path calls nothing. Context: any context.
+ */
+void slab_free_wipe(struct kslab_cache *s, struct page *page, void *obj,
+		    unsigned long caller)
+{
+	memset(obj, 0, s->object_size);
+	slab_free_push(s, page, obj, caller);
+}
+
+/**
+ * slab_free_traced - slab_free() with kslab:kslab_free fired first
+ * @s: the cache
+ * @page: the head page of the slab holding @obj
+ * @obj: the object
+ * @caller: the caller's address
+ *
+ * Out of line, so that the fast path calls nothing. Context: any context.
+ */
+void slab_free_traced(struct kslab_cache *s, struct page *page, void *obj,
+		      unsigned long caller)
+{
+	trace_kslab_free(s->name, obj, caller);
+	slab_free(s, page, obj, caller);
 }
 
 /**
@@ -621,10 +693,7 @@ direct:
  */
 void *kslab_cache_alloc(struct kslab_cache *s, gfp_t gfp)
 {
-	void *obj = slab_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
-
-	trace_kslab_alloc(s->name, obj, _RET_IP_, gfp, NUMA_NO_NODE);
-	return obj;
+	return slab_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kslab_cache_alloc);
 
@@ -642,17 +711,27 @@ EXPORT_SYMBOL_GPL(kslab_cache_alloc);
  */
 void *kslab_cache_alloc_node(struct kslab_cache *s, gfp_t gfp, int node)
 {
-	void *obj = slab_alloc(s, gfp, node, _RET_IP_);
-
-	trace_kslab_alloc(s->name, obj, _RET_IP_, gfp, node);
-	return obj;
+	return slab_alloc(s, gfp, node, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kslab_cache_alloc_node);
 
 /*
+ * A debug cache first checks that the pointer is one a struct page can be
+ * found for. Out of line: the fast path calls nothing.
+ */
+static noinline void cache_free_checked(struct kslab_cache *s, void *obj,
+					unsigned long caller)
+{
+	if (!virt_addr_valid(obj)) {
+		report_bad_free(s, NULL, obj, "pointer is not in the kernel's direct map");
+		return;
+	}
+	slab_free(s, virt_to_head_page(obj), obj, caller);
+}
+
+/*
  * cache_free_one - free one object the caller names by pointer only: NULL
- * is nothing, and a debug cache first checks that the pointer is one a
- * struct page can be found for.
+ * is nothing; debug caches take cache_free_checked().
  */
 static __always_inline void cache_free_one(struct kslab_cache *s, void *obj,
 					   unsigned long caller)
@@ -660,11 +739,17 @@ static __always_inline void cache_free_one(struct kslab_cache *s, void *obj,
 	if (unlikely(!obj))
 		return;
 	if (static_branch_unlikely(&kslab_slowpath_used) &&
-	    unlikely(READ_ONCE(s->slowpath)) && !virt_addr_valid(obj)) {
-		report_bad_free(s, NULL, obj, "pointer is not in the kernel's direct map");
-		return;
-	}
+	    unlikely(READ_ONCE(s->slowpath)))
+		return cache_free_checked(s, obj, caller);
 	slab_free(s, virt_to_head_page(obj), obj, caller);
+}
+
+/* kslab_cache_free() with kslab:kslab_free on: out of line, as slab_free_traced(). */
+static noinline void cache_free_traced(struct kslab_cache *s, void *obj,
+				       unsigned long caller)
+{
+	trace_kslab_free(s->name, obj, caller);
+	cache_free_one(s, obj, caller);
 }
 
 /**
@@ -679,7 +764,8 @@ static __always_inline void cache_free_one(struct kslab_cache *s, void *obj,
  */
 void kslab_cache_free(struct kslab_cache *s, void *obj)
 {
-	trace_kslab_free(s->name, obj, _RET_IP_);
+	if (trace_kslab_free_enabled())
+		return cache_free_traced(s, obj, _RET_IP_);
 	cache_free_one(s, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kslab_cache_free);

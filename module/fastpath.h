@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * fastpath.h - kslab's fast paths, inline in the exported calls of core.c
- * and kmalloc.c: pop or push this CPU's loaded magazine and nothing else.
+ * and kmalloc.c: pop or push this CPU's loaded magazine and nothing else;
+ * every other case is a tail call, so a fast path saves no register.
  * Everything else (swaps, the depot, slabs, debug caches, other nodes)
  * is __slab_alloc() and __slab_free() in core.c.
  */
@@ -14,6 +15,7 @@
 #include <linux/topology.h>
 
 #include "kslab_int.h"
+#include "trace.h"
 
 /*
  * cpu_cache_own - own this CPU's part of @s: true and *@cp set, or false
@@ -43,19 +45,34 @@ static __always_inline bool cpu_cache_own(struct kslab_cache *s,
 	return true;
 }
 
-/* cpu_cache_own() for the slow paths: the part, or NULL if owned already. */
-static __always_inline struct kslab_cpu *cpu_cache_get(struct kslab_cache *s)
-{
-	struct kslab_cpu *c;
-
-	return cpu_cache_own(s, &c) ? c : NULL;
-}
-
-static __always_inline void cpu_cache_put(struct kslab_cpu *c)
+/* Give up what cpu_cache_own() owned: the fast paths' release. */
+static __always_inline void cpu_cache_release(struct kslab_cpu *c)
 {
 	barrier();
 	WRITE_ONCE(c->busy, 0);
 	preempt_enable();
+}
+
+/*
+ * cpu_cache_own() for the slow paths: the part, or NULL if owned already.
+ * The slow paths may change the loaded magazine in any way between
+ * cpu_cache_get() and cpu_cache_put(): cpu_stat_begin() and cpu_stat_end()
+ * keep the fast-path counters right (kslab_int.h).
+ */
+static __always_inline struct kslab_cpu *cpu_cache_get(struct kslab_cache *s)
+{
+	struct kslab_cpu *c;
+
+	if (!cpu_cache_own(s, &c))
+		return NULL;
+	cpu_stat_begin(c);
+	return c;
+}
+
+static __always_inline void cpu_cache_put(struct kslab_cpu *c)
+{
+	cpu_stat_end(c);
+	cpu_cache_release(c);
 }
 
 /*
@@ -72,24 +89,34 @@ static __always_inline bool cpu_cache_own_fast(struct kslab_cache *s,
 		return false;
 	if (static_branch_unlikely(&kslab_slowpath_used) &&
 	    unlikely(READ_ONCE(s->slowpath))) {
-		cpu_cache_put(*cp);
+		cpu_cache_release(*cp);
 		return false;
 	}
 	return true;
 }
 
-/* cpu_cache_own_fast() for the bulk calls: the part, or NULL. */
+/* cpu_cache_own_fast() for the bulk calls, as cpu_cache_get(). */
 static __always_inline struct kslab_cpu *cpu_cache_get_fast(struct kslab_cache *s)
 {
 	struct kslab_cpu *c;
 
-	return cpu_cache_own_fast(s, &c) ? c : NULL;
+	if (!cpu_cache_own_fast(s, &c))
+		return NULL;
+	cpu_stat_begin(c);
+	return c;
 }
 
-void *__slab_alloc(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
-		   int node, unsigned long caller);
-void __slab_free(struct kslab_cache *s, struct kslab_cpu *c, struct page *page,
-		 void *obj, unsigned long caller);
+/* core.c: the slow paths and the fast paths' out-of-line tails. */
+void *__slab_alloc(struct kslab_cache *s, gfp_t gfp, int node,
+		   unsigned long caller);
+void *slab_alloc_finish(struct kslab_cache *s, void *obj, gfp_t gfp, int node,
+			unsigned long caller);
+void __slab_free(struct kslab_cache *s, struct page *page, void *obj,
+		 unsigned long caller);
+void slab_free_wipe(struct kslab_cache *s, struct page *page, void *obj,
+		    unsigned long caller);
+void slab_free_traced(struct kslab_cache *s, struct page *page, void *obj,
+		      unsigned long caller);
 
 /* The kernel's slab_want_init_on_alloc(), for a kslab cache. */
 static __always_inline bool slab_want_init_on_alloc(struct kslab_cache *s,
@@ -128,12 +155,25 @@ static __always_inline void *slab_alloc_init(struct kslab_cache *s, void *obj,
 	return obj;
 }
 
+/*
+ * Is an object popped by the fast path ready as it is? Not when it must
+ * be zeroed or wiped, or the tracepoint is on: slab_alloc_finish() then.
+ */
+static __always_inline bool slab_alloc_plain(struct kslab_cache *s, gfp_t gfp)
+{
+	return !slab_want_init_on_alloc(s, gfp) && !slab_want_init_on_free(s) &&
+	       !trace_kslab_alloc_enabled();
+}
+
 /**
  * slab_alloc - the allocation fast path: pop this CPU's loaded magazine
  * @s: the cache
  * @gfp: GFP flags
  * @node: NUMA_NO_NODE, or the node the object must come from
  * @caller: the caller's address, for debug tracking
+ *
+ * Everything else is a tail call (__slab_alloc(), slab_alloc_finish()):
+ * the fast path calls nothing, so it saves no register.
  *
  * Context: any context that the GFP flags allow.
  * Return: an object, or NULL.
@@ -146,15 +186,49 @@ static __always_inline void *slab_alloc(struct kslab_cache *s, gfp_t gfp,
 	void *obj;
 
 	if (unlikely(!cpu_cache_own_fast(s, &c)))
-		return __slab_alloc(s, NULL, gfp, node, caller);
+		goto slow;
 	mag = c->loaded;
 	if (unlikely(!mag->count ||
-		     (node != NUMA_NO_NODE && node != numa_mem_id())))
-		return __slab_alloc(s, c, gfp, node, caller);
-	obj = mag->objs[--mag->count];
-	cpu_stat(c, KSLAB_ALLOC_FASTPATH);	/* only the owner writes it */
-	cpu_cache_put(c);
-	return slab_alloc_init(s, obj, gfp);
+		     (node != NUMA_NO_NODE && node != numa_mem_id()))) {
+		cpu_cache_release(c);
+		goto slow;
+	}
+	obj = mag->objs[--mag->count];	/* counted by the pop (kslab_int.h) */
+	cpu_cache_release(c);
+	if (unlikely(!slab_alloc_plain(s, gfp)))
+		return slab_alloc_finish(s, obj, gfp, node, caller);
+	return obj;
+slow:
+	return __slab_alloc(s, gfp, node, caller);
+}
+
+/*
+ * slab_free_push - the free fast path once @obj is known to be an object
+ * of @s and is wiped if it must be: push it to this CPU's loaded magazine,
+ * or tail-call the slow path. Context: any context.
+ */
+static __always_inline void slab_free_push(struct kslab_cache *s,
+					   struct page *page, void *obj,
+					   unsigned long caller)
+{
+	struct kslab_cpu *c;
+	struct kslab_mag *mag;
+
+	if (unlikely(!cpu_cache_own_fast(s, &c)))
+		goto slow;
+	mag = c->loaded;
+	if (unlikely(mag->count >= mag->size ||
+		     page_to_nid(page) != numa_mem_id() ||
+		     (mag->count && mag->objs[mag->count - 1] == obj))) {
+		cpu_cache_release(c);
+		goto slow;
+	}
+	mag->objs[mag->count++] = obj;
+	cpu_stat_push(c);
+	cpu_cache_release(c);
+	return;
+slow:
+	__slab_free(s, page, obj, caller);
 }
 
 /**
@@ -167,32 +241,21 @@ static __always_inline void *slab_alloc(struct kslab_cache *s, gfp_t gfp,
  * With freelist hardening the slab must belong to @s and @obj must be the
  * start of one of its objects; freeing the object on top of the magazine
  * (the naive double free) is caught too: all without any debug flag.
+ * Objects to wipe (init_on_free) take slab_free_wipe(), out of line.
  *
  * Context: any context.
  */
 static __always_inline void slab_free(struct kslab_cache *s, struct page *page,
 				      void *obj, unsigned long caller)
 {
-	struct kslab_cpu *c;
-	struct kslab_mag *mag;
-
 	if (static_branch_likely(&kslab_hardened_key) &&
 	    unlikely(page_cache(page) != s ||
 		     slab_index(s, page_meta(page), page_address(page), obj) ==
 		     KSLAB_BAD_INDEX))
-		return __slab_free(s, NULL, page, obj, caller);
+		return __slab_free(s, page, obj, caller);
 	if (unlikely(slab_want_init_on_free(s)))
-		memset(obj, 0, s->object_size);
-	if (unlikely(!cpu_cache_own_fast(s, &c)))
-		return __slab_free(s, NULL, page, obj, caller);
-	mag = c->loaded;
-	if (unlikely(mag->count >= mag->size ||
-		     page_to_nid(page) != numa_mem_id() ||
-		     (mag->count && mag->objs[mag->count - 1] == obj)))
-		return __slab_free(s, c, page, obj, caller);
-	mag->objs[mag->count++] = obj;
-	cpu_stat(c, KSLAB_FREE_FASTPATH);
-	cpu_cache_put(c);
+		return slab_free_wipe(s, page, obj, caller);
+	slab_free_push(s, page, obj, caller);
 }
 
 #endif /* _KSLAB_FASTPATH_H */

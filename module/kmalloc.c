@@ -36,7 +36,11 @@ static const u8 class_small_index[24] = {
 	7, 7, 7, 7, 7, 7, 7, 7
 };
 
-static struct kslab_cache *class_caches[KSLAB_KMALLOC_CLASSES + 1];
+/* class_caches[] slots: a power of two, so a free masks an index, not divides. */
+#define KSLAB_KMALLOC_SLOTS		16
+static struct kslab_cache *class_caches[KSLAB_KMALLOC_SLOTS];
+static_assert(ARRAY_SIZE(class_names) <= ARRAY_SIZE(class_caches));
+static_assert(!(KSLAB_KMALLOC_SLOTS & (KSLAB_KMALLOC_SLOTS - 1)));
 
 static __always_inline unsigned int class_index(size_t size)
 {
@@ -45,22 +49,30 @@ static __always_inline unsigned int class_index(size_t size)
 	return fls(size - 1);
 }
 
-static void *large_alloc(size_t size, gfp_t gfp)
+/* Sizes above the largest class: whole pages (noinline: a tail call). */
+static noinline void *large_alloc(size_t size, gfp_t gfp, unsigned long caller)
 {
 	unsigned int order = get_order(size);
 	struct page *page;
+	void *p = NULL;
 
 	page = alloc_pages_node(numa_mem_id(), gfp | __GFP_COMP, order);
-	if (!page)
-		return NULL;
-	page_meta(page)->magic = KSLAB_MAGIC_LARGE;
-	atomic_long_add(1L << order, &kslab_pages);
-	return page_address(page);
+	if (page) {
+		page_meta(page)->magic = KSLAB_MAGIC_LARGE;
+		atomic_long_add(1L << order, &kslab_pages);
+		p = page_address(page);
+	}
+	trace_kslab_alloc("kmalloc-large", p, caller, gfp, NUMA_NO_NODE);
+	return p;
 }
 
-static void large_free(struct page *page)
+/* Give back what large_alloc() took (noinline: a tail call). */
+static noinline void large_free(struct page *page, const void *p,
+				unsigned long caller)
 {
 	unsigned int order = compound_order(page);
+
+	trace_kslab_free("kmalloc-large", p, caller);
 
 	page_meta(page)->magic = 0;
 	atomic_long_sub(1L << order, &kslab_pages);
@@ -72,7 +84,7 @@ static struct kslab_cache *class_cache_of(struct page *page)
 {
 	struct kslab_cache *s = page_cache(page);
 
-	if (s && s == class_caches[READ_ONCE(s->kmalloc_index) % (KSLAB_KMALLOC_CLASSES + 1)])
+	if (s && s == class_caches[READ_ONCE(s->kmalloc_index) & (KSLAB_KMALLOC_SLOTS - 1)])
 		return s;
 	return NULL;
 }
@@ -94,19 +106,13 @@ static struct kslab_cache *class_cache_of(struct page *page)
 void *kslab_kmalloc(size_t size, gfp_t gfp)
 {
 	struct kslab_cache *s;
-	void *p;
 
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	if (unlikely(size > KSLAB_KMALLOC_MAX)) {
-		p = large_alloc(size, gfp);
-		trace_kslab_alloc("kmalloc-large", p, _RET_IP_, gfp, NUMA_NO_NODE);
-		return p;
-	}
+	if (unlikely(size > KSLAB_KMALLOC_MAX))
+		return large_alloc(size, gfp, _RET_IP_);
 	s = class_caches[class_index(size)];
-	p = slab_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
-	trace_kslab_alloc(s->name, p, _RET_IP_, gfp, NUMA_NO_NODE);
-	return p;
+	return slab_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kslab_kmalloc);
 
@@ -132,14 +138,14 @@ void kslab_kfree(const void *p)
 	if (likely(magic == KSLAB_MAGIC_SLAB)) {
 		s = class_cache_of(page);
 		if (likely(s)) {
-			trace_kslab_free(s->name, p, _RET_IP_);
-			slab_free(s, page, (void *)p, _RET_IP_);
+			if (trace_kslab_free_enabled())
+				slab_free_traced(s, page, (void *)p, _RET_IP_);
+			else
+				slab_free(s, page, (void *)p, _RET_IP_);
 			return;
 		}
 	} else if (magic == KSLAB_MAGIC_LARGE && page_address(page) == p) {
-		trace_kslab_free("kmalloc-large", p, _RET_IP_);
-		large_free(page);
-		return;
+		return large_free(page, p, _RET_IP_);
 	}
 	report_orphan_free(p);
 }

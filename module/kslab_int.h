@@ -123,6 +123,7 @@ struct kslab_cpu {
 	unsigned int nr_remote;		/* owner: objects in @remote */
 	int remote_nid;			/* owner: the node they all belong to */
 	void *remote[KSLAB_REMOTE_BATCH];	/* owner: other nodes' frees */
+	unsigned long pushes;		/* owner: fast-path frees (stat.c) */
 	unsigned long stat[KSLAB_NR_STATS];	/* this CPU writes, any reads */
 };
 
@@ -338,6 +339,39 @@ static __always_inline void cpu_stat(struct kslab_cpu *c, enum kslab_stat item)
 		c->stat[item]++;
 }
 
+/*
+ * The fast paths count one event between them: a fast free adds one to
+ * @pushes. A fast allocation is counted by nothing but the pop itself, so
+ * for every CPU (kslab_stat_cpu() reads them so)
+ *   alloc_fastpath == stat[ALLOC_FASTPATH] + pushes - loaded->count
+ *   free_fastpath  == stat[FREE_FASTPATH] + pushes
+ * A pop lowers loaded->count by one, a push raises it and @pushes by one.
+ * Any other change to the loaded magazine (a slow path, a bulk call, a
+ * flush) happens between cpu_stat_begin() and cpu_stat_end() (inside
+ * cpu_cache_get() and cpu_cache_put()), which move stat[ALLOC_FASTPATH]
+ * by the change in loaded->count so that the equation still holds.
+ * Owner held, or the CPU is offline.
+ */
+static __always_inline void cpu_stat_begin(struct kslab_cpu *c)
+{
+	if (KSLAB_STATS)
+		c->stat[KSLAB_ALLOC_FASTPATH] -= c->loaded->count;
+}
+
+static __always_inline void cpu_stat_end(struct kslab_cpu *c)
+{
+	if (KSLAB_STATS)
+		c->stat[KSLAB_ALLOC_FASTPATH] += c->loaded->count;
+}
+
+static __always_inline void cpu_stat_push(struct kslab_cpu *c)
+{
+	if (KSLAB_STATS)
+		c->pushes++;
+}
+
+unsigned long kslab_stat_cpu(struct kslab_cache *s, int cpu,
+			     enum kslab_stat item);
 unsigned long kslab_stat_sum(struct kslab_cache *s, enum kslab_stat item);
 void stat_clear(struct kslab_cache *s, enum kslab_stat item);
 long cache_live(struct kslab_cache *s);

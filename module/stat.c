@@ -2,12 +2,14 @@
 /*
  * stat.c - kslab's always-on statistics: the names of enum kslab_stat,
  * tied to it by static_assert, and the sums over CPUs that readers use.
- * Counters are per CPU and written only by their CPU, without atomics.
+ * Counters are per CPU and written only by their CPU, without atomics;
+ * the fast paths' two are derived from one (kslab_int.h).
  */
 
 #include <linux/build_bug.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 
 #include "kslab_int.h"
 
@@ -44,20 +46,59 @@ const char *const kslab_stat_names[KSLAB_NR_STATS] = {
 static_assert(ARRAY_SIZE(kslab_stat_names) == KSLAB_NR_STATS);
 KSLAB_EXPORT_INTERNAL(kslab_stat_names);
 
+/*
+ * One CPU's value of a counter: the fast-path counters are what their
+ * equations in kslab_int.h make of the CPU's stat[], @pushes and loaded
+ * magazine. Caller holds rcu_read_lock() (a magazine is freed after it).
+ */
+static unsigned long cpu_stat_read(struct kslab_cpu *c, enum kslab_stat item)
+{
+	unsigned long x = READ_ONCE(c->stat[item]);
+
+	if (!KSLAB_STATS)
+		return x;
+	if (item == KSLAB_ALLOC_FASTPATH)
+		return x + READ_ONCE(c->pushes) - READ_ONCE(READ_ONCE(c->loaded)->count);
+	if (item == KSLAB_FREE_FASTPATH)
+		return x + READ_ONCE(c->pushes);
+	return x;
+}
+
+/**
+ * kslab_stat_cpu - one counter of a cache on one CPU
+ * @s: the cache
+ * @cpu: a possible CPU
+ * @item: the counter
+ *
+ * Context: any context. Return: the count (exact on a quiet cache).
+ */
+unsigned long kslab_stat_cpu(struct kslab_cache *s, int cpu,
+			     enum kslab_stat item)
+{
+	unsigned long x;
+
+	rcu_read_lock();
+	x = cpu_stat_read(per_cpu_ptr(s->cpu, cpu), item);
+	rcu_read_unlock();
+	return x;
+}
+
 /**
  * kslab_stat_sum - one counter of a cache, summed over every possible CPU
  * @s: the cache
  * @item: the counter
  *
- * Context: any context. Return: the sum.
+ * Context: any context. Return: the sum (exact on a quiet cache).
  */
 unsigned long kslab_stat_sum(struct kslab_cache *s, enum kslab_stat item)
 {
 	unsigned long sum = 0;
 	int cpu;
 
+	rcu_read_lock();
 	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(s->cpu, cpu)->stat[item]);
+		sum += cpu_stat_read(per_cpu_ptr(s->cpu, cpu), item);
+	rcu_read_unlock();
 	return sum;
 }
 
@@ -69,20 +110,27 @@ KSLAB_EXPORT_INTERNAL(kslab_stat_sum);
  * @item: the counter
  *
  * The live count stays right: clearing an alloc or free counter moves
- * what it held into live_bias. Increments racing with the clear may be
- * lost, as with SLUB's counters.
+ * what it held into live_bias. Events racing with the clear may be lost
+ * or counted twice, as SLUB's increments racing with its clear are lost.
  *
  * Context: process context.
  */
 void stat_clear(struct kslab_cache *s, enum kslab_stat item)
 {
-	unsigned long sum;
+	unsigned long sum, x;
+	struct kslab_cpu *c;
 	int cpu;
 
 	mutex_lock(&kslab_mutex);
 	sum = kslab_stat_sum(s, item);
-	for_each_possible_cpu(cpu)
-		WRITE_ONCE(per_cpu_ptr(s->cpu, cpu)->stat[item], 0);
+	rcu_read_lock();
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(s->cpu, cpu);
+		/* what makes cpu_stat_read() 0 */
+		x = cpu_stat_read(c, item) - READ_ONCE(c->stat[item]);
+		WRITE_ONCE(c->stat[item], -x);
+	}
+	rcu_read_unlock();
 	if (item == KSLAB_ALLOC_FASTPATH || item == KSLAB_ALLOC_SLOWPATH)
 		WRITE_ONCE(s->live_bias, s->live_bias + sum);
 	else if (item == KSLAB_FREE_FASTPATH || item == KSLAB_FREE_SLOWPATH)
@@ -97,7 +145,8 @@ void stat_clear(struct kslab_cache *s, enum kslab_stat item)
  * live = allocs - frees (the accounting rule of enum kslab_stat), plus the
  * live count at the time the counters were last cleared.
  *
- * Context: any context. Return: the count (exact on a quiet cache).
+ * Context: any context. Return: the count (exact on a quiet cache; while
+ * a CPU is in a slow path it may be off by up to a magazine).
  */
 long cache_live(struct kslab_cache *s)
 {

@@ -330,7 +330,7 @@ static ssize_t stat_show(struct kslab_cache *s, enum kslab_stat item, char *buf)
 
 	len = sysfs_emit(buf, "%lu", kslab_stat_sum(s, item));
 	for_each_online_cpu(cpu) {
-		x = READ_ONCE(per_cpu_ptr(s->cpu, cpu)->stat[item]);
+		x = kslab_stat_cpu(s, cpu, item);
 		if (x)
 			len += sysfs_emit_at(buf, len, " C%d=%lu", cpu, x);
 	}
