@@ -5,7 +5,8 @@
  * was told to; and under the kernel's page allocation fault injection
  * (fail_page_alloc: probability, interval; fail-nth) every kslab call
  * returns NULL or 0 cleanly, no count drifts, no page leaks, and all
- * works again when injection stops.
+ * works again when injection stops; slabs of the fallback order free
+ * like any other.
  */
 #include <linux/fault-inject.h>
 #include <linux/sched.h>
@@ -152,6 +153,68 @@ static void fail_page_alloc_all(struct kunit *test)
 }
 
 /*
+ * A slab whose high-order page allocation failed falls back to the
+ * cache's min_order: its objects free like any other (no report: the
+ * fast path's slab_index_fast() may only call them bad, sending them to
+ * the slow path, never give a wrong index), and a pointer inside one of
+ * its objects is still refused.
+ */
+static void fail_order_fallback(struct kunit *test)
+{
+	enum { MAX = 3000, WANT = 4 };
+	unsigned int nr = 0, fallback = 0, fast_bad = 0, i, idx, fast;
+	struct kslab_cache *s;
+	void **objs = ktest_ptrs(test, MAX);
+	struct page *page;
+	unsigned long e;
+	u8 *inner = NULL;
+
+	if (!fpa_armed())
+		kunit_skip(test, "fail_page_alloc is not in debugfs");
+	s = ktest_create(test, "kunit_fail_fallback", 700, 0, 0, NULL);
+	KUNIT_ASSERT_GT(test, s->order, s->min_order);
+	e = kslab_cache_errors(s);
+	/* fail the first page allocation of each call: a new slab's high order */
+	while (nr < MAX && kslab_stat_sum(s, KSLAB_ORDER_FALLBACK) < WANT) {
+		current->fail_nth = 1;
+		objs[nr] = kslab_cache_alloc(s, GFP_KERNEL | __GFP_NOWARN);
+		current->fail_nth = 0;
+		if (objs[nr])
+			nr++;
+	}
+	KUNIT_ASSERT_GE(test, kslab_stat_sum(s, KSLAB_ORDER_FALLBACK), (unsigned long)WANT);
+
+	for (i = 0; i < nr; i++) {
+		page = virt_to_head_page(objs[i]);
+		if (compound_order(page) == s->order)
+			continue;
+		fallback++;
+		idx = slab_index(s, page_meta(page), page_address(page), objs[i]);
+		fast = slab_index_fast(s, page_meta(page), objs[i]);
+		KUNIT_ASSERT_NE(test, idx, KSLAB_BAD_INDEX);
+		KUNIT_EXPECT_TRUE_MSG(test, fast == idx || fast == KSLAB_BAD_INDEX,
+				      "index %u, fast %u", idx, fast);
+		fast_bad += fast == KSLAB_BAD_INDEX;
+		KUNIT_EXPECT_EQ(test, KSLAB_BAD_INDEX,
+				slab_index_fast(s, page_meta(page), objs[i] + 8));
+		inner = objs[i];
+	}
+	kunit_info(test, "%u objects on %lu fallback slabs, %u of them sent to the slow path\n",
+		   fallback, kslab_stat_sum(s, KSLAB_ORDER_FALLBACK), fast_bad);
+	KUNIT_ASSERT_NOT_NULL(test, inner);
+	ktest_stamp(inner, 700, 5);
+	kslab_cache_free(s, inner + 64);
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_check(inner, 700, 5));
+
+	ktest_free_n(s, objs, nr);
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	ktest_destroy(test, s);
+}
+
+/*
  * fail-nth: the nth page allocation of this task fails, for n = 1, 2, ...
  * over a sequence of kslab calls until one runs clean: every failure point
  * is hit once, and each time the calls that succeed are undone exactly.
@@ -207,6 +270,7 @@ static struct kunit_case fail_cases[] = {
 	KUNIT_CASE(fail_bulk),
 	KUNIT_CASE(fail_bad_values),
 	KUNIT_CASE(fail_page_alloc_all),
+	KUNIT_CASE(fail_order_fallback),
 	KUNIT_CASE(fail_nth_sweep),
 	{}
 };

@@ -154,6 +154,7 @@ static int cache_layout(struct kslab_cache *s, unsigned int align)
 	if (order < 0)
 		return order;
 	s->order = order;
+	s->slab_mask = (PAGE_SIZE << order) - 1;
 	s->objects = min_t(unsigned int, (PAGE_SIZE << order) / size,
 			   KSLAB_MAX_OBJS);
 	s->min_order = get_order(size);

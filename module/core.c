@@ -897,7 +897,7 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 			local = page_to_nid(page) == nid;
 		}
 		if (static_branch_likely(&kslab_hardened_key) &&
-		    unlikely(slab_index(s, page_meta(page), page_address(page), obj) ==
+		    unlikely(slab_index_fast(s, page_meta(page), obj) ==
 			     KSLAB_BAD_INDEX)) {
 			slow += cache_free_objects(s, &obj, 1, _RET_IP_);
 			continue;

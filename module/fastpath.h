@@ -250,8 +250,7 @@ static __always_inline void slab_free(struct kslab_cache *s, struct page *page,
 {
 	if (static_branch_likely(&kslab_hardened_key) &&
 	    unlikely(page_cache(page) != s ||
-		     slab_index(s, page_meta(page), page_address(page), obj) ==
-		     KSLAB_BAD_INDEX))
+		     slab_index_fast(s, page_meta(page), obj) == KSLAB_BAD_INDEX))
 		return __slab_free(s, page, obj, caller);
 	if (unlikely(slab_want_init_on_free(s)))
 		return slab_free_wipe(s, page, obj, caller);

@@ -191,6 +191,7 @@ struct kslab_cache {
 	bool poison;			/* SLAB_POISON poisons the object itself */
 	unsigned int index_shift;	/* trailing zero bits of @size */
 	u64 index_mul;			/* inverse of @size's odd part mod 2^64 */
+	unsigned long slab_mask;	/* (PAGE_SIZE << @order) - 1 */
 	gfp_t allocflags;		/* added to every slab allocation */
 	unsigned int *random_seq;	/* shuffled object order, or NULL */
 	const char *name;
@@ -272,6 +273,27 @@ static inline unsigned int slab_index(const struct kslab_cache *s,
 				      const void *obj)
 {
 	u64 off = (unsigned long)obj - (unsigned long)base - s->red_left_pad;
+	u64 q = ror64(off * s->index_mul, s->index_shift);
+
+	return q < m->objects ? (unsigned int)q : KSLAB_BAD_INDEX;
+}
+
+/*
+ * slab_index_fast - slab_index() for the fast paths, without computing
+ * page_address(): a slab is a buddy block of 2^order pages in the direct
+ * map, so its address is aligned to its size (kslab_init() checks that
+ * PAGE_OFFSET is aligned to the largest), and @obj & @s->slab_mask is
+ * @obj's offset in a slab of the cache's @order. In a smaller fallback
+ * slab k blocks past that alignment the "offset" is at least k slabs' bytes:
+ * never below the slab's objects * size, so the answer is then a false
+ * KSLAB_BAD_INDEX (the slow path checks again with slab_index()), never a
+ * wrong index.
+ */
+static __always_inline unsigned int slab_index_fast(const struct kslab_cache *s,
+						    const struct slab_meta *m,
+						    const void *obj)
+{
+	u64 off = ((unsigned long)obj & s->slab_mask) - s->red_left_pad;
 	u64 q = ror64(off * s->index_mul, s->index_shift);
 
 	return q < m->objects ? (unsigned int)q : KSLAB_BAD_INDEX;

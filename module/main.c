@@ -46,6 +46,12 @@ static int __init kslab_init(void)
 {
 	int ret;
 
+	/* slab_index_fast(): a slab's address is aligned to its size */
+	if (!IS_ALIGNED((unsigned long)PAGE_OFFSET, PAGE_SIZE << KSLAB_MAX_ORDER)) {
+		pr_err("the direct map (%#lx) is not aligned to the largest slab\n",
+		       (unsigned long)PAGE_OFFSET);
+		return -EINVAL;
+	}
 	ret = debug_init();
 	if (ret)
 		return ret;
