@@ -82,9 +82,9 @@
  *     sum of node.inuse == live + quarantined          a flushed cache
  *     live == sum over CPUs of (alloc_fastpath + alloc_slowpath
  *             - free_fastpath - free_slowpath)          a quiet cache
- *     alloc_fastpath == stat[ALLOC_FASTPATH] + pushes
- *                       - loaded->count                 every CPU
- *     free_fastpath == stat[FREE_FASTPATH] + pushes     (kslab_int.h)
+ *     fast pops + fast pushes == seq / 2              every CPU,
+ *     fast pops - fast pushes == fast_diff            quiet
+ *                                - loaded->count       (kslab_int.h)
  *   where "quarantined" objects are ones cut off a corrupt free list or
  *   found corrupt: never handed out again.
  *

@@ -21,12 +21,14 @@
  * cpu_cache_own - own this CPU's part of @s: true and *@cp set, or false
  * when it is owned already (the fast paths test no pointer then)
  *
- * Ownership is preemption off plus a per-CPU busy flag, as local_trylock()
+ * Ownership is preemption off plus a per-CPU busy mark, as local_trylock()
  * of newer kernels: no interrupt is disabled and nothing atomic is done.
- * An interrupt that arrives while the flag is set finds it set and takes
- * the slow path straight to the node's slabs, so the owner's magazines
- * never change under it. An interrupt between the test and the set runs to
- * completion before the owner goes on, so it leaves a consistent state.
+ * The mark is @seq being odd. An interrupt that arrives while it is odd
+ * takes the slow path straight to the node's slabs and leaves @seq alone,
+ * so the owner's magazines never change under it. An interrupt between the
+ * test and the set runs to completion before the owner goes on, so it
+ * leaves a consistent state (if it popped or pushed, the owner's set may
+ * lose that one count: the statistics, not the live count, see stat.c).
  */
 static __always_inline bool cpu_cache_own(struct kslab_cache *s,
 					  struct kslab_cpu **cp)
@@ -35,21 +37,32 @@ static __always_inline bool cpu_cache_own(struct kslab_cache *s,
 
 	preempt_disable();
 	c = this_cpu_ptr(s->cpu);
-	if (unlikely(READ_ONCE(c->busy))) {
+	if (unlikely(READ_ONCE(c->seq) & 1)) {
 		preempt_enable();
 		return false;
 	}
-	WRITE_ONCE(c->busy, 1);
+	c->seq++;
 	barrier();
 	*cp = c;
 	return true;
 }
 
-/* Give up what cpu_cache_own() owned: the fast paths' release. */
+/*
+ * Give up what cpu_cache_own() owned after one pop or push: @seq two past
+ * where it was, which is what counts the fast paths' operations.
+ */
 static __always_inline void cpu_cache_release(struct kslab_cpu *c)
 {
 	barrier();
-	WRITE_ONCE(c->busy, 0);
+	c->seq++;
+	preempt_enable();
+}
+
+/* Give up the CPU with no operation counted: @seq back where it was. */
+static __always_inline void cpu_cache_abort(struct kslab_cpu *c)
+{
+	barrier();
+	c->seq--;
 	preempt_enable();
 }
 
@@ -72,7 +85,7 @@ static __always_inline struct kslab_cpu *cpu_cache_get(struct kslab_cache *s)
 static __always_inline void cpu_cache_put(struct kslab_cpu *c)
 {
 	cpu_stat_end(c);
-	cpu_cache_release(c);
+	cpu_cache_abort(c);
 }
 
 /*
@@ -89,7 +102,7 @@ static __always_inline bool cpu_cache_own_fast(struct kslab_cache *s,
 		return false;
 	if (static_branch_unlikely(&kslab_slowpath_used) &&
 	    unlikely(READ_ONCE(s->slowpath))) {
-		cpu_cache_release(*cp);
+		cpu_cache_abort(*cp);
 		return false;
 	}
 	return true;
@@ -190,7 +203,7 @@ static __always_inline void *slab_alloc(struct kslab_cache *s, gfp_t gfp,
 	mag = c->loaded;
 	if (unlikely(!mag->count ||
 		     (node != NUMA_NO_NODE && node != numa_mem_id()))) {
-		cpu_cache_release(c);
+		cpu_cache_abort(c);
 		goto slow;
 	}
 	obj = mag->objs[--mag->count];	/* counted by the pop (kslab_int.h) */
@@ -220,11 +233,10 @@ static __always_inline void slab_free_push(struct kslab_cache *s,
 	if (unlikely(mag->count >= mag->size ||
 		     page_to_nid(page) != numa_mem_id() ||
 		     (mag->count && mag->objs[mag->count - 1] == obj))) {
-		cpu_cache_release(c);
+		cpu_cache_abort(c);
 		goto slow;
 	}
-	mag->objs[mag->count++] = obj;
-	cpu_stat_push(c);
+	mag->objs[mag->count++] = obj;	/* counted by the push (kslab_int.h) */
 	cpu_cache_release(c);
 	return;
 slow:

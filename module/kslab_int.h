@@ -112,18 +112,18 @@ extern struct kslab_mag kslab_empty_mag;
 
 /*
  * struct kslab_cpu - one CPU's share of a cache. Owner: the CPU itself,
- * between cpu_cache_get() and cpu_cache_put() (preemption off, @busy set);
+ * between cpu_cache_get() and cpu_cache_put() (preemption off, @seq odd);
  * a CPU that is offline is flushed by the hotplug callback, and flush work
  * runs on the CPU it flushes.
  */
 struct kslab_cpu {
 	struct kslab_mag *loaded;	/* owner: pop on alloc, push on free */
 	struct kslab_mag *previous;	/* owner: full or empty, for swaps */
-	unsigned int busy;		/* owner: 1 while the owner runs */
+	unsigned long seq;		/* owner: odd while owned; see stat.c */
+	long fast_diff;			/* owner: see cpu_stat_begin() */
 	unsigned int nr_remote;		/* owner: objects in @remote */
 	int remote_nid;			/* owner: the node they all belong to */
 	void *remote[KSLAB_REMOTE_BATCH];	/* owner: other nodes' frees */
-	unsigned long pushes;		/* owner: fast-path frees (stat.c) */
 	unsigned long stat[KSLAB_NR_STATS];	/* this CPU writes, any reads */
 };
 
@@ -362,34 +362,30 @@ static __always_inline void cpu_stat(struct kslab_cpu *c, enum kslab_stat item)
 }
 
 /*
- * The fast paths count one event between them: a fast free adds one to
- * @pushes. A fast allocation is counted by nothing but the pop itself, so
- * for every CPU (kslab_stat_cpu() reads them so)
- *   alloc_fastpath == stat[ALLOC_FASTPATH] + pushes - loaded->count
- *   free_fastpath  == stat[FREE_FASTPATH] + pushes
- * A pop lowers loaded->count by one, a push raises it and @pushes by one.
- * Any other change to the loaded magazine (a slow path, a bulk call, a
- * flush) happens between cpu_stat_begin() and cpu_stat_end() (inside
- * cpu_cache_get() and cpu_cache_put()), which move stat[ALLOC_FASTPATH]
- * by the change in loaded->count so that the equation still holds.
+ * The fast paths count nothing of their own. Every pop or push is one
+ * cpu_cache_own() and cpu_cache_release(), which leave @seq two higher;
+ * every other owner gives the CPU back with @seq where it found it
+ * (cpu_cache_abort(), cpu_cache_put()). A pop lowers loaded->count by
+ * one, a push raises it; every other change to the loaded magazine (a
+ * slow path, a bulk call, a flush) happens between cpu_stat_begin() and
+ * cpu_stat_end() (inside cpu_cache_get() and cpu_cache_put()), which move
+ * @fast_diff by the change. So on every CPU
+ *   fast pops + fast pushes == seq / 2
+ *   fast pops - fast pushes == fast_diff - loaded->count
+ * and stat.c reads alloc_fastpath and free_fastpath off them (plus what
+ * stat[] holds of those two: bulk calls' counts and clearing).
  * Owner held, or the CPU is offline.
  */
 static __always_inline void cpu_stat_begin(struct kslab_cpu *c)
 {
 	if (KSLAB_STATS)
-		c->stat[KSLAB_ALLOC_FASTPATH] -= c->loaded->count;
+		c->fast_diff -= c->loaded->count;
 }
 
 static __always_inline void cpu_stat_end(struct kslab_cpu *c)
 {
 	if (KSLAB_STATS)
-		c->stat[KSLAB_ALLOC_FASTPATH] += c->loaded->count;
-}
-
-static __always_inline void cpu_stat_push(struct kslab_cpu *c)
-{
-	if (KSLAB_STATS)
-		c->pushes++;
+		c->fast_diff += c->loaded->count;
 }
 
 unsigned long kslab_stat_cpu(struct kslab_cache *s, int cpu,

@@ -3,7 +3,8 @@
  * stat.c - kslab's always-on statistics: the names of enum kslab_stat,
  * tied to it by static_assert, and the sums over CPUs that readers use.
  * Counters are per CPU and written only by their CPU, without atomics;
- * the fast paths' two are derived from one (kslab_int.h).
+ * the fast paths' two are read off the CPU's ownership count and loaded
+ * magazine (kslab_int.h), so the fast paths write no counter.
  */
 
 #include <linux/build_bug.h>
@@ -47,21 +48,38 @@ static_assert(ARRAY_SIZE(kslab_stat_names) == KSLAB_NR_STATS);
 KSLAB_EXPORT_INTERNAL(kslab_stat_names);
 
 /*
- * One CPU's value of a counter: the fast-path counters are what their
- * equations in kslab_int.h make of the CPU's stat[], @pushes and loaded
- * magazine. Caller holds rcu_read_lock() (a magazine is freed after it).
+ * A CPU's fast pops minus fast pushes, and their sum (kslab_int.h): exact
+ * on a quiet CPU. Caller holds rcu_read_lock() (a magazine is freed after
+ * it).
+ */
+static long cpu_fast_diff(struct kslab_cpu *c)
+{
+	return READ_ONCE(c->fast_diff) - (long)READ_ONCE(READ_ONCE(c->loaded)->count);
+}
+
+static long cpu_fast_ops(struct kslab_cpu *c)
+{
+	return READ_ONCE(c->seq) >> 1;
+}
+
+/*
+ * One CPU's value of a counter: the fast-path counters are what stat[]
+ * holds of them plus what @seq and the loaded magazine say (kslab_int.h).
+ * Caller holds rcu_read_lock().
  */
 static unsigned long cpu_stat_read(struct kslab_cpu *c, enum kslab_stat item)
 {
 	unsigned long x = READ_ONCE(c->stat[item]);
+	long ops, diff;
 
-	if (!KSLAB_STATS)
+	if (!KSLAB_STATS ||
+	    (item != KSLAB_ALLOC_FASTPATH && item != KSLAB_FREE_FASTPATH))
 		return x;
+	ops = cpu_fast_ops(c);
+	diff = cpu_fast_diff(c);
 	if (item == KSLAB_ALLOC_FASTPATH)
-		return x + READ_ONCE(c->pushes) - READ_ONCE(READ_ONCE(c->loaded)->count);
-	if (item == KSLAB_FREE_FASTPATH)
-		return x + READ_ONCE(c->pushes);
-	return x;
+		return x + max(ops + diff, 0L) / 2;
+	return x + max(ops - diff, 0L) / 2;
 }
 
 /**
@@ -150,9 +168,21 @@ void stat_clear(struct kslab_cache *s, enum kslab_stat item)
  */
 long cache_live(struct kslab_cache *s)
 {
-	return READ_ONCE(s->live_bias) +
-	       (long)(kslab_stat_sum(s, KSLAB_ALLOC_FASTPATH) +
-		      kslab_stat_sum(s, KSLAB_ALLOC_SLOWPATH) -
-		      kslab_stat_sum(s, KSLAB_FREE_FASTPATH) -
-		      kslab_stat_sum(s, KSLAB_FREE_SLOWPATH));
+	long live = READ_ONCE(s->live_bias);
+	struct kslab_cpu *c;
+	int cpu;
+
+	/* fast allocs - fast frees straight from the difference: exact */
+	rcu_read_lock();
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(s->cpu, cpu);
+		live += (long)(READ_ONCE(c->stat[KSLAB_ALLOC_FASTPATH]) +
+			       READ_ONCE(c->stat[KSLAB_ALLOC_SLOWPATH]) -
+			       READ_ONCE(c->stat[KSLAB_FREE_FASTPATH]) -
+			       READ_ONCE(c->stat[KSLAB_FREE_SLOWPATH]));
+		if (KSLAB_STATS)
+			live += cpu_fast_diff(c);
+	}
+	rcu_read_unlock();
+	return live;
 }
