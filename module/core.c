@@ -335,6 +335,7 @@ static void cpu_flush_remote(struct kslab_cache *s, struct kslab_cpu *c)
 	struct kslab_mag *mag;
 
 	c->nr_remote = 0;
+	cpu_stat_remote(c, nr);
 	mag = depot_get_empty(n);
 	if (!mag)
 		mag = mag_alloc(s, c->remote_nid);
@@ -358,8 +359,7 @@ static void cpu_push_remote(struct kslab_cache *s, struct kslab_cpu *c,
 	    (c->nr_remote && c->remote_nid != nid))
 		cpu_flush_remote(s, c);
 	c->remote_nid = nid;
-	c->remote[c->nr_remote++] = obj;
-	cpu_stat(c, KSLAB_FREE_REMOTE);
+	c->remote[c->nr_remote++] = obj;	/* counted when it goes home */
 }
 
 /*
@@ -633,11 +633,11 @@ void __slab_free(struct kslab_cache *s, struct page *page, void *obj,
 		cpu_push_remote(s, c, obj, page_to_nid(page));
 	} else if (cpu_make_room(s, c)) {
 		c->loaded->objs[c->loaded->count++] = obj;
+		cpu_stat(c, KSLAB_FREE_SLOWPATH);
 	} else {
 		cpu_cache_put(c);
 		goto direct;
 	}
-	cpu_stat(c, KSLAB_FREE_SLOWPATH);
 	cpu_cache_put(c);
 	return;
 direct:
@@ -910,7 +910,6 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 			memset(obj, 0, s->object_size);
 		if (!local) {
 			cpu_push_remote(s, c, obj, page_to_nid(page));
-			slow++;
 			continue;
 		}
 		mag = c->loaded;
@@ -952,6 +951,7 @@ unsigned int cache_cpu_detach(struct kslab_cache *s, struct kslab_cpu *c,
 	c->previous = &kslab_empty_mag;
 	memcpy(remote, c->remote, nr * sizeof(void *));
 	c->nr_remote = 0;
+	cpu_stat_remote(c, nr);
 	return nr;
 }
 

@@ -376,6 +376,19 @@ static __always_inline void cpu_stat(struct kslab_cpu *c, enum kslab_stat item)
  * stat[] holds of those two: bulk calls' counts and clearing).
  * Owner held, or the CPU is offline.
  */
+/*
+ * Frees of other nodes' objects are counted (free_remote, free_slowpath)
+ * when their batch goes home: stat.c adds @nr_remote to both meanwhile.
+ * Owner held, or the CPU is offline.
+ */
+static __always_inline void cpu_stat_remote(struct kslab_cpu *c, unsigned int nr)
+{
+	if (KSLAB_STATS) {
+		c->stat[KSLAB_FREE_REMOTE] += nr;
+		c->stat[KSLAB_FREE_SLOWPATH] += nr;
+	}
+}
+
 static __always_inline void cpu_stat_begin(struct kslab_cpu *c)
 {
 	if (KSLAB_STATS)

@@ -64,7 +64,8 @@ static long cpu_fast_ops(struct kslab_cpu *c)
 
 /*
  * One CPU's value of a counter: the fast-path counters are what stat[]
- * holds of them plus what @seq and the loaded magazine say (kslab_int.h).
+ * holds of them plus what @seq and the loaded magazine say, the remote
+ * frees' what it holds plus the batch not yet home (kslab_int.h).
  * Caller holds rcu_read_lock().
  */
 static unsigned long cpu_stat_read(struct kslab_cpu *c, enum kslab_stat item)
@@ -72,8 +73,11 @@ static unsigned long cpu_stat_read(struct kslab_cpu *c, enum kslab_stat item)
 	unsigned long x = READ_ONCE(c->stat[item]);
 	long ops, diff;
 
-	if (!KSLAB_STATS ||
-	    (item != KSLAB_ALLOC_FASTPATH && item != KSLAB_FREE_FASTPATH))
+	if (!KSLAB_STATS)
+		return x;
+	if (item == KSLAB_FREE_REMOTE || item == KSLAB_FREE_SLOWPATH)
+		return x + READ_ONCE(c->nr_remote);
+	if (item != KSLAB_ALLOC_FASTPATH && item != KSLAB_FREE_FASTPATH)
 		return x;
 	ops = cpu_fast_ops(c);
 	diff = cpu_fast_diff(c);
@@ -181,7 +185,7 @@ long cache_live(struct kslab_cache *s)
 			       READ_ONCE(c->stat[KSLAB_FREE_FASTPATH]) -
 			       READ_ONCE(c->stat[KSLAB_FREE_SLOWPATH]));
 		if (KSLAB_STATS)
-			live += cpu_fast_diff(c);
+			live += cpu_fast_diff(c) - (long)READ_ONCE(c->nr_remote);
 	}
 	rcu_read_unlock();
 	return live;
