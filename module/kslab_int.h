@@ -259,8 +259,9 @@ static inline void *slab_object(const struct kslab_cache *s, void *base,
 }
 
 /*
- * slab_index - the index of @obj in the slab at @base, or KSLAB_BAD_INDEX
- * when @obj is not the start of one of its objects.
+ * slab_offset_index - the index of the object starting @off bytes into a
+ * slab, or KSLAB_BAD_INDEX when no object starts there; slab_index() is
+ * that for @obj in the slab at @base, slab_index_fast() below without it.
  *
  * One multiply and a rotate instead of a division: with size = odd * 2^k,
  * an offset is a multiple of size exactly when ror64(offset * odd^-1, k)
@@ -268,14 +269,20 @@ static inline void *slab_object(const struct kslab_cache *s, void *base,
  * result below the slab's object count is both the index and the proof
  * that @obj is an object boundary inside the slab.
  */
+static __always_inline unsigned int slab_offset_index(const struct kslab_cache *s,
+						      const struct slab_meta *m,
+						      u64 off)
+{
+	u64 q = ror64((off - s->red_left_pad) * s->index_mul, s->index_shift);
+
+	return q < m->objects ? (unsigned int)q : KSLAB_BAD_INDEX;
+}
+
 static inline unsigned int slab_index(const struct kslab_cache *s,
 				      const struct slab_meta *m, void *base,
 				      const void *obj)
 {
-	u64 off = (unsigned long)obj - (unsigned long)base - s->red_left_pad;
-	u64 q = ror64(off * s->index_mul, s->index_shift);
-
-	return q < m->objects ? (unsigned int)q : KSLAB_BAD_INDEX;
+	return slab_offset_index(s, m, (unsigned long)obj - (unsigned long)base);
 }
 
 /*
@@ -293,10 +300,7 @@ static __always_inline unsigned int slab_index_fast(const struct kslab_cache *s,
 						    const struct slab_meta *m,
 						    const void *obj)
 {
-	u64 off = ((unsigned long)obj & s->slab_mask) - s->red_left_pad;
-	u64 q = ror64(off * s->index_mul, s->index_shift);
-
-	return q < m->objects ? (unsigned int)q : KSLAB_BAD_INDEX;
+	return slab_offset_index(s, m, (unsigned long)obj & s->slab_mask);
 }
 
 /*
@@ -376,6 +380,18 @@ static __always_inline void cpu_stat(struct kslab_cpu *c, enum kslab_stat item)
  * stat[] holds of those two: bulk calls' counts and clearing).
  * Owner held, or the CPU is offline.
  */
+static __always_inline void cpu_stat_begin(struct kslab_cpu *c)
+{
+	if (KSLAB_STATS)
+		c->fast_diff -= c->loaded->count;
+}
+
+static __always_inline void cpu_stat_end(struct kslab_cpu *c)
+{
+	if (KSLAB_STATS)
+		c->fast_diff += c->loaded->count;
+}
+
 /*
  * Frees of other nodes' objects are counted (free_remote, free_slowpath)
  * when their batch goes home: stat.c adds @nr_remote to both meanwhile.
@@ -387,18 +403,6 @@ static __always_inline void cpu_stat_remote(struct kslab_cpu *c, unsigned int nr
 		c->stat[KSLAB_FREE_REMOTE] += nr;
 		c->stat[KSLAB_FREE_SLOWPATH] += nr;
 	}
-}
-
-static __always_inline void cpu_stat_begin(struct kslab_cpu *c)
-{
-	if (KSLAB_STATS)
-		c->fast_diff -= c->loaded->count;
-}
-
-static __always_inline void cpu_stat_end(struct kslab_cpu *c)
-{
-	if (KSLAB_STATS)
-		c->fast_diff += c->loaded->count;
 }
 
 unsigned long kslab_stat_cpu(struct kslab_cache *s, int cpu,
