@@ -89,6 +89,19 @@ static void table_free(struct kslab_cache *s, struct table *t, unsigned int i)
 	kslab_cache_free(s, o);
 }
 
+/* Fill every slot of @t, then free all but one of every @keep: sparse slabs. */
+static void table_fill_sparse(struct kunit *test, struct kslab_cache *s,
+			      struct table *t, unsigned int keep)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nr; i++)
+		KUNIT_ASSERT_NOT_NULL(test, table_alloc(s, t, i, i));
+	for (i = 0; i < t->nr; i++)
+		if (i % keep)
+			table_free(s, t, i);
+}
+
 static struct table *table_new(struct kunit *test, unsigned int nr,
 			       unsigned int size)
 {
@@ -209,7 +222,7 @@ static int owner_fn(void *arg)
 
 static void defrag_races(struct kunit *test)
 {
-	unsigned int cpus = num_online_cpus(), k, i, rounds = 0;
+	unsigned int cpus = num_online_cpus(), k, rounds = 0;
 	struct owner *ow = kunit_kcalloc(test, cpus, sizeof(*ow), GFP_KERNEL);
 	unsigned long end, moved, refused;
 	struct task_struct *task;
@@ -223,11 +236,7 @@ static void defrag_races(struct kunit *test)
 	s = ktest_create(test, "kunit_defrag_races", 120, 0, 0, NULL);
 	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_movable(s, &table_ops, t));
 	/* a fragmented start: fill, then free most */
-	for (i = 0; i < t->nr; i++)
-		KUNIT_ASSERT_NOT_NULL(test, table_alloc(s, t, i, i));
-	for (i = 0; i < t->nr; i++)
-		if (i % 8)
-			table_free(s, t, i);
+	table_fill_sparse(test, s, t, 8);
 	for (k = 0; k < cpus; k++) {
 		ow[k] = (struct owner){ s, t, k * 2000, 2000 };
 		atomic_inc(&t->running);
@@ -263,14 +272,9 @@ static struct kslab_cache *fragmented(struct kunit *test, const char *name,
 {
 	struct table *t = table_new(test, 4000, 256);
 	struct kslab_cache *s = ktest_create(test, name, 256, 0, 0, NULL);
-	unsigned int i;
 
 	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_movable(s, &table_ops, t));
-	for (i = 0; i < t->nr; i++)
-		KUNIT_ASSERT_NOT_NULL(test, table_alloc(s, t, i, i));
-	for (i = 0; i < t->nr; i++)
-		if (i % 40)
-			table_free(s, t, i);
+	table_fill_sparse(test, s, t, 40);
 	kslab_cache_shrink(s);
 	*tp = t;
 	return s;
