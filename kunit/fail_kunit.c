@@ -218,11 +218,17 @@ static void fail_order_fallback(struct kunit *test)
  * fail-nth: the nth page allocation of this task fails, for n = 1, 2, ...
  * over a sequence of kslab calls until one runs clean: every failure point
  * is hit once, and each time the calls that succeed are undone exactly.
+ * A failure shows as a NULL (or 0 from bulk) or, for a new slab's high
+ * order, as an order fallback: which of the two a given n meets depends
+ * on how many pages the kernel's own kmalloc (kslab's magazines) needed
+ * first, which is not the same from one pass to the next, so the test
+ * asks that the sweep met failures, not which kind.
  */
 static void fail_nth_sweep(struct kunit *test)
 {
 	long pages = kslab_held_pages();
 	unsigned int n, i, left, failures = 0;
+	unsigned long fallbacks;
 	struct kslab_cache *s;
 	void *objs[40], *big;
 	int bulk;
@@ -251,9 +257,10 @@ static void fail_nth_sweep(struct kunit *test)
 		if (left)
 			break;		/* fewer than n page allocations: done */
 	}
-	kunit_info(test, "%u page allocations failed in turn, %u calls returned NULL or 0\n",
-		   n - 1, failures);
-	KUNIT_EXPECT_GT(test, failures, 0U);
+	fallbacks = kslab_stat_sum(s, KSLAB_ORDER_FALLBACK);
+	kunit_info(test, "%u page allocations failed in turn: %u calls returned NULL or 0, %lu slabs fell back to min_order\n",
+		   n - 1, failures, fallbacks);
+	KUNIT_EXPECT_GT(test, failures + fallbacks, 0UL);
 	KUNIT_EXPECT_GT(test, n, 1U);
 	KUNIT_EXPECT_LT(test, n, 200U);
 	kslab_cache_shrink(s);
