@@ -15,8 +15,11 @@ log=${1:?usage: judge-pages.sh LOG}
 slack=${KSLAB_MEMFREE_SLACK:-2048}
 held=$(tr -d '\r' <"$log" | sed -nE 's/.*kslab: unloaded; ([0-9]+) pages still held.*/\1/p')
 [ -n "$held" ] || die pages "kslab never reported its unload" "$log"
+# kslab's own words on what it kept (cache_exit()), for a one-line summary
+kept=$(tr -d '\r' <"$log" | sed -nE 's/^(\[ *[0-9.]+\] )?kslab: (.*(destroyed with|never destroyed).*)/\2/p' |
+	head -n 2 | paste -sd ';' -)
 for n in $held; do
-	[ "$n" -eq 0 ] || die pages "kslab still held $n pages at an unload" "$log"
+	[ "$n" -eq 0 ] || die pages "kslab still held $n pages at an unload${kept:+ ($kept)}" "$log"
 done
 before=$(tr -d '\r' <"$log" | sed -nE 's/.*kslab-guest: memfree before ([0-9]+) kB.*/\1/p' | tail -n 1)
 after=$(tr -d '\r' <"$log" | sed -nE 's/.*kslab-guest: memfree after ([0-9]+) kB.*/\1/p' | tail -n 1)
