@@ -153,6 +153,43 @@ static void fail_page_alloc_all(struct kunit *test)
 }
 
 /*
+ * A bulk allocation that took objects from this CPU's magazines and then
+ * could not get a slab gives them all back, and counts their way back:
+ * the pops were counted (alloc_fastpath), so no object stays "live".
+ */
+static void fail_bulk_after_pops(struct kunit *test)
+{
+	enum { WARM = 8, MAX = 600 };
+	void **objs = ktest_ptrs(test, MAX);
+	struct kslab_cache *s;
+	unsigned long fast;
+	unsigned int i;
+	int bulk;
+
+	if (!fpa_armed())
+		kunit_skip(test, "fail_page_alloc is not in debugfs");
+	s = ktest_create(test, "kunit_fail_bulk_pops", 256, 0, 0, NULL);
+	migrate_disable();	/* the magazine warmed is the one bulk takes */
+	for (i = 0; i < WARM; i++)
+		objs[i] = kslab_cache_alloc(s, GFP_KERNEL);
+	ktest_free_n(s, objs, WARM);
+	fast = kslab_stat_sum(s, KSLAB_ALLOC_FASTPATH);
+	current->make_it_fail = 1;
+	bulk = kslab_cache_alloc_bulk(s, GFP_KERNEL | __GFP_NOWARN, MAX, objs);
+	current->make_it_fail = 0;
+	migrate_enable();
+
+	KUNIT_EXPECT_EQ(test, 0, bulk);
+	KUNIT_EXPECT_GE(test, kslab_stat_sum(s, KSLAB_ALLOC_FASTPATH), fast + WARM);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, WARM, kslab_cache_alloc_bulk(s, GFP_KERNEL, WARM, objs));
+	kslab_cache_free_bulk(s, WARM, objs);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	ktest_destroy(test, s);
+}
+
+/*
  * A slab whose high-order page allocation failed falls back to the
  * cache's min_order: its objects free like any other (no report: the
  * fast path's slab_index_fast() may only call them bad, sending them to
@@ -277,6 +314,7 @@ static struct kunit_case fail_cases[] = {
 	KUNIT_CASE(fail_bulk),
 	KUNIT_CASE(fail_bad_values),
 	KUNIT_CASE(fail_page_alloc_all),
+	KUNIT_CASE(fail_bulk_after_pops),
 	KUNIT_CASE(fail_order_fallback),
 	KUNIT_CASE(fail_nth_sweep),
 	{}

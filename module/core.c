@@ -424,6 +424,30 @@ static bool cpu_make_room(struct kslab_cache *s, struct kslab_cpu *c)
 }
 
 /*
+ * cpu_refill() and cpu_make_room() for the bulk calls, which count their
+ * own pops and pushes (cpu_stat_fast()): the swap is bracketed.
+ */
+static bool cpu_refill_bulk(struct kslab_cache *s, struct kslab_cpu *c)
+{
+	bool ok;
+
+	cpu_stat_begin(c);
+	ok = cpu_refill(s, c);
+	cpu_stat_end(c);
+	return ok;
+}
+
+static bool cpu_make_room_bulk(struct kslab_cache *s, struct kslab_cpu *c)
+{
+	bool ok;
+
+	cpu_stat_begin(c);
+	ok = cpu_make_room(s, c);
+	cpu_stat_end(c);
+	return ok;
+}
+
+/*
  * ___slab_alloc - step 5: a new slab for this CPU. Releases the CPU (the
  * page allocator may sleep), then refills the loaded magazine of whatever
  * CPU it runs on from the new slab, if that magazine is still empty and
@@ -788,7 +812,7 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 			   void **objs)
 {
 	unsigned int fast = 0, slow = 0, take;
-	struct kslab_cpu *c = NULL;
+	struct kslab_cpu *c;
 	struct kslab_mag *mag;
 	size_t i;
 
@@ -803,8 +827,7 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 		stat(s, KSLAB_ALLOC_FAILED);
 		return 0;
 	}
-	c = cpu_cache_get_fast(s);
-	if (c) {
+	if (cpu_cache_own_fast(s, &c)) {
 		while (fast < nr) {
 			mag = c->loaded;
 			take = min_t(size_t, mag->count, nr - fast);
@@ -813,22 +836,25 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 				memcpy(objs + fast, mag->objs + mag->count,
 				       take * sizeof(void *));
 				fast += take;
-			} else if (!cpu_refill(s, c)) {
+			} else if (!cpu_refill_bulk(s, c)) {
 				break;
 			}
 		}
-		cpu_cache_put(c);
+		cpu_stat_fast(c, fast);
+		cpu_cache_abort(c);
 	}
 	if (fast < nr)
 		slow = cache_alloc_objects(s, gfp, NUMA_NO_NODE, objs + fast,
 					   nr - fast);
 	if (fast + slow < nr) {
+		/* the pops are counted: so is their way back */
 		cache_free_objects(s, objs, fast + slow, 0);
+		stat_add(s, KSLAB_FREE_SLOWPATH, fast);
 		stat(s, KSLAB_ALLOC_FAILED);
 		return 0;
 	}
-	stat_add(s, KSLAB_ALLOC_FASTPATH, fast);
-	stat_add(s, KSLAB_ALLOC_SLOWPATH, slow);
+	if (slow)
+		stat_add(s, KSLAB_ALLOC_SLOWPATH, slow);
 	/* each test once for the whole call, not once per object */
 	if (unlikely(cache_debug(s) || slab_want_init_on_alloc(s, gfp) ||
 		     slab_want_init_on_free(s) || trace_kslab_alloc_enabled())) {
@@ -861,7 +887,7 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 	bool init = slab_want_init_on_free(s), local = false;
 	struct page *page, *last = NULL;
 	unsigned int fast = 0, slow = 0;
-	struct kslab_cpu *c = NULL;
+	struct kslab_cpu *c;
 	struct kslab_mag *mag;
 	int nid;
 	size_t i;
@@ -873,8 +899,7 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 	if (trace_kslab_free_enabled())
 		for (i = 0; i < nr; i++)
 			trace_kslab_free(s->name, objs[i], _RET_IP_);
-	c = cpu_cache_get_fast(s);
-	if (!c) {
+	if (!cpu_cache_own_fast(s, &c)) {
 		for (i = 0; i < nr; i++)
 			cache_free_one(s, objs[i], _RET_IP_);
 		return;
@@ -914,7 +939,7 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 		}
 		mag = c->loaded;
 		if (mag->count >= mag->size) {
-			if (!cpu_make_room(s, c)) {
+			if (!cpu_make_room_bulk(s, c)) {
 				slow += cache_free_objects(s, &obj, 1, _RET_IP_);
 				continue;
 			}
@@ -923,9 +948,10 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 		mag->objs[mag->count++] = obj;
 		fast++;
 	}
-	stat_add(s, KSLAB_FREE_FASTPATH, fast);
-	stat_add(s, KSLAB_FREE_SLOWPATH, slow);
-	cpu_cache_put(c);
+	cpu_stat_fast(c, fast);
+	if (slow)
+		stat_add(s, KSLAB_FREE_SLOWPATH, slow);
+	cpu_cache_abort(c);
 }
 EXPORT_SYMBOL_GPL(kslab_cache_free_bulk);
 

@@ -108,7 +108,7 @@ static __always_inline bool cpu_cache_own_fast(struct kslab_cache *s,
 	return true;
 }
 
-/* cpu_cache_own_fast() for the bulk calls, as cpu_cache_get(). */
+/* cpu_cache_own_fast() for the slow paths, as cpu_cache_get(). */
 static __always_inline struct kslab_cpu *cpu_cache_get_fast(struct kslab_cache *s)
 {
 	struct kslab_cpu *c;

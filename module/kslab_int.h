@@ -369,15 +369,17 @@ static __always_inline void cpu_stat(struct kslab_cpu *c, enum kslab_stat item)
  * The fast paths count nothing of their own. Every pop or push is one
  * cpu_cache_own() and cpu_cache_release(), which leave @seq two higher;
  * every other owner gives the CPU back with @seq where it found it
- * (cpu_cache_abort(), cpu_cache_put()). A pop lowers loaded->count by
- * one, a push raises it; every other change to the loaded magazine (a
- * slow path, a bulk call, a flush) happens between cpu_stat_begin() and
- * cpu_stat_end() (inside cpu_cache_get() and cpu_cache_put()), which move
- * @fast_diff by the change. So on every CPU
+ * (cpu_cache_abort(), cpu_cache_put()), bar a bulk call, which adds two
+ * for each of its pops or pushes (cpu_stat_fast()). A pop lowers
+ * loaded->count by one, a push raises it; every other change to the
+ * loaded magazine (a slow path, a bulk call's magazine swap, a flush)
+ * happens between cpu_stat_begin() and cpu_stat_end() (inside
+ * cpu_cache_get() and cpu_cache_put()), which move @fast_diff by the
+ * change. So on every CPU
  *   fast pops + fast pushes == seq / 2
  *   fast pops - fast pushes == fast_diff - loaded->count
  * and stat.c reads alloc_fastpath and free_fastpath off them (plus what
- * stat[] holds of those two: bulk calls' counts and clearing).
+ * stat[] holds of those two: clearing).
  * Owner held, or the CPU is offline.
  */
 static __always_inline void cpu_stat_begin(struct kslab_cpu *c)
@@ -390,6 +392,13 @@ static __always_inline void cpu_stat_end(struct kslab_cpu *c)
 {
 	if (KSLAB_STATS)
 		c->fast_diff += c->loaded->count;
+}
+
+/* @nr pops or pushes done by the owner outside a bracket: count them. */
+static __always_inline void cpu_stat_fast(struct kslab_cpu *c, unsigned int nr)
+{
+	if (KSLAB_STATS)
+		c->seq += 2 * nr;
 }
 
 /*
