@@ -812,6 +812,7 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 			   void **objs)
 {
 	unsigned int fast = 0, slow = 0, take;
+	void **top, **dst, **end;
 	struct kslab_cpu *c;
 	struct kslab_mag *mag;
 	size_t i;
@@ -832,9 +833,12 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 			mag = c->loaded;
 			take = min_t(size_t, mag->count, nr - fast);
 			if (take) {
+				/* top first, as single pops; not memcpy(): rep movsb */
+				top = mag->objs + mag->count;
 				mag->count -= take;
-				memcpy(objs + fast, mag->objs + mag->count,
-				       take * sizeof(void *));
+				end = objs + fast + take;
+				for (dst = objs + fast; dst < end; dst++)
+					*dst = *--top;
 				fast += take;
 			} else if (!cpu_refill_bulk(s, c)) {
 				break;
@@ -885,6 +889,7 @@ EXPORT_SYMBOL_GPL(kslab_cache_alloc_bulk);
 void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 {
 	bool init = slab_want_init_on_free(s), local = false;
+	unsigned long outside = ~s->slab_mask, block = 0;
 	struct page *page, *last = NULL;
 	unsigned int fast = 0, slow = 0;
 	struct kslab_cpu *c;
@@ -909,38 +914,56 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 		obj = objs[i];
 		if (unlikely(!obj))
 			continue;
-		page = virt_to_head_page(obj);
-		/* a run of objects of one slab: the slab is checked once */
-		if (page != last) {
-			if (unlikely(page_meta(page)->magic != KSLAB_MAGIC_SLAB ||
-				     page_cache(page) != s)) {
-				report_bad_free(s, NULL, obj,
-						"pointer is not an object of this cache");
-				continue;
+		/*
+		 * A run of objects of one slab: the slab is checked once. A
+		 * slab of the cache's order fills its size-aligned block
+		 * (slab_index_fast()), so while objects stay in @block they
+		 * are @last's without looking at a page; a fallback slab's
+		 * block may hold others, so it gets none.
+		 */
+		if (((unsigned long)obj & outside) != block) {
+			page = virt_to_head_page(obj);
+			if (page != last) {
+				if (unlikely(page_meta(page)->magic != KSLAB_MAGIC_SLAB ||
+					     page_cache(page) != s)) {
+					report_bad_free(s, NULL, obj,
+							"pointer is not an object of this cache");
+					continue;
+				}
+				last = page;
+				local = page_to_nid(page) == nid;
 			}
-			last = page;
-			local = page_to_nid(page) == nid;
+			block = compound_order(page) == s->order ?
+				(unsigned long)obj & outside : 0;
 		}
 		if (static_branch_likely(&kslab_hardened_key) &&
-		    unlikely(slab_index_fast(s, page_meta(page), obj) ==
+		    unlikely(slab_index_fast(s, page_meta(last), obj) ==
 			     KSLAB_BAD_INDEX)) {
-			slow += cache_free_objects(s, &obj, 1, _RET_IP_);
+			slow += cache_free_objects(s, objs + i, 1, _RET_IP_);
 			continue;
 		}
-		if (unlikely(cpu_freed_last(c, obj))) {
+		/* cpu_freed_last(): only this node's objects are in @loaded */
+		mag = c->loaded;
+		if (!local) {
+			if (unlikely(c->nr_remote &&
+				     c->remote[c->nr_remote - 1] == obj)) {
+				report_double_free(s, obj);
+				continue;
+			}
+			if (unlikely(init))
+				memset(obj, 0, s->object_size);
+			cpu_push_remote(s, c, obj, page_to_nid(last));
+			continue;
+		}
+		if (unlikely(mag->count && mag->objs[mag->count - 1] == obj)) {
 			report_double_free(s, obj);
 			continue;
 		}
 		if (unlikely(init))
 			memset(obj, 0, s->object_size);
-		if (!local) {
-			cpu_push_remote(s, c, obj, page_to_nid(page));
-			continue;
-		}
-		mag = c->loaded;
 		if (mag->count >= mag->size) {
 			if (!cpu_make_room_bulk(s, c)) {
-				slow += cache_free_objects(s, &obj, 1, _RET_IP_);
+				slow += cache_free_objects(s, objs + i, 1, _RET_IP_);
 				continue;
 			}
 			mag = c->loaded;
