@@ -891,9 +891,10 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 	bool init = slab_want_init_on_free(s), local = false;
 	unsigned long outside = ~s->slab_mask, block = 0;
 	struct page *page, *last = NULL;
-	unsigned int fast = 0, slow = 0;
+	unsigned int slow = 0;
 	struct kslab_cpu *c;
 	struct kslab_mag *mag;
+	long mark;
 	int nid;
 	size_t i;
 	void *obj;
@@ -910,6 +911,7 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 		return;
 	}
 	nid = numa_mem_id();
+	mark = cpu_stat_mark(c);
 	for (i = 0; i < nr; i++) {
 		obj = objs[i];
 		if (unlikely(!obj))
@@ -969,9 +971,8 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 			mag = c->loaded;
 		}
 		mag->objs[mag->count++] = obj;
-		fast++;
 	}
-	cpu_stat_fast(c, fast);
+	cpu_stat_fast(c, mark - cpu_stat_mark(c));
 	if (slow)
 		stat_add(s, KSLAB_FREE_SLOWPATH, slow);
 	cpu_cache_abort(c);

@@ -402,6 +402,16 @@ static __always_inline void cpu_stat_fast(struct kslab_cpu *c, unsigned int nr)
 }
 
 /*
+ * pops - pushes so far by the second equation above, seq aside: a bulk
+ * free's pushes are its value before the call less its value after, with
+ * no count kept per object.
+ */
+static __always_inline long cpu_stat_mark(struct kslab_cpu *c)
+{
+	return KSLAB_STATS ? c->fast_diff - c->loaded->count : 0;
+}
+
+/*
  * Frees of other nodes' objects are counted (free_remote, free_slowpath)
  * when their batch goes home: stat.c adds @nr_remote to both meanwhile.
  * Owner held, or the CPU is offline.
