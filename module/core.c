@@ -635,6 +635,7 @@ void __slab_free(struct kslab_cache *s, struct page *page, void *obj,
 		 unsigned long caller)
 {
 	struct kslab_cpu *c;
+	bool ok;
 
 	if (unlikely(page_meta(page)->magic != KSLAB_MAGIC_SLAB ||
 		     page_cache(page) != s)) {
@@ -645,24 +646,30 @@ void __slab_free(struct kslab_cache *s, struct page *page, void *obj,
 	    unlikely(slab_index(s, page_meta(page), page_address(page), obj) ==
 		     KSLAB_BAD_INDEX))
 		goto direct;
-	c = cpu_cache_get_fast(s);
-	if (!c)
+	if (!cpu_cache_own_fast(s, &c))
 		goto direct;
 	if (unlikely(cpu_freed_last(c, obj))) {
-		cpu_cache_put(c);
+		cpu_cache_abort(c);
 		report_double_free(s, obj);
 		return;
 	}
+	/* only room-making changes the loaded magazine: only it is bracketed */
 	if (page_to_nid(page) != numa_mem_id()) {
 		cpu_push_remote(s, c, obj, page_to_nid(page));
-	} else if (cpu_make_room(s, c)) {
-		c->loaded->objs[c->loaded->count++] = obj;
-		cpu_stat(c, KSLAB_FREE_SLOWPATH);
 	} else {
-		cpu_cache_put(c);
-		goto direct;
+		cpu_stat_begin(c);
+		ok = cpu_make_room(s, c);
+		if (ok) {
+			c->loaded->objs[c->loaded->count++] = obj;
+			cpu_stat(c, KSLAB_FREE_SLOWPATH);
+		}
+		cpu_stat_end(c);
+		if (!ok) {
+			cpu_cache_abort(c);
+			goto direct;
+		}
 	}
-	cpu_cache_put(c);
+	cpu_cache_abort(c);
 	return;
 direct:
 	rcu_read_lock();	/* a destroyed cache is freed only after this */
