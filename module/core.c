@@ -681,6 +681,32 @@ direct:
 }
 
 /**
+ * slab_free_remote - the free fast path's tail for an object of another node
+ * @s: the cache
+ * @c: this CPU's part, owned by slab_free_push()
+ * @page: the head page of the slab holding @obj
+ * @obj: the object, checked as slab_free() checks (hardening) and wiped
+ *
+ * Adds what __slab_free() would, without giving up the CPU and taking it
+ * again or checking @obj a second time: batch @obj to go home, unless it
+ * is the object this CPU batched last (a double free). The loaded
+ * magazine is not touched, so nothing is bracketed.
+ *
+ * Context: as slab_free(); gives the CPU back.
+ */
+void slab_free_remote(struct kslab_cache *s, struct kslab_cpu *c,
+		      struct page *page, void *obj)
+{
+	if (unlikely(c->nr_remote && c->remote[c->nr_remote - 1] == obj)) {
+		cpu_cache_abort(c);
+		report_double_free(s, obj);
+		return;
+	}
+	cpu_push_remote(s, c, obj, page_to_nid(page));
+	cpu_cache_abort(c);
+}
+
+/**
  * slab_free_wipe - slab_free() for an object to wipe first (init_on_free)
  * @s: the cache
  * @page: the head page of its slab

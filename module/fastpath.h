@@ -126,6 +126,8 @@ void *slab_alloc_finish(struct kslab_cache *s, void *obj, gfp_t gfp, int node,
 			unsigned long caller);
 void __slab_free(struct kslab_cache *s, struct page *page, void *obj,
 		 unsigned long caller);
+void slab_free_remote(struct kslab_cache *s, struct kslab_cpu *c,
+		      struct page *page, void *obj);
 void slab_free_wipe(struct kslab_cache *s, struct page *page, void *obj,
 		    unsigned long caller);
 void slab_free_traced(struct kslab_cache *s, struct page *page, void *obj,
@@ -218,7 +220,8 @@ slow:
 /*
  * slab_free_push - the free fast path once @obj is known to be an object
  * of @s and is wiped if it must be: push it to this CPU's loaded magazine,
- * or tail-call the slow path. Context: any context.
+ * or tail-call the slow path; another node's object goes to
+ * slab_free_remote() with the CPU still owned. Context: any context.
  */
 static __always_inline void slab_free_push(struct kslab_cache *s,
 					   struct page *page, void *obj,
@@ -229,9 +232,10 @@ static __always_inline void slab_free_push(struct kslab_cache *s,
 
 	if (unlikely(!cpu_cache_own_fast(s, &c)))
 		goto slow;
+	if (unlikely(page_to_nid(page) != numa_mem_id()))
+		return slab_free_remote(s, c, page, obj);
 	mag = c->loaded;
 	if (unlikely(mag->count >= mag->size ||
-		     page_to_nid(page) != numa_mem_id() ||
 		     (mag->count && mag->objs[mag->count - 1] == obj))) {
 		cpu_cache_abort(c);
 		goto slow;
