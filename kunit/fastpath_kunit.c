@@ -10,6 +10,7 @@
 #include <linux/mm.h>
 #include <linux/sched.h>
 
+#include "fastpath.h"
 #include "kslab_test.h"
 
 /* A node with memory other than this CPU's, or NUMA_NO_NODE. */
@@ -73,6 +74,51 @@ static void fastpath_double_free(struct kunit *test)
 static void fastpath_double_free_remote(struct kunit *test)
 {
 	double_free_case(test, true);
+}
+
+/*
+ * The fast path found the loaded magazine empty and gave up the CPU; before
+ * the slow path (__slab_alloc()) owns it again, an interrupt frees an
+ * object into that magazine. The slow path must hand that object out, not
+ * trade the magazine to the depot as empty (which lost it: a leak that
+ * stock 6.1's torture caught once in many runs). Set up with the previous
+ * magazine empty and a full one in the depot, the state that lost it.
+ */
+static void fastpath_refill_after_push(struct kunit *test)
+{
+	struct kslab_cache *s;
+	struct kslab_cpu *c;
+	void **objs;
+	unsigned int nr, i = 0;
+	void *x, *got;
+
+	s = ktest_create(test, "kunit_fast_refill_push", 64, 0, 0, NULL);
+	nr = 3 * s->mag_size;
+	objs = ktest_ptrs(test, nr);
+	migrate_disable();
+	c = this_cpu_ptr(s->cpu);
+	for (i = 0; i < nr; i++)
+		objs[i] = kslab_cache_alloc(s, GFP_KERNEL);
+	ktest_free_n(s, objs, nr);		/* fills loaded, previous, depot */
+	/* empty loaded and previous, keep the depot's full magazines */
+	for (i = 0; READ_ONCE(c->loaded->count) + READ_ONCE(c->previous->count); i++)
+		objs[i] = kslab_cache_alloc(s, GFP_KERNEL);
+	x = objs[--i];
+	kslab_cache_free(s, x);			/* the interrupt's free */
+	KUNIT_EXPECT_EQ(test, 1U, c->loaded->count);
+	KUNIT_EXPECT_EQ(test, 0U, c->previous->count);
+	KUNIT_EXPECT_GT(test, READ_ONCE(s->node[numa_mem_id()]->nr_depot_full), 0U);
+	got = __slab_alloc(s, GFP_KERNEL, NUMA_NO_NODE, _RET_IP_);
+	migrate_enable();
+
+	KUNIT_EXPECT_PTR_EQ(test, x, got);
+	objs[i++] = got;
+	ktest_free_n(s, objs, i);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	kslab_cache_shrink(s);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_slabs(s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	ktest_destroy(test, s);
 }
 
 /* A pointer into the middle of an object is refused; the object lives on. */
@@ -216,6 +262,7 @@ static void fastpath_warm_loop(struct kunit *test)
 static struct kunit_case fastpath_cases[] = {
 	KUNIT_CASE(fastpath_double_free),
 	KUNIT_CASE(fastpath_double_free_remote),
+	KUNIT_CASE(fastpath_refill_after_push),
 	KUNIT_CASE(fastpath_interior_free),
 	KUNIT_CASE(fastpath_foreign_free),
 	KUNIT_CASE(fastpath_init_on_alloc),

@@ -372,6 +372,14 @@ static bool cpu_refill(struct kslab_cache *s, struct kslab_cpu *c)
 	struct kslab_node *n = s->node[numa_mem_id()];
 	struct kslab_mag *full;
 
+	/*
+	 * It may not be empty any more: between the fast path giving up the
+	 * CPU and the slow path owning it again, an interrupt (or a task, at
+	 * preempt_enable()) may have freed into it. Those are the refill;
+	 * trading the magazine as empty would lose them.
+	 */
+	if (c->loaded->count)
+		return true;
 	if (c->previous->count) {
 		swap(c->loaded, c->previous);
 	} else {
@@ -587,6 +595,8 @@ void *__slab_alloc(struct kslab_cache *s, gfp_t gfp, int node,
 	}
 	return slab_alloc_finish(s, obj, gfp, node, caller);
 }
+
+KSLAB_EXPORT_INTERNAL(__slab_alloc);
 
 /**
  * slab_alloc_finish - zero or wipe an object on its way out, as asked, and
