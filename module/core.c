@@ -621,10 +621,7 @@ void *slab_alloc_finish(struct kslab_cache *s, void *obj, gfp_t gfp, int node,
 /* Is @obj the object this CPU freed last (top of magazine or buffer)? */
 static bool cpu_freed_last(struct kslab_cpu *c, void *obj)
 {
-	struct kslab_mag *mag = c->loaded;
-
-	return (mag->count && mag->objs[mag->count - 1] == obj) ||
-	       (c->nr_remote && c->remote[c->nr_remote - 1] == obj);
+	return mag_freed_last(c->loaded, obj) || cpu_remote_freed_last(c, obj);
 }
 
 /**
@@ -707,7 +704,7 @@ direct:
 void slab_free_remote(struct kslab_cache *s, struct kslab_cpu *c,
 		      struct page *page, void *obj)
 {
-	if (unlikely(c->nr_remote && c->remote[c->nr_remote - 1] == obj)) {
+	if (unlikely(cpu_remote_freed_last(c, obj))) {
 		cpu_cache_abort(c);
 		report_double_free(s, obj);
 		return;
@@ -987,11 +984,10 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 			slow += cache_free_objects(s, objs + i, 1, _RET_IP_);
 			continue;
 		}
-		/* cpu_freed_last(): only this node's objects are in @loaded */
+		/* cpu_freed_last(), where @obj can be: @loaded holds this node's */
 		mag = c->loaded;
 		if (!local) {
-			if (unlikely(c->nr_remote &&
-				     c->remote[c->nr_remote - 1] == obj)) {
+			if (unlikely(cpu_remote_freed_last(c, obj))) {
 				report_double_free(s, obj);
 				continue;
 			}
@@ -1000,7 +996,7 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 			cpu_push_remote(s, c, obj, page_to_nid(last));
 			continue;
 		}
-		if (unlikely(mag->count && mag->objs[mag->count - 1] == obj)) {
+		if (unlikely(mag_freed_last(mag, obj))) {
 			report_double_free(s, obj);
 			continue;
 		}

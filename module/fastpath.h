@@ -119,6 +119,23 @@ static __always_inline struct kslab_cpu *cpu_cache_get_fast(struct kslab_cache *
 	return c;
 }
 
+/*
+ * The naive double free: @obj is the object this CPU freed last, on top of
+ * the loaded magazine (this node's objects) or of the remote buffer
+ * (other nodes'). Owner held.
+ */
+static __always_inline bool mag_freed_last(const struct kslab_mag *mag,
+					   const void *obj)
+{
+	return mag->count && mag->objs[mag->count - 1] == obj;
+}
+
+static __always_inline bool cpu_remote_freed_last(const struct kslab_cpu *c,
+						  const void *obj)
+{
+	return c->nr_remote && c->remote[c->nr_remote - 1] == obj;
+}
+
 /* core.c: the slow paths and the fast paths' out-of-line tails. */
 void *__slab_alloc(struct kslab_cache *s, gfp_t gfp, int node,
 		   unsigned long caller);
@@ -235,8 +252,7 @@ static __always_inline void slab_free_push(struct kslab_cache *s,
 	if (unlikely(page_to_nid(page) != numa_mem_id()))
 		return slab_free_remote(s, c, page, obj);
 	mag = c->loaded;
-	if (unlikely(mag->count >= mag->size ||
-		     (mag->count && mag->objs[mag->count - 1] == obj))) {
+	if (unlikely(mag->count >= mag->size || mag_freed_last(mag, obj))) {
 		cpu_cache_abort(c);
 		goto slow;
 	}
