@@ -402,13 +402,15 @@ static __always_inline void cpu_stat_fast(struct kslab_cpu *c, unsigned int nr)
 }
 
 /*
- * pops - pushes so far by the second equation above, seq aside: a bulk
- * free's pushes are its value before the call less its value after, with
- * no count kept per object.
+ * pops - pushes so far, the second equation above: what stat.c reads
+ * (racily from other CPUs: exact on a quiet one, under rcu_read_lock()
+ * since a magazine is freed after a grace period), and how a bulk free
+ * counts its pushes, its value before the call less its value after.
  */
 static __always_inline long cpu_stat_mark(struct kslab_cpu *c)
 {
-	return KSLAB_STATS ? c->fast_diff - c->loaded->count : 0;
+	return KSLAB_STATS ? READ_ONCE(c->fast_diff) -
+			     (long)READ_ONCE(READ_ONCE(c->loaded)->count) : 0;
 }
 
 /*

@@ -48,15 +48,9 @@ static_assert(ARRAY_SIZE(kslab_stat_names) == KSLAB_NR_STATS);
 KSLAB_EXPORT_INTERNAL(kslab_stat_names);
 
 /*
- * A CPU's fast pops minus fast pushes, and their sum (kslab_int.h): exact
- * on a quiet CPU. Caller holds rcu_read_lock() (a magazine is freed after
- * it).
+ * A CPU's fast pops plus fast pushes (kslab_int.h; their difference is
+ * cpu_stat_mark()): exact on a quiet CPU.
  */
-static long cpu_fast_diff(struct kslab_cpu *c)
-{
-	return READ_ONCE(c->fast_diff) - (long)READ_ONCE(READ_ONCE(c->loaded)->count);
-}
-
 static long cpu_fast_ops(struct kslab_cpu *c)
 {
 	return READ_ONCE(c->seq) >> 1;
@@ -80,7 +74,7 @@ static unsigned long cpu_stat_read(struct kslab_cpu *c, enum kslab_stat item)
 	if (item != KSLAB_ALLOC_FASTPATH && item != KSLAB_FREE_FASTPATH)
 		return x;
 	ops = cpu_fast_ops(c);
-	diff = cpu_fast_diff(c);
+	diff = cpu_stat_mark(c);
 	if (item == KSLAB_ALLOC_FASTPATH)
 		return x + max(ops + diff, 0L) / 2;
 	return x + max(ops - diff, 0L) / 2;
@@ -185,7 +179,7 @@ long cache_live(struct kslab_cache *s)
 			       READ_ONCE(c->stat[KSLAB_FREE_FASTPATH]) -
 			       READ_ONCE(c->stat[KSLAB_FREE_SLOWPATH]));
 		if (KSLAB_STATS)
-			live += cpu_fast_diff(c) - (long)READ_ONCE(c->nr_remote);
+			live += cpu_stat_mark(c) - (long)READ_ONCE(c->nr_remote);
 	}
 	rcu_read_unlock();
 	return live;
