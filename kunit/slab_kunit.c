@@ -3,9 +3,9 @@
  * slab_kunit.c - KUnit suite kslab_slab, for module/slab.c: the slab
  * order and objects per slab against SLUB's for the same object (a kernel
  * cache made in the same test, read back from /proc/slabinfo), shuffled
- * free lists of new slabs, slab_index() over every byte of a slab, and
- * the empty slabs a node keeps. Each test creates and destroys its own
- * caches.
+ * free lists of new slabs, slab_index() over every byte of a slab, the
+ * empty slabs a node keeps, and the checks of a run of frees into one
+ * slab. Each test creates and destroys its own caches.
  */
 #include <linux/bitmap.h>
 #include <linux/slab.h>
@@ -302,12 +302,66 @@ static void slab_fresh_meta(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
+/*
+ * A run of frees into one slab (slab_put_batch() keeps the free list's
+ * head and the counts in registers) refuses what one free at a time does.
+ * Without debug flags: a pointer into an object and an object freed twice
+ * in a row are reported and skipped, the rest of the run is linked. With
+ * SLAB_CONSISTENCY_CHECKS, a double free further down the run is caught
+ * too: the debug check walks the free list the run has built so far.
+ */
+static void slab_put_run_refuses(struct kunit *test)
+{
+	static const slab_flags_t flags[] = { 0, SLAB_CONSISTENCY_CHECKS };
+	unsigned int nr, i, f;
+	struct kslab_cache *s;
+	void **objs, *a, *b, *run[4];
+	unsigned long e;
+
+	for (f = 0; f < ARRAY_SIZE(flags); f++) {
+		s = ktest_create(test, "kunit_slab_put_run", 256, 0, flags[f], NULL);
+		nr = 2 * s->objects;
+		objs = ktest_ptrs(test, nr);
+		ktest_alloc_n(test, s, objs, nr);
+		a = objs[0];
+		b = NULL;
+		for (i = 1; i < nr && !b; i++)
+			if (virt_to_head_page(objs[i]) == virt_to_head_page(a))
+				b = objs[i];
+		KUNIT_ASSERT_NOT_NULL(test, b);
+		objs[i - 1] = objs[--nr];
+		objs[0] = objs[--nr];
+		e = kslab_cache_errors(s);
+		if (!flags[f]) {
+			run[0] = a;
+			run[1] = a + 1;		/* not an object's start */
+			run[2] = a;		/* the head: freed twice in a row */
+			run[3] = b;
+			KUNIT_EXPECT_EQ(test, 2U, cache_free_objects(s, run, 4, _RET_IP_));
+		} else {
+			run[0] = a;
+			run[1] = b;
+			run[2] = a;		/* on the list, not its head */
+			KUNIT_EXPECT_EQ(test, 2U, cache_free_objects(s, run, 3, _RET_IP_));
+		}
+		KUNIT_EXPECT_EQ(test, e + 2 - f, kslab_cache_errors(s));
+		KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+		/* the rest freed, every slab empties: a and b went back once */
+		ktest_free_n(s, objs, nr);
+		KUNIT_EXPECT_EQ(test, 0, kslab_cache_shrink(s));
+		KUNIT_EXPECT_EQ(test, 0UL, ktest_slabs(s));
+		KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+		ktest_destroy(test, s);
+	}
+}
+
 static struct kunit_case slab_cases[] = {
 	KUNIT_CASE_PARAM(slab_order_as_slub, layout_gen_params),
 	KUNIT_CASE(slab_shuffle),
 	KUNIT_CASE_PARAM(slab_index_map, layout_gen_params),
 	KUNIT_CASE(slab_min_partial),
 	KUNIT_CASE(slab_fresh_meta),
+	KUNIT_CASE(slab_put_run_refuses),
 	{}
 };
 

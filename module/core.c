@@ -228,9 +228,10 @@ static void depot_put_empty(struct kslab_cache *s, struct kslab_node *n,
  * @nr: how many
  * @caller: who freed them (for debug caches' tracks)
  *
- * Takes each node's list_lock once per run of objects from that node and
- * frees the slabs that empty beyond min_partial after dropping it. Objects
- * that are not @s's, and double frees, are reported and skipped.
+ * Takes each node's list_lock once per run of objects from that node, looks
+ * at the page of a run of objects of one slab once, and frees the slabs
+ * that empty beyond min_partial after dropping the lock. Objects that are
+ * not @s's, and double frees, are reported and skipped.
  *
  * Context: any context; no list_lock held (takes them, irq-safe).
  * Return: the number of objects taken back.
@@ -238,28 +239,44 @@ static void depot_put_empty(struct kslab_cache *s, struct kslab_node *n,
 unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
 				unsigned int nr, unsigned long caller)
 {
-	struct page *pages[KSLAB_PUT_BATCH], *page;
-	void *batch[KSLAB_PUT_BATCH];
+	unsigned long flags = 0, outside = ~s->slab_mask, block = 0, prev = 0;
+	struct page *pages[KSLAB_PUT_BATCH], *page = NULL;
+	void *batch[KSLAB_PUT_BATCH], *obj;
 	struct kslab_node *n = NULL, *pn;
 	unsigned int i, k = 0, done = 0;
-	unsigned long flags = 0;
 	LIST_HEAD(discard);
 
 	for (i = 0; i < nr; i++) {
-		page = virt_to_head_page(objs[i]);
-		if (unlikely(page_meta(page)->magic != KSLAB_MAGIC_SLAB ||
-			     page_cache(page) != s)) {
-			report_bad_free(s, NULL, objs[i],
-					"pointer is not an object of this cache");
-			continue;
-		}
-		pn = s->node[page_to_nid(page)];
-		if (pn != n || k == KSLAB_PUT_BATCH) {
-			if (k)
-				done += slab_put_batch(s, n, pages, batch, k,
-						       &discard, caller);
+		obj = objs[i];
+		if (k == KSLAB_PUT_BATCH) {
+			done += slab_put_batch(s, n, pages, batch, k, &discard,
+					       caller);
 			k = 0;
+		}
+		/*
+		 * An object in the block of the one before is @page's when that
+		 * slab fills its block (slab_block()): asked once a run, so a
+		 * shuffled batch pays one compare an object for it.
+		 */
+		if (((unsigned long)obj & outside) == prev && !block)
+			block = slab_block(s, page, obj);
+		prev = (unsigned long)obj & outside;
+		if (prev != block) {
+			block = 0;
+			page = virt_to_head_page(obj);
+			if (unlikely(page_meta(page)->magic != KSLAB_MAGIC_SLAB ||
+				     page_cache(page) != s)) {
+				report_bad_free(s, NULL, obj,
+						"pointer is not an object of this cache");
+				prev = 0;
+				continue;
+			}
+			pn = s->node[page_to_nid(page)];
 			if (pn != n) {
+				if (k)
+					done += slab_put_batch(s, n, pages, batch, k,
+							       &discard, caller);
+				k = 0;
 				if (n)
 					spin_unlock_irqrestore(&n->list_lock, flags);
 				n = pn;
@@ -267,7 +284,7 @@ unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
 			}
 		}
 		pages[k] = page;
-		batch[k++] = objs[i];
+		batch[k++] = obj;
 	}
 	if (k)
 		done += slab_put_batch(s, n, pages, batch, k, &discard, caller);
@@ -276,6 +293,8 @@ unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
 	slab_discard_list(s, &discard);
 	return done;
 }
+
+KSLAB_EXPORT_INTERNAL(cache_free_objects);
 
 /**
  * cache_alloc_objects - objects straight from slabs, for callers that do
@@ -957,11 +976,8 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 		if (unlikely(!obj))
 			continue;
 		/*
-		 * A run of objects of one slab: the slab is checked once. A
-		 * slab of the cache's order fills its size-aligned block
-		 * (slab_index_fast()), so while objects stay in @block they
-		 * are @last's without looking at a page; a fallback slab's
-		 * block may hold others, so it gets none.
+		 * A run of objects of one slab: the slab is checked once;
+		 * while objects stay in @block they are @last's.
 		 */
 		if (((unsigned long)obj & outside) != block) {
 			page = virt_to_head_page(obj);
@@ -975,8 +991,7 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 				last = page;
 				local = page_to_nid(page) == nid;
 			}
-			block = compound_order(page) == s->order ?
-				(unsigned long)obj & outside : 0;
+			block = slab_block(s, page, obj);
 		}
 		if (static_branch_likely(&kslab_hardened_key) &&
 		    unlikely(slab_index_fast(s, page_meta(last), obj) ==

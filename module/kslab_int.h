@@ -304,6 +304,19 @@ static __always_inline unsigned int slab_index_fast(const struct kslab_cache *s,
 }
 
 /*
+ * slab_block - the size-aligned block a slab of the cache's order fills
+ * (see slab_index_fast()): while the objects of a run stay in it they are
+ * that slab's, without looking at their pages. 0 for a smaller fallback
+ * slab, whose block may hold other slabs too.
+ */
+static inline unsigned long slab_block(const struct kslab_cache *s,
+				       struct page *page, const void *obj)
+{
+	return compound_order(page) == s->order ?
+		(unsigned long)obj & ~s->slab_mask : 0;
+}
+
+/*
  * struct kslab_cache_info - what /proc/kslabinfo and sysfs print about a
  * cache: the allocator fills it, the views only format it.
  */
@@ -445,8 +458,6 @@ unsigned int slab_take_new(struct kslab_cache *s, struct kslab_node *n,
 			   struct page *page, void **objs, unsigned int want);
 void slab_trim(struct kslab_cache *s, struct kslab_node *n,
 	       unsigned int keep, struct list_head *discard);
-bool slab_put(struct kslab_cache *s, struct kslab_node *n, struct page *page,
-	      void *obj, struct list_head *discard, unsigned long caller);
 /* Objects slab_put_batch() is handed at a time by cache_free_objects(). */
 #define KSLAB_PUT_BATCH		32
 unsigned int slab_put_batch(struct kslab_cache *s, struct kslab_node *n,

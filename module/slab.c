@@ -428,88 +428,120 @@ unsigned int slab_take(struct kslab_cache *s, struct kslab_node *n,
 }
 
 /*
- * slab_put_one - give one object back to its slab's free list: the body of
- * slab_put() and slab_put_batch(). The node's inuse is the caller's to
- * update; a slab changes lists only when it stops being full or empties.
+ * slab_put_check - the checks of an object coming back to its slab, out of
+ * slab_put_batch()'s loop: a pointer that is no object start of the slab,
+ * an object at the head of the free list or of a slab with nothing in use
+ * (a double free), and the debug checks. The slab's counts are current.
+ * Return: true when the object may be linked.
  */
-static __always_inline bool slab_put_one(struct kslab_cache *s,
-					 struct kslab_node *n,
-					 struct page *page, void *obj,
-					 struct list_head *discard,
-					 unsigned long caller)
+static bool slab_put_check(struct kslab_cache *s, struct page *page,
+			   void *obj, unsigned int idx, unsigned long caller)
 {
 	struct slab_meta *m = page_meta(page);
-	void *base = page_address(page);
-	unsigned int idx = slab_index(s, m, base, obj);
-	bool was_full;
 
-	if (unlikely(idx == KSLAB_BAD_INDEX)) {
+	if (idx == KSLAB_BAD_INDEX) {
 		report_bad_free(s, page, obj, "pointer is not the start of an object");
 		return false;
 	}
-	if (unlikely(idx == m->free || !m->inuse)) {
+	if (idx == m->free || !m->inuse) {
 		report_bad_free(s, page, obj, "object already free");
 		return false;
 	}
-	if (!debug_free_check(s, page, obj, caller))
-		return false;
-	freeptr_set(s, obj, m->free == KSLAB_NO_FREE ? NULL :
-		    slab_object(s, base, m->free));
-	was_full = m->inuse == m->objects;
-	m->free = idx;
-	m->inuse--;
-	if (likely(!was_full && m->inuse) || m->state == SLAB_STATE_ISOLATED)
-		return true;	/* same list (or defragmentation decides) */
+	return debug_free_check(s, page, obj, caller);
+}
+
+/*
+ * slab_put_settle - the list a slab belongs on after a run of frees that
+ * started with it full or not: a slab that stops being full becomes
+ * partial; one that empties stays while its node keeps fewer than
+ * min_partial empty slabs, or goes to @discard. The statistics count what
+ * one free at a time would have: a move to partial when a full slab of
+ * more than one object lost one, a removal when it emptied.
+ */
+static void slab_put_settle(struct kslab_cache *s, struct kslab_node *n,
+			    struct page *page, bool was_full,
+			    struct list_head *discard)
+{
+	struct slab_meta *m = page_meta(page);
+
+	if (m->state == SLAB_STATE_ISOLATED)
+		return;		/* defragmentation decides */
+	if (was_full && m->objects > 1)
+		stat(s, KSLAB_FREE_ADD_PARTIAL);
 	if (!m->inuse) {
-		if (!was_full)
+		if (m->objects > 1)
 			stat(s, KSLAB_FREE_REMOVE_PARTIAL);
 		if (n->nr_empty >= READ_ONCE(s->min_partial) ||
 		    (s->slowpath & KSLAB_SLOW_DEAD)) {
 			slab_unlink(n, page, discard);
-			return true;
+			return;
 		}
-	} else {
-		stat(s, KSLAB_FREE_ADD_PARTIAL);
+	} else if (!was_full) {
+		return;		/* partial it was, partial it stays */
 	}
 	slab_move(n, page);
-	return true;
 }
 
-/**
- * slab_put - give an object back to its slab's free list
- * @s: the cache
- * @n: the slab's node
- * @page: the slab's head page
- * @obj: the object
- * @discard: where a slab goes when it empties and its node keeps enough
- * @caller: who freed it (recorded by SLAB_STORE_USER)
- *
- * Refuses, reports and counts a pointer that is not the start of an object
- * of this slab, and an object already at the head of the free list or of
- * a slab with nothing in use (a double free): neither is ever linked.
- *
- * Context: @n->list_lock held.
- * Return: true when @obj was taken back.
+/*
+ * A run of frees into one slab, as slab_put_batch() keeps it: the slab's
+ * free list head and counts live here, in registers, until the run ends.
  */
-bool slab_put(struct kslab_cache *s, struct kslab_node *n, struct page *page,
-	      void *obj, struct list_head *discard, unsigned long caller)
+struct put_run {
+	struct page *page;	/* the slab, or NULL before the first run */
+	void *base;		/* page_address(page) */
+	void *head;		/* the free list's first object, or NULL */
+	unsigned int free;	/* its index, or KSLAB_NO_FREE */
+	unsigned int inuse;
+	unsigned int put;	/* objects linked in this run */
+};
+
+/* Write a run's counts back and move its slab to the list they call for. */
+static __always_inline unsigned int put_run_end(struct kslab_cache *s,
+						struct kslab_node *n,
+						struct put_run *run,
+						struct list_head *discard)
 {
-	lockdep_assert_held(&n->list_lock);
-	if (!slab_put_one(s, n, page, obj, discard, caller))
-		return false;
-	n->inuse--;
-	return true;
+	struct slab_meta *m = page_meta(run->page);
+	bool was_full = run->inuse + run->put == m->objects;
+
+	m->free = run->free;
+	m->inuse = run->inuse;
+	if (unlikely(was_full || !run->inuse) && run->put)
+		slab_put_settle(s, n, run->page, was_full, discard);
+	return run->put;
+}
+
+/* Start a run on @page. */
+static __always_inline void put_run_begin(struct kslab_cache *s,
+					  struct put_run *run,
+					  struct page *page)
+{
+	struct slab_meta *m = page_meta(page);
+
+	run->page = page;
+	run->base = page_address(page);
+	run->free = m->free;
+	run->inuse = m->inuse;
+	run->head = run->free == KSLAB_NO_FREE ? NULL :
+		    slab_object(s, run->base, run->free);
+	run->put = 0;
 }
 
 /**
- * slab_put_batch - slab_put() for objects of one node, in one loop
+ * slab_put_batch - give objects of one node back to their slabs' free lists
  * @s: the cache
  * @n: their node
  * @pages: the head page of each object's slab
- * @objs: the objects
+ * @objs: the objects; those of one slab next to each other make a run
  * @nr: how many
- * @discard: as for slab_put()
- * @caller: as for slab_put()
+ * @discard: where a slab goes when it empties and its node keeps enough
+ * @caller: who freed them (recorded by SLAB_STORE_USER)
+ *
+ * Over a run of objects of one slab, the free list's head and the counts
+ * stay in registers and the slab changes lists at most once, at the end.
+ * Refuses, reports and counts a pointer that is not the start of an object
+ * of its slab, and an object already at the head of the free list or of a
+ * slab with nothing in use (a double free): neither is ever linked.
  *
  * Context: @n->list_lock held.
  * Return: how many were taken back.
@@ -518,11 +550,35 @@ unsigned int slab_put_batch(struct kslab_cache *s, struct kslab_node *n,
 			    struct page **pages, void **objs, unsigned int nr,
 			    struct list_head *discard, unsigned long caller)
 {
-	unsigned int i, done = 0;
+	struct put_run run = { .page = NULL };
+	unsigned int i, idx, done = 0;
+	void *obj;
 
 	lockdep_assert_held(&n->list_lock);
-	for (i = 0; i < nr; i++)
-		done += slab_put_one(s, n, pages[i], objs[i], discard, caller);
+	for (i = 0; i < nr; i++) {
+		if (pages[i] != run.page) {
+			if (run.page)
+				done += put_run_end(s, n, &run, discard);
+			put_run_begin(s, &run, pages[i]);
+		}
+		obj = objs[i];
+		idx = slab_index(s, page_meta(run.page), run.base, obj);
+		if (unlikely(idx == KSLAB_BAD_INDEX || idx == run.free ||
+			     !run.inuse || cache_debug(s))) {
+			/* the checks read the slab's counts: bring them up */
+			page_meta(run.page)->free = run.free;
+			page_meta(run.page)->inuse = run.inuse;
+			if (!slab_put_check(s, run.page, obj, idx, caller))
+				continue;
+		}
+		freeptr_set(s, obj, run.head);
+		run.head = obj;
+		run.free = idx;
+		run.inuse--;
+		run.put++;
+	}
+	if (run.page)
+		done += put_run_end(s, n, &run, discard);
 	n->inuse -= done;
 	return done;
 }
