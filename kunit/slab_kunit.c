@@ -310,7 +310,7 @@ static void slab_fresh_meta(struct kunit *test)
  * SLAB_CONSISTENCY_CHECKS, a double free further down the run is caught
  * too: the debug check walks the free list the run has built so far.
  */
-static void slab_put_run_refuses(struct kunit *test)
+static void slab_put_batch_refuses(struct kunit *test)
 {
 	static const slab_flags_t flags[] = { 0, SLAB_CONSISTENCY_CHECKS };
 	unsigned int nr, i, f;
@@ -319,7 +319,7 @@ static void slab_put_run_refuses(struct kunit *test)
 	unsigned long e;
 
 	for (f = 0; f < ARRAY_SIZE(flags); f++) {
-		s = ktest_create(test, "kunit_slab_put_run", 256, 0, flags[f], NULL);
+		s = ktest_create(test, "kunit_slab_put_batch", 256, 0, flags[f], NULL);
 		nr = 2 * s->objects;
 		objs = ktest_ptrs(test, nr);
 		ktest_alloc_n(test, s, objs, nr);
@@ -361,7 +361,7 @@ static struct kunit_case slab_cases[] = {
 	KUNIT_CASE_PARAM(slab_index_map, layout_gen_params),
 	KUNIT_CASE(slab_min_partial),
 	KUNIT_CASE(slab_fresh_meta),
-	KUNIT_CASE(slab_put_run_refuses),
+	KUNIT_CASE(slab_put_batch_refuses),
 	{}
 };
 
