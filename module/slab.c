@@ -452,11 +452,13 @@ static bool slab_put_check(struct kslab_cache *s, struct page *page,
 
 /*
  * slab_put_settle - the list a slab belongs on after a run of frees that
- * started with it full or not: a slab that stops being full becomes
- * partial; one that empties stays while its node keeps fewer than
- * min_partial empty slabs, or goes to @discard. The statistics count what
- * one free at a time would have: a move to partial when a full slab of
- * more than one object lost one, a removal when it emptied.
+ * started with it full (@was_full) or left it empty, the two cases in
+ * which it changes lists (put_run_end() calls it for no other): a slab
+ * that stops being full becomes partial; one that empties stays while its
+ * node keeps fewer than min_partial empty slabs, or goes to @discard. The
+ * statistics count what one free at a time would have: a move to partial
+ * when a full slab of more than one object lost one, a removal when it
+ * emptied.
  */
 static void slab_put_settle(struct kslab_cache *s, struct kslab_node *n,
 			    struct page *page, bool was_full,
@@ -476,8 +478,6 @@ static void slab_put_settle(struct kslab_cache *s, struct kslab_node *n,
 			slab_unlink(n, page, discard);
 			return;
 		}
-	} else if (!was_full) {
-		return;		/* partial it was, partial it stays */
 	}
 	slab_move(n, page);
 }
