@@ -426,9 +426,13 @@ static void core_remote_free(struct kunit *test)
 
 /*
  * Allocation and free from hardirq (an hrtimer) and softirq (a timer)
- * context on every CPU while process context allocates and frees too.
+ * context on every CPU while process context allocates and frees too. On
+ * PREEMPT_RT no allocator may be called from hard interrupt context (a
+ * spinlock_t sleeps there), so the hrtimer expires in softirq context.
  */
 #define IRQ_HELD 8
+#define IRQ_HRTIMER_MODE (IS_ENABLED(CONFIG_PREEMPT_RT) ? HRTIMER_MODE_REL_SOFT : \
+			  HRTIMER_MODE_REL_HARD)
 
 struct irq_side {
 	struct kslab_cache *s;
@@ -495,11 +499,11 @@ static void core_irq_contexts(struct kunit *test)
 	it->soft.errors = &errors;
 	it->hard.events = &events;
 	it->soft.events = &events;
-	hrtimer_init(&it->hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	hrtimer_init(&it->hrtimer, CLOCK_MONOTONIC, IRQ_HRTIMER_MODE);
 	it->hrtimer.function = irq_hard_fn;
 	timer_setup(&it->timer, irq_soft_fn, 0);
 	hrtimer_start(&it->hrtimer, ns_to_ktime(100 * NSEC_PER_USEC),
-		      HRTIMER_MODE_REL_HARD);
+		      IRQ_HRTIMER_MODE);
 	mod_timer(&it->timer, jiffies + 1);
 
 	end = jiffies + msecs_to_jiffies(1500);

@@ -255,6 +255,7 @@ static struct kslab_cache *cache_new(const char *name, unsigned int size,
 	for_each_possible_cpu(cpu) {
 		struct kslab_cpu *c = per_cpu_ptr(s->cpu, cpu);
 
+		kslab_cpu_lock_init(&c->lock);
 		c->loaded = &kslab_empty_mag;
 		c->previous = &kslab_empty_mag;
 	}
@@ -351,8 +352,8 @@ static void flush_cpu_work(struct work_struct *work)
 	struct kslab_cpu *c;
 	unsigned int nr;
 
-	/* Process context on its own CPU: no fast path can be in progress. */
-	c = cpu_cache_get(s);
+	/* Process context on its own CPU: waits for an owner on RT only. */
+	c = cpu_cache_get_wait(s);
 	if (!c)
 		return;
 	nr = cache_cpu_detach(s, c, mags, remote);

@@ -11,7 +11,9 @@
 #include <linux/export.h>
 #include <linux/mmzone.h>
 #include <linux/module.h>
+#include <linux/preempt.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 
 /* The largest page order the buddy allocator hands out. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
@@ -94,6 +96,77 @@ static inline void kslab_shrinker_destroy(struct shrinker *shrinker)
 #else
 #define KSLAB_EXPORT_INTERNAL(sym)	EXPORT_SYMBOL_NS_GPL(sym, KSLAB_INTERNAL)
 #define KSLAB_IMPORT_INTERNAL()		MODULE_IMPORT_NS(KSLAB_INTERNAL)
+#endif
+
+/*
+ * Owning a CPU's part of a cache (fastpath.h). Without PREEMPT_RT the
+ * owner runs with preemption off, so nothing but an interrupt on the same
+ * CPU can come between it and its magazines, and the busy mark alone
+ * keeps the interrupt out. On PREEMPT_RT the slow paths take spinlock_t
+ * locks, which sleep there: the owner may only disable migration, and
+ * holds a per-CPU lock as local_lock does on RT (a sleeping spinlock with
+ * priority inheritance). A task that preempts the owner (a threaded
+ * interrupt, a softirq, a higher-priority task) fails the trylock and goes
+ * to the node's slabs; a CPU flush blocks on the lock until the owner is
+ * done. Without RT the lock is an empty struct and compiles to nothing.
+ * Hard interrupt context may not allocate or free on RT (as with SLUB).
+ */
+#ifdef CONFIG_PREEMPT_RT
+struct kslab_cpu_lock {
+	spinlock_t lock;	/* held by the owner of the CPU's part */
+};
+
+static inline void kslab_cpu_lock_init(struct kslab_cpu_lock *l)
+{
+	spin_lock_init(&l->lock);
+}
+
+static __always_inline void kslab_cpu_pin(void)
+{
+	migrate_disable();
+}
+
+static __always_inline void kslab_cpu_unpin(void)
+{
+	migrate_enable();
+}
+
+static __always_inline bool kslab_cpu_trylock(struct kslab_cpu_lock *l)
+{
+	return spin_trylock(&l->lock);
+}
+
+static __always_inline void kslab_cpu_lock(struct kslab_cpu_lock *l)
+{
+	spin_lock(&l->lock);
+}
+
+static __always_inline void kslab_cpu_unlock(struct kslab_cpu_lock *l)
+{
+	spin_unlock(&l->lock);
+}
+#else
+struct kslab_cpu_lock { };
+
+static inline void kslab_cpu_lock_init(struct kslab_cpu_lock *l) { }
+
+static __always_inline void kslab_cpu_pin(void)
+{
+	preempt_disable();
+}
+
+static __always_inline void kslab_cpu_unpin(void)
+{
+	preempt_enable();
+}
+
+static __always_inline bool kslab_cpu_trylock(struct kslab_cpu_lock *l)
+{
+	return true;
+}
+
+static __always_inline void kslab_cpu_lock(struct kslab_cpu_lock *l) { }
+static __always_inline void kslab_cpu_unlock(struct kslab_cpu_lock *l) { }
 #endif
 
 #endif /* _KSLAB_COMPAT_H */

@@ -96,7 +96,9 @@
  *   2. kslab_mutex                        the cache list; /proc, sysfs
  *   3. kslab_flush_mutex                  one flush of all CPUs at a time
  *   4. CPU ownership (cpu_cache_get())    preemption off, never sleeps;
- *                                         not a lock lockdep can see
+ *                                         not a lock lockdep can see (on
+ *                                         PREEMPT_RT: migration off and a
+ *                                         per-CPU spinlock_t, compat.h)
  *   5. kslab_node.depot_lock,             irq-safe leaves, never nested
  *      kslab_node.list_lock               in each other
  *

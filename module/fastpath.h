@@ -29,22 +29,37 @@
  * test and the set runs to completion before the owner goes on, so it
  * leaves a consistent state (if it popped or pushed, the owner's set may
  * lose that one count: the statistics, not the live count, see stat.c).
+ * On PREEMPT_RT, migration off and the per-CPU lock instead (compat.h):
+ * a task that preempts the owner fails the trylock as an interrupt fails
+ * the mark.
  */
 static __always_inline bool cpu_cache_own(struct kslab_cache *s,
 					  struct kslab_cpu **cp)
 {
 	struct kslab_cpu *c;
 
-	preempt_disable();
+	kslab_cpu_pin();
 	c = this_cpu_ptr(s->cpu);
+	if (unlikely(!kslab_cpu_trylock(&c->lock)))
+		goto busy;
 	if (unlikely(READ_ONCE(c->seq) & 1)) {
-		preempt_enable();
-		return false;
+		kslab_cpu_unlock(&c->lock);
+		goto busy;
 	}
 	c->seq++;
 	barrier();
 	*cp = c;
 	return true;
+busy:
+	kslab_cpu_unpin();
+	return false;
+}
+
+/* Give up the CPU: the lock (PREEMPT_RT), then preemption or migration. */
+static __always_inline void cpu_cache_unpin(struct kslab_cpu *c)
+{
+	kslab_cpu_unlock(&c->lock);
+	kslab_cpu_unpin();
 }
 
 /*
@@ -55,7 +70,7 @@ static __always_inline void cpu_cache_release(struct kslab_cpu *c)
 {
 	barrier();
 	c->seq++;
-	preempt_enable();
+	cpu_cache_unpin(c);
 }
 
 /* Give up the CPU with no operation counted: @seq back where it was. */
@@ -63,7 +78,7 @@ static __always_inline void cpu_cache_abort(struct kslab_cpu *c)
 {
 	barrier();
 	c->seq--;
-	preempt_enable();
+	cpu_cache_unpin(c);
 }
 
 /*
@@ -86,6 +101,29 @@ static __always_inline void cpu_cache_put(struct kslab_cpu *c)
 {
 	cpu_stat_end(c);
 	cpu_cache_abort(c);
+}
+
+/*
+ * cpu_cache_get() for a CPU flush, which runs on the CPU it flushes in
+ * process context: without PREEMPT_RT no owner can be preempted there, so
+ * the CPU is free; on RT an owner may be, and the flush waits for it on
+ * the lock. NULL only if the CPU is owned all the same (a bug).
+ */
+static inline struct kslab_cpu *cpu_cache_get_wait(struct kslab_cache *s)
+{
+	struct kslab_cpu *c;
+
+	kslab_cpu_pin();
+	c = this_cpu_ptr(s->cpu);
+	kslab_cpu_lock(&c->lock);
+	if (WARN_ON_ONCE(READ_ONCE(c->seq) & 1)) {
+		cpu_cache_unpin(c);
+		return NULL;
+	}
+	c->seq++;
+	barrier();
+	cpu_stat_begin(c);
+	return c;
 }
 
 /*

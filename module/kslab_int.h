@@ -112,11 +112,13 @@ extern struct kslab_mag kslab_empty_mag;
 
 /*
  * struct kslab_cpu - one CPU's share of a cache. Owner: the CPU itself,
- * between cpu_cache_get() and cpu_cache_put() (preemption off, @seq odd);
+ * between cpu_cache_get() and cpu_cache_put() (preemption off, @seq odd;
+ * on PREEMPT_RT migration off and @lock held instead of preemption off);
  * a CPU that is offline is flushed by the hotplug callback, and flush work
  * runs on the CPU it flushes.
  */
 struct kslab_cpu {
+	struct kslab_cpu_lock lock;	/* PREEMPT_RT: held by the owner (compat.h) */
 	struct kslab_mag *loaded;	/* owner: pop on alloc, push on free */
 	struct kslab_mag *previous;	/* owner: full or empty, for swaps */
 	unsigned long seq;		/* owner: odd while owned; see stat.c */

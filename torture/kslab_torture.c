@@ -9,13 +9,14 @@
  * WHO RUNS
  *
  *   A kthread per online CPU (or @threads of them), and, with @irq, an
- *   hrtimer in hardirq mode and a timer_list (softirq) pinned to each
- *   online CPU. Each of these contexts runs random steps on a set of caches
+ *   hrtimer in hardirq mode (softirq on PREEMPT_RT, where no allocator may
+ *   run in hard interrupt context) and a timer_list (softirq) pinned to
+ *   each online CPU. Each of these contexts runs random steps on a set of caches
  *   of mixed sizes (8 B .. 64 KiB), with and without constructors, debug
  *   flags and SLAB_TYPESAFE_BY_RCU, and on kslab_kmalloc() of 1 .. 20000
  *   bytes: single, bulk (all or nothing) and node-targeted allocations,
  *   single and bulk frees. Threads mostly use GFP_KERNEL, sometimes with
- *   interrupts or bottom halves off; interrupt contexts use
+ *   interrupts (on PREEMPT_RT: migration) or bottom halves off; interrupt contexts use
  *   GFP_ATOMIC | __GFP_NOWARN and tolerate NULL (counted).
  *   Meanwhile the module's init (the controller) validates a cache every
  *   half second, shrinks one every two, writes 2 to /proc/sys/vm/drop_caches
@@ -164,6 +165,9 @@ MODULE_PARM_DESC(inject, "test the test after 1 s: 1 flips a byte of a held obje
 #define TORTURE_BULK_MAX	16
 #define TORTURE_THREAD_STEPS	64	/* steps between cond_resched() */
 #define TORTURE_IRQ_STEPS	3	/* steps per timer callback */
+/* the "hardirq" context's timer: softirq on RT (no allocator in hardirq) */
+#define TORTURE_HRTIMER_MODE	(IS_ENABLED(CONFIG_PREEMPT_RT) ? \
+				 HRTIMER_MODE_REL_PINNED_SOFT : HRTIMER_MODE_REL_PINNED_HARD)
 #define TORTURE_DRAIN		8	/* mailbox records one step frees */
 #define TORTURE_RCU_SLOTS	32	/* published pointers per RCU cache */
 #define TORTURE_KMALLOC_MAX	20000
@@ -1039,6 +1043,13 @@ static void thread_step(struct tctx *c)
 
 	switch (ctx_rand(c, 16)) {
 	case 0:
+		/* on RT, spinlock_t sleeps: no allocator with interrupts off */
+		if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+			migrate_disable();
+			ctx_step(c, GFP_ATOMIC | __GFP_NOWARN);
+			migrate_enable();
+			break;
+		}
 		local_irq_save(flags);
 		ctx_step(c, GFP_ATOMIC | __GFP_NOWARN);
 		local_irq_restore(flags);
@@ -1109,7 +1120,7 @@ static void hrtimer_start_here(void *arg)
 	struct tctx *c = arg;
 
 	hrtimer_start(&c->hrtimer, ns_to_ktime((u64)irq_period_us * NSEC_PER_USEC),
-		      HRTIMER_MODE_REL_PINNED_HARD);
+		      TORTURE_HRTIMER_MODE);
 }
 
 static struct tctx *ctx_new(enum tkind kind, unsigned int held_max)
@@ -1225,7 +1236,7 @@ static int ctxs_start_timers(void)
 		c = ctxs[i];
 		if (c->kind == TK_HARDIRQ) {
 			hrtimer_init(&c->hrtimer, CLOCK_MONOTONIC,
-				     HRTIMER_MODE_REL_PINNED_HARD);
+				     TORTURE_HRTIMER_MODE);
 			c->hrtimer.function = hrtimer_fn;
 			ret = smp_call_function_single(c->home, hrtimer_start_here, c, 1);
 			if (ret) {
