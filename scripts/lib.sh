@@ -8,6 +8,10 @@ KSLAB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KSLAB_BUILD=${KSLAB_BUILD:-$KSLAB_TOP/build}
 KSLAB_LOGS=$KSLAB_BUILD/logs
 mkdir -p "$KSLAB_LOGS"
+# The kernel cache: the extracted source and the guest kernels, keyed by
+# configuration and source version (scripts/kernel.sh), shared by every
+# clone on the machine; `make distclean` leaves it.
+KSLAB_CACHE=${KSLAB_CACHE:-/var/cache/kslab}
 
 # die STEP MESSAGE [LOG]: report a failed step and stop.
 die() {
@@ -24,7 +28,7 @@ die() {
 kernel_src() {
 	local ver
 	ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) || return 0
-	echo "$KSLAB_BUILD/src/linux-$ver"
+	echo "$KSLAB_CACHE/src/linux-$ver"
 }
 
 # check_knobs: refuse a bad KSLAB_* setting before any work is done.
