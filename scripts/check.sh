@@ -7,10 +7,13 @@
 # then loads kslab afresh for the example client, a second of the
 # benchmark and a short torture ($KSLAB_TORTURE_DURATION, default 30 s),
 # and judge the console log: tests, splats, the torture, and every page
-# back after the unload; last, `make compat` on Debian's stock kernels
-# (KSLAB_COMPAT=0 skips it). Its last line is "N passed, N failed,
-# N skipped"; it exits 1 when a test failed, no test ran, lint failed,
-# the guest did not power off by itself or the console shows a splat.
+# back after the unload. It does that in three boots ($KSLAB_CHECK_BOOTS):
+# the test kernel, the same with init_on_alloc=1 init_on_free=1
+# preempt=full, and the PREEMPT_RT test kernel. Last, `make compat` on
+# Debian's stock kernels (KSLAB_COMPAT=0 skips it). Its last line is
+# "N passed, N failed, N skipped" over every boot; it exits 1 when a test
+# failed, no test ran, lint failed, a guest did not power off by itself
+# or a console shows a splat.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$KSLAB_TOP"
@@ -50,29 +53,66 @@ steps=$KSLAB_BUILD/check-steps.sh
 	echo "kslab_memfree after"
 } >"$steps"
 
-KSLAB_GUEST_FILES=$files bash scripts/initramfs.sh "$KSLAB_BUILD/initramfs-check.gz" \
-	"$steps" "${mods[@]}"
-echo "check: booting the guest ($(grep -c kslab_test "$steps") test modules; console: build/console.log)"
-bash scripts/boot.sh "$kdir/arch/x86/boot/bzImage" "$KSLAB_BUILD/initramfs-check.gz" \
-	"$KSLAB_BUILD/console.log" batch ||
-	failures+=("the guest did not finish by itself (see build/console.log)")
+# check_boot NAME KDIR CMDLINE MODULE.ko...: boot KDIR's kernel with the
+# steps above and kslab's modules built for it, judge its console
+# (build/console.log for the first boot, build/console-NAME.log for the
+# others) and add its counts to the totals.
+passed=0 failed_tests=0 skipped=0
+check_boot() {
+	local name=$1 k=$2 cmdline=$3 log report counts p f s parse_ok=1
+	shift 3
+	log=$KSLAB_BUILD/console-$name.log
+	[ "$name" != test ] || log=$KSLAB_BUILD/console.log
+	KSLAB_GUEST_FILES=$files bash scripts/initramfs.sh "$KSLAB_BUILD/initramfs-$name.gz" \
+		"$steps" "$@"
+	echo "check: $name: booting ${k#"$KSLAB_TOP"/} (${cmdline:-default command line};" \
+		"$(grep -c kslab_test "$steps") test modules; console: ${log#"$KSLAB_TOP"/})"
+	KSLAB_CMDLINE=$cmdline bash scripts/boot.sh "$k/arch/x86/boot/bzImage" \
+		"$KSLAB_BUILD/initramfs-$name.gz" "$log" batch ||
+		failures+=("$name: the guest did not finish by itself (see ${log#"$KSLAB_TOP"/})")
+	# parse.sh names each of its failures in a "FAILED:" line of its own.
+	report=$KSLAB_LOGS/parse-$name.log
+	bash scripts/parse.sh "$log" >"$report" || parse_ok=0
+	grep -vE '^[0-9]+ passed, ' "$report" | sed "s/^/$name: /" || true
+	[ $parse_ok = 1 ] || failures+=("$name: $(grep -m1 FAILED "$report" || echo "parse.sh") (all in ${report#"$KSLAB_TOP"/})")
+	bash scripts/judge-torture.sh "$log" | sed "s/^/$name: /" ||
+		failures+=("$name: the torture (see ${log#"$KSLAB_TOP"/})")
+	grep -q "kslab_bench: done" "$log" ||
+		failures+=("$name: the benchmark's quick run did not finish (see ${log#"$KSLAB_TOP"/})")
+	bash scripts/judge-pages.sh "$log" | sed "s/^/$name: /" ||
+		failures+=("$name: pages not all back after kslab unloaded (see ${log#"$KSLAB_TOP"/})")
+	counts=$(grep -E '^[0-9]+ passed, ' "$report" || echo "0 passed, 0 failed, 0 skipped")
+	echo "check: $name: $counts"
+	read -r p _ f _ s _ <<<"${counts//,/}"
+	passed=$((passed + p)) failed_tests=$((failed_tests + f)) skipped=$((skipped + s))
+}
 
-# parse.sh names each of its failures in a "FAILED:" line of its own.
-report=$KSLAB_LOGS/parse.log
-parse_ok=1
-bash scripts/parse.sh "$KSLAB_BUILD/console.log" >"$report" || parse_ok=0
-grep -vE '^[0-9]+ passed, ' "$report" || true
-# Repeated last, so the tail of a CI log names them.
-[ $parse_ok = 1 ] || failures+=("$(grep -m1 FAILED "$report" || echo "parse.sh") (all in build/logs/parse.log)")
-bash scripts/judge-torture.sh "$KSLAB_BUILD/console.log" ||
-	failures+=("the torture (see build/console.log)")
-grep -q "kslab_bench: done" "$KSLAB_BUILD/console.log" ||
-	failures+=("the benchmark's quick run did not finish (see build/console.log)")
-bash scripts/judge-pages.sh "$KSLAB_BUILD/console.log" ||
-	failures+=("pages not all back after kslab unloaded (see build/console.log)")
+# The boots: the test kernel as it boots by default; the same kernel with
+# memory auto-init and full preemption, as hardened distributions run;
+# the PREEMPT_RT test kernel, its modules built in a copy of the tree.
+# KSLAB_CHECK_BOOTS picks some of them (default: all three).
+autoinit="init_on_alloc=1 init_on_free=1 preempt=full"
+for b in ${KSLAB_CHECK_BOOTS:-test autoinit rt}; do
+	case "$b" in
+	test) check_boot test "$kdir" "${KSLAB_CMDLINE:-}" "${mods[@]}" ;;
+	autoinit) check_boot autoinit "$kdir" "$autoinit ${KSLAB_CMDLINE:-}" "${mods[@]}" ;;
+	rt)
+		rtdir=$(bash scripts/kernel.sh rt)
+		rt=$KSLAB_BUILD/rt
+		mkdir -p "$rt"
+		rsync -a --delete --filter=':- .gitignore' --exclude=/.git ./ "$rt/tree/"
+		KSLAB_BUILD=$rt bash "$rt/tree/scripts/modules.sh" "$rtdir" >"$rt/modules.list" ||
+			die check "building the modules for the RT kernel" "$rt/logs/modules.log"
+		mapfile -t rtmods <"$rt/modules.list"
+		check_boot rt "$rtdir" "${KSLAB_CMDLINE:-}" "${rtmods[@]}"
+		;;
+	*) die check "KSLAB_CHECK_BOOTS: unknown boot '$b' (test, autoinit or rt)" ;;
+	esac
+done
+
 # The stock kernels (scripts/compat.sh); KSLAB_COMPAT=0 skips them.
 if [ "${KSLAB_COMPAT:-1}" = 1 ]; then
-	echo "check: make compat: Debian's stock 6.1 and 6.12 kernels (log: build/logs/compat.log)"
+	echo "check: make compat: Debian's stock 6.1 and 6.12 kernels and their -rt flavours (log: build/logs/compat.log)"
 	bash scripts/compat.sh >"$KSLAB_LOGS/compat.log" 2>&1 ||
 		failures+=("make compat (see build/logs/compat.log)")
 	grep -E '^compat: .*(PASSED|FAILED)|^[0-9]+ passed, [0-9]+ failed$' "$KSLAB_LOGS/compat.log" |
@@ -81,5 +121,5 @@ fi
 for f in "${failures[@]}"; do
 	echo "check: FAILED: $f"
 done
-grep -E '^[0-9]+ passed, ' "$report" || echo "0 passed, 0 failed, 0 skipped"
+echo "$passed passed, $failed_tests failed, $skipped skipped"
 [ ${#failures[@]} -eq 0 ]
