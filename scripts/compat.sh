@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # compat.sh - what `make compat` runs: kslab on Debian's stock kernels,
-# the current 6.1 and 6.12 releases (whatever linux-image-amd64 and
-# linux-image-6.12-amd64 name in the apt lists). It installs what is
+# the current 6.1 and 6.12 releases and their PREEMPT_RT flavours
+# (whatever linux-image-amd64, linux-image-6.12-amd64, linux-image-rt-amd64
+# and linux-image-6.12-rt-amd64 name in the apt lists). It installs what is
 # missing (those images, their headers, dkms), then for each kernel:
 #   1. builds kslab, the example client and the torture module against
 #      its headers with W=1, a warning failing (scripts/modules.sh, run in
@@ -36,8 +37,8 @@ torture_params=${KSLAB_TORTURE_PARAMS:-}
 out=$KSLAB_BUILD/compat
 
 # The kernels (installed when missing) and what the packages need.
-mapfile -t kvers < <(bash scripts/stock.sh 6.1 6.12)
-[ ${#kvers[@]} -eq 2 ] || die compat "scripts/stock.sh did not name two kernels"
+mapfile -t kvers < <(bash scripts/stock.sh 6.1 6.12 6.1-rt 6.12-rt)
+[ ${#kvers[@]} -eq 4 ] || die compat "scripts/stock.sh did not name four kernels"
 bash scripts/deps.sh dkms
 
 # judge DIR LOG: why the guest run failed, one reason a line (nothing

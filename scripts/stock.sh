@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # stock.sh LINE... - install (when missing) Debian's current stock kernel
-# of each LINE ("6.1" or "6.12", the -amd64 flavour): its linux-image and
+# of each LINE ("6.1" or "6.12", the -amd64 flavour; "6.1-rt" or "6.12-rt",
+# the PREEMPT_RT -rt-amd64 flavour): its linux-image and
 # linux-headers packages, whatever version the apt lists name for the
 # line's metapackage, and print the kernel versions, one a line
 # (/boot/vmlinuz-<version>, /lib/modules/<version>/build). Used by
@@ -16,7 +17,9 @@ for line in "$@"; do
 	case "$line" in
 	6.1) metas+=(linux-image-amd64) ;;	# bookworm's own kernel line
 	6.12) metas+=(linux-image-6.12-amd64) ;;	# bookworm's backported LTS
-	*) die stock "unknown kernel line '$line' (6.1 or 6.12)" ;;
+	6.1-rt) metas+=(linux-image-rt-amd64) ;;	# the same lines, PREEMPT_RT
+	6.12-rt) metas+=(linux-image-6.12-rt-amd64) ;;
+	*) die stock "unknown kernel line '$line' (6.1, 6.12, 6.1-rt or 6.12-rt)" ;;
 	esac
 done
 
