@@ -5,14 +5,17 @@
  * the cache is movable and defragmented (and is measured without, for
  * comparison); owners freeing and allocating on every CPU while
  * defragmentation runs lose no object and see no byte change; the three
- * triggers (the call, sysfs, the shrinker) all give pages back.
+ * triggers (the call, sysfs, the shrinker) all give pages back; a cache
+ * made unmovable while a defragmentation waits for it is not defragmented.
  *
  * The owner here is a table of slots under a spinlock; its move callback
  * looks the object up under that lock, as the protocol asks.
  */
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/random.h>
+#include <linux/sched/task.h>
 
 #include "kslab_test.h"
 
@@ -322,6 +325,75 @@ static void defrag_triggers(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
+/* Objects the move callback was asked about: moved or refused. */
+static unsigned long defrag_moves(struct kslab_cache *s)
+{
+	return kslab_stat_sum(s, KSLAB_DEFRAG_MOVED) +
+	       kslab_stat_sum(s, KSLAB_DEFRAG_REFUSED);
+}
+
+struct defrag_call {
+	struct kslab_cache *s;
+	long ret;
+	bool called;
+	struct completion done;
+};
+
+static int defrag_call_fn(void *arg)
+{
+	struct defrag_call *dc = arg;
+
+	WRITE_ONCE(dc->called, true);
+	dc->ret = kslab_cache_defrag(dc->s);
+	complete(&dc->done);
+	return 0;
+}
+
+/*
+ * kslab_cache_set_movable(s, NULL, NULL) while a kslab_cache_defrag() of
+ * the cache waits for defrag_mutex: once the defragmentation has the
+ * mutex, the cache is not movable, and it must say so (-EINVAL), not call
+ * a NULL move callback. Forced: the test holds defrag_mutex until the
+ * defragmentation sleeps on it, and meanwhile does what
+ * kslab_cache_set_movable(s, NULL, NULL) does under that mutex.
+ */
+static void defrag_unset_while_waiting(struct kunit *test)
+{
+	struct defrag_call dc = {};
+	struct task_struct *task;
+	struct kslab_cache *s;
+	unsigned long moves;
+	struct table *t;
+	unsigned int i;
+
+	s = fragmented(test, "kunit_defrag_unset", &t);
+	moves = defrag_moves(s);
+	dc.s = s;
+	init_completion(&dc.done);
+	task = kthread_create(defrag_call_fn, &dc, "kslab_defrag_call");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	get_task_struct(task);
+	mutex_lock(&s->defrag_mutex);
+	wake_up_process(task);
+	for (i = 0; i < 10000; i++) {
+		if (READ_ONCE(dc.called) &&
+		    READ_ONCE(task->__state) == TASK_UNINTERRUPTIBLE)
+			break;
+		usleep_range(1000, 2000);
+	}
+	s->move_priv = NULL;
+	WRITE_ONCE(s->move_ops, NULL);
+	mutex_unlock(&s->defrag_mutex);
+	wait_for_completion(&dc.done);
+	put_task_struct(task);
+	KUNIT_EXPECT_LT(test, i, 10000U);
+	KUNIT_EXPECT_EQ(test, -EINVAL, dc.ret);
+	KUNIT_EXPECT_EQ(test, moves, defrag_moves(s));
+	table_empty(s, t);
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	ktest_destroy(test, s);
+}
+
 static const struct kslab_move_ops no_move_ops;
 
 /* Bad calls are refused and change nothing. */
@@ -344,6 +416,7 @@ static struct kunit_case defrag_cases[] = {
 	KUNIT_CASE_SLOW(defrag_races),
 	KUNIT_CASE(defrag_triggers),
 	KUNIT_CASE(defrag_bad_calls),
+	KUNIT_CASE(defrag_unset_while_waiting),
 	{}
 };
 

@@ -34,7 +34,9 @@
  *      return to the partial or full lists. The cache leaves the slow path.
  *
  * Only one defragmentation of a cache runs at a time (defrag_mutex), and
- * destroying a cache first cancels and waits for a queued one.
+ * the move callback is read under it: kslab_cache_set_movable() waits for
+ * a running one. Destroying a cache first cancels and waits for a queued
+ * one.
  */
 #define pr_fmt(fmt) "kslab: " fmt
 
@@ -141,12 +143,17 @@ long kslab_cache_defrag(struct kslab_cache *s)
 	void **objs;
 	int nid;
 
-	if (!READ_ONCE(s->move_ops))
-		return -EINVAL;
-	objs = kmalloc_array(max, sizeof(void *), GFP_KERNEL);
-	if (!objs)
-		return -ENOMEM;
+	/* move_ops under the mutex: kslab_cache_set_movable() changes it so */
 	mutex_lock(&s->defrag_mutex);
+	if (!s->move_ops) {
+		mutex_unlock(&s->defrag_mutex);
+		return -EINVAL;
+	}
+	objs = kmalloc_array(max, sizeof(void *), GFP_KERNEL);
+	if (!objs) {
+		mutex_unlock(&s->defrag_mutex);
+		return -ENOMEM;
+	}
 	defrag_slowpath(s, true);
 	before = kslab_cache_pages(s);
 	for_each_node(nid)
