@@ -5,8 +5,10 @@
  * the cache is movable and defragmented (and is measured without, for
  * comparison); owners freeing and allocating on every CPU while
  * defragmentation runs lose no object and see no byte change; the three
- * triggers (the call, sysfs, the shrinker) all give pages back; a cache
- * made unmovable while a defragmentation waits for it is not defragmented.
+ * triggers (the call, sysfs, the shrinker) all give pages back; once a
+ * cache's destruction has cancelled its defragmentation the shrinker
+ * queues none; a cache made unmovable while a defragmentation waits for
+ * it is not defragmented.
  *
  * The owner here is a table of slots under a spinlock; its move callback
  * looks the object up under that lock, as the protocol asks.
@@ -332,6 +334,30 @@ static unsigned long defrag_moves(struct kslab_cache *s)
 	       kslab_stat_sum(s, KSLAB_DEFRAG_REFUSED);
 }
 
+/*
+ * kslab_cache_destroy() cancels the defragmentation the shrinker queued
+ * (defrag_cancel()) and then frees the cache. A shrinker scan between the
+ * two must not queue it again: the work would run on a freed cache, or on
+ * a destroyed one kept for its live objects, calling a move callback of a
+ * client that may be unloaded by then. That interleaving, forced: the
+ * cancel, then the shrinker (drop_caches), then wait for any work queued.
+ */
+static void defrag_cancel_shrinker(struct kunit *test)
+{
+	struct kslab_cache *s;
+	struct table *t;
+	unsigned long moves;
+
+	s = fragmented(test, "kunit_defrag_cancel", &t);
+	moves = defrag_moves(s);
+	defrag_cancel(s);
+	KUNIT_EXPECT_EQ(test, 0, ktest_write_file("/proc/sys/vm/drop_caches", "2"));
+	flush_work(&s->defrag_work);
+	KUNIT_EXPECT_EQ(test, moves, defrag_moves(s));
+	table_empty(s, t);
+	ktest_destroy(test, s);
+}
+
 struct defrag_call {
 	struct kslab_cache *s;
 	long ret;
@@ -416,6 +442,7 @@ static struct kunit_case defrag_cases[] = {
 	KUNIT_CASE_SLOW(defrag_races),
 	KUNIT_CASE(defrag_triggers),
 	KUNIT_CASE(defrag_bad_calls),
+	KUNIT_CASE(defrag_cancel_shrinker),
 	KUNIT_CASE(defrag_unset_while_waiting),
 	{}
 };

@@ -35,8 +35,9 @@
  *
  * Only one defragmentation of a cache runs at a time (defrag_mutex), and
  * the move callback is read under it: kslab_cache_set_movable() waits for
- * a running one. Destroying a cache first cancels and waits for a queued
- * one.
+ * a running one. Destroying a cache first makes it unmovable under
+ * kslab_mutex, which the shrinker queues under, then cancels and waits for
+ * a queued one (defrag_cancel()).
  */
 #define pr_fmt(fmt) "kslab: " fmt
 
@@ -236,12 +237,28 @@ void defrag_init_cache(struct kslab_cache *s)
 }
 
 /**
- * defrag_cancel - wait for a defragmentation the shrinker queued
- * @s: a cache being destroyed
+ * defrag_cancel - stop the defragmentation of a cache being destroyed
+ * @s: the cache
+ *
+ * Makes @s unmovable, under defrag_mutex (after a defragmentation running
+ * now) and kslab_mutex both, then waits for a defragmentation the shrinker
+ * queued. The shrinker queues one only under kslab_mutex and only for a
+ * movable cache, so none is queued after this: none runs on @s once it is
+ * freed, and a destroyed cache kept for its live objects never calls a
+ * move callback of its client, which may be gone. (Waiting first and
+ * marking nothing let a shrinker scan queue the work again in between.)
  *
  * Context: process context, no kslab lock held.
  */
 void defrag_cancel(struct kslab_cache *s)
 {
+	mutex_lock(&s->defrag_mutex);
+	mutex_lock(&kslab_mutex);
+	s->move_priv = NULL;
+	WRITE_ONCE(s->move_ops, NULL);
+	mutex_unlock(&kslab_mutex);
+	mutex_unlock(&s->defrag_mutex);
 	cancel_work_sync(&s->defrag_work);
 }
+
+KSLAB_EXPORT_INTERNAL(defrag_cancel);

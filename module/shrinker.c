@@ -93,7 +93,11 @@ static unsigned long shrinker_scan(struct shrinker *shrinker,
 	list_for_each_entry(s, &kslab_caches, list) {
 		if (!cache_freeable(s))
 			continue;
-		/* never from reclaim itself: the move callback takes locks */
+		/*
+		 * Never from reclaim itself: the move callback takes locks.
+		 * Under kslab_mutex, which defrag_cancel() makes the cache
+		 * unmovable under before its destruction waits for the work.
+		 */
 		if (defrag_wanted(s))
 			queue_work(system_unbound_wq, &s->defrag_work);
 		freed += cache_reclaim(s, cpus);
