@@ -19,6 +19,9 @@
 #include "kslab.h"
 #include "kslab_int.h"
 
+/* cache.c: destroyed caches kept for their live objects, not yet freed */
+extern unsigned int kslab_nr_zombies;
+
 static void ktest_destroy_action(void *s)
 {
 	kslab_cache_destroy(s);

@@ -5,10 +5,15 @@
  * objects that writers free and reallocate: the content may change, the
  * memory stays an object of that cache, even while slabs are shrunk; the
  * pages go back only after a grace period. And kslab_kfree_rcu() frees
- * after a grace period, never before.
+ * after a grace period, never before. A cache destroyed with live objects
+ * is freed once they are, even when its last page goes while a
+ * kslab_kfree_rcu() of it has still to count itself out.
  */
+#include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/workqueue.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
 
@@ -190,10 +195,105 @@ static void rcu_destroy_waits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
 }
 
+struct zombie_race {
+	struct rcu_head rcu;
+	struct kslab_cache *s;
+	void *obj;		/* freed by the RCU callback */
+	void *last;		/* freed by the other CPU, in the callback's window */
+	atomic_t in_window;
+	atomic_t go;
+};
+
+/*
+ * rcu_free_object()'s two steps, the free of the object and then the
+ * decrement of rcu_pending, held apart until the test says go (at most a
+ * second): an RCU callback preempted by nothing, only slow.
+ */
+static void zombie_rcu_free(struct rcu_head *head)
+{
+	struct zombie_race *z = container_of(head, struct zombie_race, rcu);
+	ktime_t end = ktime_add_ms(ktime_get(), MSEC_PER_SEC);
+
+	kslab_cache_free(z->s, z->obj);
+	atomic_set(&z->in_window, 1);
+	while (!atomic_read(&z->go) && ktime_before(ktime_get(), end))
+		cpu_relax();
+	atomic_long_dec(&z->s->rcu_pending);
+}
+
+/* On one CPU: what kslab_free_rcu() does, with the callback above. */
+static long zombie_queue_fn(void *arg)
+{
+	struct zombie_race *z = arg;
+
+	atomic_long_inc(&z->s->rcu_pending);
+	call_rcu(&z->rcu, zombie_rcu_free);
+	return 0;
+}
+
+/*
+ * On another CPU, once the callback is in its window: free the cache's
+ * last other object, which gives back its last page and queues the reaper
+ * here; let the reaper run; then let the callback finish.
+ */
+static long zombie_last_fn(void *arg)
+{
+	struct zombie_race *z = arg;
+	unsigned int i;
+
+	for (i = 0; i < 5000 && !atomic_read(&z->in_window); i++)
+		usleep_range(1000, 2000);
+	kslab_cache_free(z->s, z->last);
+	msleep(100);
+	atomic_set(&z->go, 1);
+	return i < 5000 ? 0 : -ETIMEDOUT;
+}
+
+/*
+ * A cache destroyed with two live objects: one freed by kslab_kfree_rcu(),
+ * the other by a plain free on another CPU. When the plain free gives back
+ * the cache's last page while the RCU callback has freed its object but
+ * not yet counted itself out of rcu_pending, the reaper runs in that
+ * window: the cache must still be freed once both are done, not kept
+ * forever. That interleaving, forced on two CPUs.
+ */
+static void rcu_zombie_reaped(struct kunit *test)
+{
+	long pages = kslab_held_pages();
+	unsigned int zombies = READ_ONCE(kslab_nr_zombies), now, i;
+	int cpu_rcu, cpu_last;
+	struct zombie_race *z;
+
+	cpu_rcu = cpumask_first(cpu_online_mask);
+	cpu_last = cpumask_next(cpu_rcu, cpu_online_mask);
+	if (cpu_last >= nr_cpu_ids)
+		kunit_skip(test, "one CPU online");
+	z = kunit_kzalloc(test, sizeof(*z), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, z);
+	z->s = ktest_create(test, "kunit_rcu_zombie", sizeof(struct rcu_node), 0, 0, NULL);
+	z->obj = kslab_cache_alloc(z->s, GFP_KERNEL);
+	z->last = kslab_cache_alloc(z->s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, z->obj);
+	KUNIT_ASSERT_NOT_NULL(test, z->last);
+	/* destroyed with both live: reported, kept */
+	ktest_destroy(test, z->s);
+	now = READ_ONCE(kslab_nr_zombies);
+	KUNIT_ASSERT_EQ(test, zombies + 1, now);
+
+	KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu_rcu, zombie_queue_fn, z));
+	KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu_last, zombie_last_fn, z));
+	for (i = 0; i < 100 && (now = READ_ONCE(kslab_nr_zombies)) != zombies; i++)
+		msleep(20);
+	rcu_barrier();		/* the callback is done with z */
+	KUNIT_EXPECT_EQ(test, zombies, now);
+	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+}
+
 static struct kunit_case rcu_cases[] = {
 	KUNIT_CASE(rcu_typesafe_readers),
 	KUNIT_CASE(rcu_kfree_rcu),
 	KUNIT_CASE(rcu_destroy_waits),
+	KUNIT_CASE(rcu_zombie_reaped),
 	{}
 };
 

@@ -28,6 +28,9 @@
 DEFINE_MUTEX(kslab_mutex);
 LIST_HEAD(kslab_caches);		/* kslab_mutex */
 static LIST_HEAD(kslab_zombies);	/* kslab_mutex: destroyed, objects live */
+/* Caches on kslab_zombies (kslab_mutex; READ_ONCE): for kslab's tests. */
+unsigned int kslab_nr_zombies;
+KSLAB_EXPORT_INTERNAL(kslab_nr_zombies);
 /* one flush of every CPU at a time (lock order 3) */
 static DEFINE_MUTEX(kslab_flush_mutex);
 static struct workqueue_struct *kslab_flush_wq;
@@ -583,6 +586,7 @@ void kslab_cache_destroy(struct kslab_cache *s)
 		/* kept, for its live or quarantined objects */
 		cache_set_slowpath(s, KSLAB_SLOW_DEAD, true);
 		list_add_tail(&s->list, &kslab_zombies);
+		WRITE_ONCE(kslab_nr_zombies, kslab_nr_zombies + 1);
 		s = NULL;
 	} else {
 		cache_set_slowpath(s, s->slowpath, false);
@@ -599,7 +603,17 @@ void kslab_cache_destroy(struct kslab_cache *s)
 }
 EXPORT_SYMBOL_GPL(kslab_cache_destroy);
 
-/* Free destroyed caches whose last object has gone (kslab_reap_work). */
+/*
+ * Free destroyed caches whose last object has gone (kslab_reap_work).
+ *
+ * A cache without pages may still count kslab_kfree_rcu() frees in
+ * rcu_pending: each frees its object before it counts itself out (so that
+ * kslab_cache_destroy(), which waits only when the count is not zero, never
+ * finds an object still live), and with no page left no object is either:
+ * every such free is past its object and only has the count left to do.
+ * The cache is freed all the same, after rcu_barrier() waits for them.
+ * Skipping it left it forever: the last of those frees queues nothing.
+ */
 static void cache_reap(struct work_struct *work)
 {
 	struct kslab_cache *s, *tmp;
@@ -609,11 +623,13 @@ static void cache_reap(struct work_struct *work)
 	cpus_read_lock();
 	mutex_lock(&kslab_mutex);
 	list_for_each_entry_safe(s, tmp, &kslab_zombies, list) {
-		if (kslab_cache_pages(s) || atomic_long_read(&s->rcu_pending))
+		if (kslab_cache_pages(s))
 			continue;
 		list_move(&s->list, &dead);
+		WRITE_ONCE(kslab_nr_zombies, kslab_nr_zombies - 1);
 		cache_set_slowpath(s, s->slowpath, false);
-		rcu |= s->flags & SLAB_TYPESAFE_BY_RCU;
+		rcu |= (s->flags & SLAB_TYPESAFE_BY_RCU) ||
+		       atomic_long_read(&s->rcu_pending);
 	}
 	mutex_unlock(&kslab_mutex);
 	cpus_read_unlock();
@@ -622,7 +638,7 @@ static void cache_reap(struct work_struct *work)
 	cache_sync_slowpath_key();
 	synchronize_rcu();	/* frees still inside __slab_free() are done */
 	if (rcu)
-		rcu_barrier();	/* and so are their slabs' RCU frees */
+		rcu_barrier();	/* and so are slab and kslab_kfree_rcu() frees */
 	list_for_each_entry_safe(s, tmp, &dead, list)
 		cache_free(s);
 }

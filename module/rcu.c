@@ -47,6 +47,11 @@ static void rcu_free_object(struct rcu_head *head)
 		return;
 	}
 	idx = ((void *)head - base - s->red_left_pad) / s->size;
+	/*
+	 * Free first, count out after: kslab_cache_destroy() waits for these
+	 * frees only while the count is not zero. The reaper frees a destroyed
+	 * cache left without pages even while the count is not zero yet.
+	 */
 	slab_free(s, page, slab_object(s, base, idx), _RET_IP_);
 	atomic_long_dec(&s->rcu_pending);
 }
