@@ -255,6 +255,98 @@ static void kmalloc_invalid_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, orphans, kslab_cache_errors(NULL));
 }
 
+/* A value for page->private that no kslab cache has, and no mapping. */
+#define NOT_A_CACHE	0xdead000000004ea5UL
+
+/* Make a page look like a kslab slab or large allocation: index, private. */
+static void page_dress(struct page *page, u8 magic, unsigned long private)
+{
+	*page_meta(page) = (struct slab_meta) {
+		.free = KSLAB_NO_FREE,
+		.inuse = 1,
+		.objects = PAGE_SIZE / 64,
+		.magic = magic,
+	};
+	set_page_private(page, private);
+}
+
+static void page_undress(struct page *page)
+{
+	page->index = 0;
+	set_page_private(page, 0);
+}
+
+/*
+ * kslab_kfree() and kslab_ksize() of a page kslab does not own, whose
+ * page->index and page->private happen to hold what kslab keeps there: the
+ * page's owner may put anything in them. Refused, counted, the page left
+ * alone, and @private never read through. Return: true when refused (the
+ * caller frees the page), false when kslab took it.
+ */
+static bool foreign_free(struct kunit *test, struct page *page, u8 magic,
+			 unsigned long private, const char *what)
+{
+	unsigned long orphans = kslab_cache_errors(NULL);
+	long pages = kslab_held_pages();
+	void *p = page_address(page);
+	size_t size = page_size(page);
+	bool refused;
+
+	ktest_stamp(p, size, magic);
+	page_dress(page, magic, private);
+	KUNIT_EXPECT_EQ_MSG(test, (size_t)0, kslab_ksize(p), "%s", what);
+	kslab_kfree(p);
+	refused = kslab_held_pages() == pages;
+	KUNIT_EXPECT_TRUE_MSG(test, refused, "%s: freed by kslab", what);
+	KUNIT_EXPECT_EQ_MSG(test, orphans + 1, kslab_cache_errors(NULL), "%s", what);
+	if (!refused)
+		return false;
+	KUNIT_EXPECT_EQ_MSG(test, 0UL, ktest_check(p, size, magic), "%s", what);
+	page_undress(page);
+	return true;
+}
+
+/*
+ * kslab_kfree() of memory that is not kslab's but whose page looks like
+ * kslab's: a large allocation's mark, a slab's mark with a kslab cache
+ * that is no kmalloc class, with a pointer that is no cache at all (which
+ * kslab must not read through: it would fault), and memory of the
+ * kernel's kmalloc() (a SLUB slab, whose struct page is SLUB's).
+ */
+static void kmalloc_foreign_page(struct kunit *test)
+{
+	unsigned long orphans;
+	struct kslab_cache *s;
+	struct page *page;
+	void *p;
+
+	p = kmalloc(64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	orphans = kslab_cache_errors(NULL);
+	kslab_kfree(p);
+	KUNIT_EXPECT_EQ(test, orphans + 1, kslab_cache_errors(NULL));
+	kfree(p);
+
+	page = alloc_pages(GFP_KERNEL | __GFP_COMP, 2);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	if (foreign_free(test, page, KSLAB_MAGIC_LARGE, 0, "large mark"))
+		__free_pages(page, 2);
+
+	s = ktest_create(test, "kunit_kmalloc_foreign", 64, 0, 0, NULL);
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	if (foreign_free(test, page, KSLAB_MAGIC_SLAB, (unsigned long)s,
+			 "slab mark, a cache that is not a kmalloc class"))
+		__free_page(page);
+	ktest_destroy(test, s);
+
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	if (foreign_free(test, page, KSLAB_MAGIC_SLAB, NOT_A_CACHE,
+			 "slab mark, no cache"))
+		__free_page(page);
+}
+
 static struct kunit_case kmalloc_cases[] = {
 	KUNIT_CASE(kmalloc_classes),
 	KUNIT_CASE(kmalloc_zero_and_null),
@@ -262,6 +354,7 @@ static struct kunit_case kmalloc_cases[] = {
 	KUNIT_CASE(kmalloc_too_large),
 	KUNIT_CASE(kmalloc_kzalloc),
 	KUNIT_CASE(kmalloc_invalid_free),
+	KUNIT_CASE(kmalloc_foreign_page),
 	{}
 };
 
