@@ -175,17 +175,38 @@ static void ctor_mark(void *obj)
 }
 
 /*
+ * The init_on_* tests turn a setting on for a while, and back off only if
+ * they found it off: booted with init_on_alloc=1 or init_on_free=1, the
+ * suites after this one run with it still on.
+ */
+static bool init_on_enable(struct static_key *key)
+{
+	bool was = static_key_enabled(key);
+
+	if (!was)
+		static_key_enable(key);
+	return was;
+}
+
+static void init_on_restore(struct static_key *key, bool was)
+{
+	if (!was)
+		static_key_disable(key);
+}
+
+/*
  * With init_on_alloc on, objects come back zeroed however dirty they were
  * left, except in a cache with a constructor, whose state is kept.
  */
 static void fastpath_init_on_alloc(struct kunit *test)
 {
 	struct kslab_cache *plain, *ctor;
+	bool was;
 	u8 *p, *q;
 
 	plain = ktest_create(test, "kunit_fast_ioa", 32, 0, 0, NULL);
 	ctor = ktest_create(test, "kunit_fast_ioa_ctor", 32, 0, 0, ctor_mark);
-	static_branch_enable(&init_on_alloc);
+	was = init_on_enable(&init_on_alloc.key);
 	migrate_disable();
 	p = kslab_cache_alloc(plain, GFP_ATOMIC);
 	q = kslab_cache_alloc(ctor, GFP_ATOMIC);
@@ -196,7 +217,7 @@ static void fastpath_init_on_alloc(struct kunit *test)
 	p = kslab_cache_alloc(plain, GFP_ATOMIC);
 	q = kslab_cache_alloc(ctor, GFP_ATOMIC);
 	migrate_enable();
-	static_branch_disable(&init_on_alloc);
+	init_on_restore(&init_on_alloc.key, was);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_NOT_NULL(test, q);
 	KUNIT_EXPECT_TRUE(test, !memchr_inv(p, 0, 32));
@@ -213,21 +234,23 @@ static void fastpath_init_on_free(struct kunit *test)
 {
 	struct kslab_cache *plain, *ctor;
 	u8 *p, *q, *keep;
+	bool was;
 
 	plain = ktest_create(test, "kunit_fast_iof", 48, 0, 0, NULL);
 	ctor = ktest_create(test, "kunit_fast_iof_ctor", 48, 0, 0, ctor_mark);
 	keep = kslab_cache_alloc(plain, GFP_KERNEL);	/* keeps the slab */
 	KUNIT_ASSERT_NOT_NULL(test, keep);
-	static_branch_enable(&init_on_free);
 	p = kslab_cache_alloc(plain, GFP_KERNEL);
 	q = kslab_cache_alloc(ctor, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_NOT_NULL(test, q);
+	/* on only now: no assertion may end the test before it is restored */
+	was = init_on_enable(&init_on_free.key);
 	memset(p, 0x5e, 48);
 	q[0] = 1;
 	kslab_cache_free(plain, p);
 	kslab_cache_free(ctor, q);
-	static_branch_disable(&init_on_free);
+	init_on_restore(&init_on_free.key, was);
 	/* the freed memory itself, read on purpose: it is still a slab's */
 	KUNIT_EXPECT_TRUE(test, !memchr_inv(p, 0, 48));
 	KUNIT_EXPECT_EQ(test, 1, (int)q[0]);

@@ -6,7 +6,10 @@
  * kslab_kzalloc(), and frees of memory kslab never handed out. The
  * kmalloc caches are kslab's own; the one cache a test creates is its own.
  */
+#include <linux/kstrtox.h>
+#include <linux/mm.h>
 #include <linux/sort.h>
+#include <linux/string.h>
 
 #include "kslab_test.h"
 
@@ -347,7 +350,63 @@ static void kmalloc_foreign_page(struct kunit *test)
 		__free_page(page);
 }
 
+/*
+ * The boot setting of a kernel parameter such as init_on_alloc: its last
+ * "@param=" on the command line, else @dflt (the kernel's config).
+ */
+static bool boot_setting(struct kunit *test, const char *param, bool dflt)
+{
+	char *cmdline = ktest_read_file(test, "/proc/cmdline");
+	size_t len = strlen(param);
+	char *p = cmdline, *arg;
+	bool val = dflt, v;
+
+	while ((arg = strsep(&p, "\n "))) {
+		if (!strncmp(arg, param, len) && arg[len] == '=' &&
+		    !kstrtobool(arg + len + 1, &v))
+			val = v;
+	}
+	kunit_kfree(test, cmdline);
+	return val;
+}
+
+/*
+ * init_on_alloc and init_on_free are as the kernel booted: no suite
+ * loaded before this one (kslab_fastpath turns them on and off) left them
+ * changed for the suites after it. Under init_on_alloc, kslab_kmalloc()
+ * memory comes back zeroed however it was left.
+ */
+static void kmalloc_init_on_boot(struct kunit *test)
+{
+	bool on_alloc = boot_setting(test, "init_on_alloc",
+				     IS_ENABLED(CONFIG_INIT_ON_ALLOC_DEFAULT_ON));
+	bool on_free = boot_setting(test, "init_on_free",
+				    IS_ENABLED(CONFIG_INIT_ON_FREE_DEFAULT_ON));
+	bool alloc_now = static_key_enabled(&init_on_alloc);
+	bool free_now = static_key_enabled(&init_on_free);
+	u8 *p;
+
+	kunit_info(test, "booted with init_on_alloc=%d init_on_free=%d\n",
+		   on_alloc, on_free);
+	KUNIT_EXPECT_EQ(test, on_alloc, alloc_now);
+	KUNIT_EXPECT_EQ(test, on_free, free_now);
+	if (!alloc_now)
+		return;
+	migrate_disable();
+	p = kslab_kmalloc(64, GFP_ATOMIC);
+	if (p) {
+		memset(p, 0x5e, 64);
+		kslab_kfree(p);
+		p = kslab_kmalloc(64, GFP_ATOMIC);
+	}
+	migrate_enable();
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, 64));
+	kslab_kfree(p);
+}
+
 static struct kunit_case kmalloc_cases[] = {
+	KUNIT_CASE(kmalloc_init_on_boot),
 	KUNIT_CASE(kmalloc_classes),
 	KUNIT_CASE(kmalloc_zero_and_null),
 	KUNIT_CASE_PARAM(kmalloc_large, large_gen_params),
