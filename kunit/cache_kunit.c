@@ -315,11 +315,15 @@ static void cache_large_objects(struct kunit *test)
 		s = ktest_create(test, "kunit_cache_large", sizes[k], 0, 0, NULL);
 		KUNIT_EXPECT_EQ(test, sizes[k], kslab_cache_size(s));
 		ktest_alloc_n(test, s, objs, NR);
-		for (i = 0; i < NR; i++)
+		for (i = 0; i < NR; i++) {
 			ktest_stamp(objs[i], sizes[k], k << 8 | i);
-		for (i = 0; i < NR; i++)
+			cond_resched();
+		}
+		for (i = 0; i < NR; i++) {
 			KUNIT_EXPECT_EQ_MSG(test, 0UL, ktest_check(objs[i], sizes[k], k << 8 | i),
 					    "size %u object %u", sizes[k], i);
+			cond_resched();
+		}
 		KUNIT_EXPECT_EQ(test, (unsigned long)NR, ktest_active(s));
 		ktest_free_n(s, objs, NR);
 		KUNIT_EXPECT_EQ(test, 0, kslab_cache_shrink(s));

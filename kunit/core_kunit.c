@@ -338,8 +338,10 @@ static int handoff_fn(void *arg)
 	struct mailbox *next = &h->boxes[(t->idx + 1) % h->nr];
 	unsigned int sent = 0;
 	void *obj, *pending = NULL;
+	bool idle;
 
 	while (sent < HANDOFF_PER_CPU || atomic_read(&h->running) > 0) {
+		idle = true;
 		if (sent < HANDOFF_PER_CPU && !pending) {
 			pending = handoff_alloc(h->s, t->idx << 24 | sent, GFP_KERNEL);
 			if (!pending)
@@ -347,13 +349,25 @@ static int handoff_fn(void *arg)
 		}
 		if (pending && mailbox_put(next, pending)) {
 			pending = NULL;
+			idle = false;
 			if (++sent == HANDOFF_PER_CPU)
 				atomic_dec(&h->running);
 		}
-		while ((obj = mailbox_get(mine)))
+		while ((obj = mailbox_get(mine))) {
 			if (!handoff_check_free(h->s, obj))
 				atomic_inc(&h->errors);
-		cond_resched();
+			idle = false;
+			cond_resched();
+		}
+		/*
+		 * Nothing sent or received: the others are behind. Sleep, not
+		 * spin: on an overcommitted host a spinning vCPU takes the
+		 * time the CPUs doing the work need (an RCU stall of minutes).
+		 */
+		if (idle)
+			usleep_range(50, 100);
+		else
+			cond_resched();
 	}
 	complete(&h->done);
 	return 0;
@@ -408,10 +422,13 @@ static void core_remote_free(struct kunit *test)
 	}
 	for (i = 0; i < h.nr; i++)
 		wait_for_completion(&h.done);
-	for (i = 0; i < h.nr; i++)
-		while ((obj = mailbox_get(&h.boxes[i])))
+	for (i = 0; i < h.nr; i++) {
+		while ((obj = mailbox_get(&h.boxes[i]))) {
 			if (!handoff_check_free(h.s, obj))
 				atomic_inc(&h.errors);
+			cond_resched();
+		}
+	}
 
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&h.errors));
 	if (num_online_nodes() > 1 && !fc->flags)

@@ -100,11 +100,15 @@ static void table_fill_sparse(struct kunit *test, struct kslab_cache *s,
 {
 	unsigned int i;
 
-	for (i = 0; i < t->nr; i++)
+	for (i = 0; i < t->nr; i++) {
 		KUNIT_ASSERT_NOT_NULL(test, table_alloc(s, t, i, i));
-	for (i = 0; i < t->nr; i++)
+		cond_resched();
+	}
+	for (i = 0; i < t->nr; i++) {
 		if (i % keep)
 			table_free(s, t, i);
+		cond_resched();
+	}
 }
 
 static struct table *table_new(struct kunit *test, unsigned int nr,
@@ -148,11 +152,15 @@ static void defrag_waves(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_movable(s[1], &table_ops, t[1]));
 	for (w = 0; w < WAVES; w++) {
 		for (k = 0; k < 2; k++) {
-			for (i = 0; i < WAVE_BURST; i++)
+			for (i = 0; i < WAVE_BURST; i++) {
 				KUNIT_ASSERT_NOT_NULL(test, table_alloc(s[k], t[k], live + i, i));
-			for (i = 0; i < WAVE_BURST; i++)
+				cond_resched();
+			}
+			for (i = 0; i < WAVE_BURST; i++) {
 				if (i % WAVE_KEEP != WAVE_KEEP / 2)
 					table_free(s[k], t[k], live + i);
+				cond_resched();
+			}
 			kslab_cache_shrink(s[k]);
 		}
 		KUNIT_EXPECT_GT(test, kslab_cache_defrag(s[1]), 0L);
@@ -187,8 +195,10 @@ static void defrag_waves(struct kunit *test)
 	}
 	KUNIT_EXPECT_GT(test, kslab_stat_sum(s[1], KSLAB_DEFRAG_MOVED), 0UL);
 	for (k = 0; k < 2; k++) {
-		for (i = 0; i < live; i++)
+		for (i = 0; i < live; i++) {
 			table_free(s[k], t[k], i);
+			cond_resched();
+		}
 		KUNIT_EXPECT_EQ(test, 0, atomic_read(&t[k]->bad));
 		KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s[k]));
 		KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s[k]));
@@ -255,6 +265,7 @@ static void defrag_races(struct kunit *test)
 		KUNIT_EXPECT_GE(test, ret, 0L);
 		freed += max(ret, 0L);
 		rounds++;
+		cond_resched();
 	}
 	WRITE_ONCE(t->stop, true);
 	while (atomic_read(&t->running))
@@ -289,8 +300,10 @@ static void table_empty(struct kslab_cache *s, struct table *t)
 {
 	unsigned int i;
 
-	for (i = 0; i < t->nr; i++)
+	for (i = 0; i < t->nr; i++) {
 		table_free(s, t, i);
+		cond_resched();
+	}
 }
 
 #define SYSFS_DIR "/sys/kernel/kslab/kunit_defrag_sysfs/"

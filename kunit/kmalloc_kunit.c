@@ -74,11 +74,13 @@ static void kmalloc_classes(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, 0UL, (unsigned long)objs[i] % class_align(class),
 				    "size %zu: misaligned", size);
 		ktest_stamp(objs[i], class, i);
+		cond_resched();
 	}
 	for (i = 0; i < nr; i++) {
 		size = size_nr(i / PER_SIZE);
 		KUNIT_EXPECT_EQ_MSG(test, 0UL, ktest_check(objs[i], class_of(size), i),
 				    "allocation %u (size %zu) overwritten", i, size);
+		cond_resched();
 	}
 	for (i = 0; i < nr; i++)
 		kslab_kfree(objs[i]);

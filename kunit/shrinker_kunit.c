@@ -29,10 +29,14 @@ static void shrinker_drop_caches(struct kunit *test)
 	for (k = 0; k < ARRAY_SIZE(drop_sizes); k++) {
 		snprintf(name, sizeof(name), "kunit_shrink_drop_%u", drop_sizes[k]);
 		s[k] = ktest_create(test, name, drop_sizes[k], 0, 0, NULL);
-		for (i = 0; i < nr; i++)
+		for (i = 0; i < nr; i++) {
 			objs[i] = kslab_cache_alloc(s[k], GFP_KERNEL);
-		for (i = 0; i < nr; i++)
+			cond_resched();
+		}
+		for (i = 0; i < nr; i++) {
 			kslab_cache_free(s[k], objs[i]);
+			cond_resched();
+		}
 		KUNIT_EXPECT_GT(test, kslab_cache_pages(s[k]), 0UL);
 	}
 	live = ktest_create(test, "kunit_shrink_live", 512, 0, 0, NULL);
@@ -89,12 +93,14 @@ static void shrinker_waves(struct kunit *test)
 		for (i = 0; i < WAVE_BURST; i++) {
 			burst[i] = kslab_cache_alloc(s, GFP_KERNEL);
 			KUNIT_ASSERT_NOT_NULL(test, burst[i]);
+			cond_resched();
 		}
 		for (i = 0; i < WAVE_BURST; i++) {
 			if (i % WAVE_KEEP == WAVE_KEEP / 2)
 				live[nr_live++] = burst[i];
 			else
 				kslab_cache_free(s, burst[i]);
+			cond_resched();
 		}
 		kslab_cache_shrink(s);
 		held = kslab_cache_pages(s);
