@@ -1810,16 +1810,37 @@ static void mwave(struct mworker *w, struct mcache *mc)
 	w->stat[mc->idx][MW_WAVES]++;
 }
 
+/*
+ * Keep this thread to @cpu; on PREEMPT_RT to @cpu's node. There every
+ * spinlock_t disables migration, and when the one CPU a kthread keeps to
+ * goes offline while it sleeps on such a lock, its affinity is broken under
+ * it: Debian's 6.1-rt and 6.12-rt kernels then WARN in affine_move_task()
+ * at migrate_enable(), whatever the lock (seen with list_lock, a plain
+ * spinlock_t). The hotplug thread takes one CPU offline at a time, so a
+ * node of two CPUs or more always keeps one for the thread.
+ */
+static const struct cpumask *torture_home_mask(int cpu)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_RT) ? cpumask_of_node(cpu_to_node(cpu)) :
+					       cpumask_of(cpu);
+}
+
+/* Is this thread where torture_home_mask(@cpu) keeps it? */
+static bool torture_at_home(int cpu)
+{
+	return cpumask_test_cpu(raw_smp_processor_id(), torture_home_mask(cpu));
+}
+
 static int mworker_fn(void *arg)
 {
 	struct mworker *w = arg;
 
 	set_user_nice(current, MAX_NICE);
-	set_cpus_allowed_ptr(current, cpumask_of(w->home));
+	set_cpus_allowed_ptr(current, torture_home_mask(w->home));
 	while (!kthread_should_stop()) {
 		/* an offline of @home let it run anywhere: go back */
-		if (raw_smp_processor_id() != w->home &&
-		    !set_cpus_allowed_ptr(current, cpumask_of(w->home)))
+		if (!torture_at_home(w->home) &&
+		    !set_cpus_allowed_ptr(current, torture_home_mask(w->home)))
 			w->rehomed++;
 		mwave(w, &mcaches[mrand(&w->rnd, NR_MCACHES)]);
 	}
@@ -1852,13 +1873,13 @@ static int mdefrag_fn(void *arg)
 		if (!(n++ % MOV_HOP)) {
 			cpu = mdefrag_pick(&rnd);
 			if (cpu >= 0 && cpu != want &&
-			    !set_cpus_allowed_ptr(current, cpumask_of(cpu))) {
+			    !set_cpus_allowed_ptr(current, torture_home_mask(cpu))) {
 				want = cpu;
 				nr_mdefrag_hops++;
 			}
 		}
 		cpu = raw_smp_processor_id();
-		if (want >= 0 && cpu != want) {
+		if (want >= 0 && !torture_at_home(want)) {
 			nr_mdefrag_displaced++;
 			want = -1;
 		}
