@@ -37,8 +37,10 @@ torture_params=${KSLAB_TORTURE_PARAMS:-}
 out=$KSLAB_BUILD/compat
 
 # The kernels (installed when missing) and what the packages need.
-mapfile -t kvers < <(bash scripts/stock.sh 6.1 6.12 6.1-rt 6.12-rt)
-[ ${#kvers[@]} -eq 4 ] || die compat "scripts/stock.sh did not name four kernels"
+# $KSLAB_COMPAT_LINES picks some of them (scripts/stock.sh's names).
+read -r -a lines <<<"${KSLAB_COMPAT_LINES:-6.1 6.12 6.1-rt 6.12-rt}"
+mapfile -t kvers < <(bash scripts/stock.sh "${lines[@]}")
+[ ${#kvers[@]} -eq ${#lines[@]} ] || die compat "scripts/stock.sh did not name ${#lines[@]} kernels"
 bash scripts/deps.sh dkms
 
 # judge DIR LOG: why the guest run failed, one reason a line (nothing
