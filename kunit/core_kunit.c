@@ -691,6 +691,101 @@ static void core_depot_trim(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
+/* fail_page_alloc, armed for the tasks that ask (scripts/guest-init). */
+static bool core_fpa_armed(void)
+{
+	struct file *f = filp_open("/sys/kernel/debug/fail_page_alloc/task-filter",
+				   O_RDONLY, 0);
+
+	if (IS_ERR(f))
+		return false;
+	filp_close(f, NULL);
+	return true;
+}
+
+/*
+ * Allocate from @s, failing the first page allocation of each call (a new
+ * slab's high order: the slab falls back to min_order), until @want
+ * objects of fallback slabs are ones slab_index_fast() calls bad, which
+ * sends their frees off the fast path. Those go to @bad, the others to
+ * @objs (at most @max; *@nr of them). Return: how many went to @bad.
+ */
+static unsigned int core_fallback_objects(struct kslab_cache *s, void **objs,
+					  unsigned int max, unsigned int *nr,
+					  void **bad, unsigned int want)
+{
+	unsigned int tries, got = 0;
+	struct page *page;
+	void *p;
+
+	*nr = 0;
+	for (tries = 0; tries < max && *nr < max && got < want; tries++) {
+		current->fail_nth = 1;
+		p = kslab_cache_alloc(s, GFP_KERNEL | __GFP_NOWARN);
+		current->fail_nth = 0;
+		if (!p)
+			continue;
+		page = virt_to_head_page(p);
+		if (compound_order(page) != s->order &&
+		    slab_index_fast(s, page_meta(page), p) == KSLAB_BAD_INDEX)
+			bad[got++] = p;
+		else
+			objs[(*nr)++] = p;
+	}
+	return got;
+}
+
+/*
+ * A free that leaves the fast path while the loaded magazine has room (an
+ * object of a fallback slab) goes into that magazine: it must not trade
+ * an empty loaded magazine to the depot as a full one, which validation
+ * calls wrong and whose count of 0 the next refill would pop below zero.
+ * Pinned: one CPU's magazines, one empty and the previous one full.
+ */
+static void core_free_slow_room(struct kunit *test)
+{
+	enum { MAX = 600 };
+	void **objs = ktest_ptrs(test, MAX);
+	unsigned int nr = 0, i, bad;
+	struct kslab_cache *s;
+	struct kslab_cpu *c;
+	bool set = false;
+	long invalid;
+	void *f, *p;
+
+	if (!core_fpa_armed())
+		kunit_skip(test, "no fail_page_alloc in debugfs: no fallback slab to force");
+	s = ktest_create(test, "kunit_core_slow_room", 700, 0, 0, NULL);
+	KUNIT_ASSERT_GT(test, s->order, s->min_order);
+	migrate_disable();
+	bad = core_fallback_objects(s, objs, MAX, &nr, &f, 1);
+	/* enough objects to fill two magazines with */
+	while (nr < MAX && (objs[nr] = kslab_cache_alloc(s, GFP_KERNEL)))
+		nr++;
+	c = this_cpu_ptr(s->cpu);
+	/* free until the push that parked a full magazine as the previous */
+	for (i = 0; bad && i < nr && !set; i++) {
+		kslab_cache_free(s, objs[i]);
+		objs[i] = NULL;
+		set = c->loaded->count == 1 && c->previous->count;
+	}
+	p = set ? kslab_cache_alloc(s, GFP_KERNEL) : NULL;	/* loaded: empty */
+	if (p)
+		kslab_cache_free(s, f);
+	invalid = kslab_cache_validate(s);
+	migrate_enable();
+
+	KUNIT_ASSERT_EQ_MSG(test, 1U, bad, "no object of a fallback slab the fast path calls bad");
+	KUNIT_ASSERT_TRUE(test, set);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, 0L, invalid);
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	kslab_cache_free(s, p);
+	ktest_free_n(s, objs, nr);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	ktest_destroy(test, s);
+}
+
 static struct kunit_case core_cases[] = {
 	KUNIT_CASE_PARAM(core_sizes, size_gen_params),
 	KUNIT_CASE(core_ctor),
@@ -702,6 +797,7 @@ static struct kunit_case core_cases[] = {
 	KUNIT_CASE(core_nowait_storm),
 	KUNIT_CASE(core_shrink),
 	KUNIT_CASE(core_depot_trim),
+	KUNIT_CASE(core_free_slow_room),
 	{}
 };
 

@@ -685,8 +685,14 @@ void __slab_free(struct kslab_cache *s, struct page *page, void *obj,
 	if (page_to_nid(page) != numa_mem_id()) {
 		cpu_push_remote(s, c, obj, page_to_nid(page));
 	} else {
+		/*
+		 * Room is made only when there is none: this free may come
+		 * with room left (an object of a fallback slab, a CPU that was
+		 * owned in the fast path), and cpu_make_room() would trade the
+		 * loaded magazine, even an empty one, to the depot as full.
+		 */
 		cpu_stat_begin(c);
-		ok = cpu_make_room(s, c);
+		ok = c->loaded->count < c->loaded->size || cpu_make_room(s, c);
 		if (ok) {
 			c->loaded->objs[c->loaded->count++] = obj;
 			cpu_stat(c, KSLAB_FREE_SLOWPATH);
