@@ -703,6 +703,25 @@ static bool core_fpa_armed(void)
 	return true;
 }
 
+static void core_init_on_alloc_enable(void *unused)
+{
+	static_branch_enable(&init_on_alloc);
+}
+
+/*
+ * Is @p wiped, but for the free pointer its slab may have stored in it
+ * (slab_alloc_init() clears that one on the way out)?
+ */
+static bool core_wiped(struct kslab_cache *s, const u8 *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->object_size; i++)
+		if (p[i] && (i < s->offset || i >= s->offset + sizeof(void *)))
+			return false;
+	return true;
+}
+
 /*
  * Allocate from @s, failing the first page allocation of each call (a new
  * slab's high order: the slab falls back to min_order), until @want
@@ -786,6 +805,62 @@ static void core_free_slow_room(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
+/*
+ * init_on_free wipes the objects of slabs that fell back to min_order
+ * too: the fast path's slab_index_fast() may call them bad, which sends a
+ * single free to __slab_free() and a bulk free straight to the slab. The
+ * next user, without __GFP_ZERO and init_on_alloc, must not read what the
+ * last one left. Needs init_on_free=1 on the kernel's command line; an
+ * init_on_alloc that is on is turned off for the test, then back on.
+ */
+static void core_init_on_free_fallback(struct kunit *test)
+{
+	enum { MAX = 3000, SIZE = 700 };
+	void **objs = ktest_ptrs(test, MAX);
+	struct kslab_cache *s;
+	unsigned int nr, bad;
+	bool a_wiped, b_wiped;
+	u8 *ab[2], *back;
+
+	if (!static_key_enabled(&init_on_free))
+		kunit_skip(test, "init_on_free is off: boot with init_on_free=1 to run this");
+	if (!core_fpa_armed())
+		kunit_skip(test, "no fail_page_alloc in debugfs: no fallback slab to force");
+	if (static_key_enabled(&init_on_alloc)) {
+		static_branch_disable(&init_on_alloc);
+		KUNIT_ASSERT_EQ(test, 0,
+				kunit_add_action_or_reset(test, core_init_on_alloc_enable, NULL));
+	}
+	s = ktest_create(test, "kunit_core_iof_fallback", SIZE, 0, 0, NULL);
+	KUNIT_ASSERT_GT(test, s->order, s->min_order);
+	bad = core_fallback_objects(s, objs, MAX, &nr, (void **)ab, 2);
+	KUNIT_ASSERT_EQ_MSG(test, 2U, bad, "%lu fallback slabs, no two objects of them called bad",
+			    kslab_stat_sum(s, KSLAB_ORDER_FALLBACK));
+
+	memset(ab[0], 0x5e, SIZE);
+	memset(ab[1], 0x5e, SIZE);
+	migrate_disable();	/* the object freed last is the next one out */
+	kslab_cache_free(s, ab[0]);
+	a_wiped = core_wiped(s, ab[0]);	/* freed memory, read on purpose */
+	back = kslab_cache_alloc(s, GFP_KERNEL);
+	migrate_enable();
+	kslab_cache_free_bulk(s, 1, (void **)&ab[1]);
+	b_wiped = core_wiped(s, ab[1]);
+
+	KUNIT_EXPECT_TRUE_MSG(test, a_wiped, "single free: the last user's bytes: %*ph", 16, ab[0]);
+	KUNIT_EXPECT_TRUE_MSG(test, b_wiped, "bulk free: the last user's bytes: %*ph", 16, ab[1]);
+	KUNIT_ASSERT_NOT_NULL(test, back);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)ab[0], (void *)back);
+	KUNIT_EXPECT_TRUE_MSG(test, !memchr_inv(back, 0, SIZE),
+			      "the next user reads the last one's bytes: %*ph", 16, back);
+	kslab_cache_free(s, back);
+	ktest_free_n(s, objs, nr);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+}
+
 static struct kunit_case core_cases[] = {
 	KUNIT_CASE_PARAM(core_sizes, size_gen_params),
 	KUNIT_CASE(core_ctor),
@@ -798,6 +873,7 @@ static struct kunit_case core_cases[] = {
 	KUNIT_CASE(core_shrink),
 	KUNIT_CASE(core_depot_trim),
 	KUNIT_CASE(core_free_slow_room),
+	KUNIT_CASE(core_init_on_free_fallback),
 	{}
 };
 

@@ -298,6 +298,60 @@ unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
 
 KSLAB_EXPORT_INTERNAL(cache_free_objects);
 
+/*
+ * Wipe an object on its slab's free list for init_on_free: every byte but
+ * the free pointer, when that lives inside the object (slab_alloc_init()
+ * clears it on the way out).
+ */
+static void slab_object_wipe(struct kslab_cache *s, void *obj)
+{
+	unsigned int end = s->offset + sizeof(void *);
+
+	if (s->offset >= s->object_size) {
+		memset(obj, 0, s->object_size);
+		return;
+	}
+	memset(obj, 0, s->offset);
+	if (end < s->object_size)
+		memset(obj + end, 0, s->object_size - end);
+}
+
+/*
+ * cache_free_direct - give one object its user just freed straight back
+ * to its slab, wiped if @wipe (init_on_free)
+ * @s: the cache
+ * @page: the object's slab, one of @s's (checked by the caller)
+ * @obj: the object
+ * @caller: who freed it
+ * @wipe: wipe it
+ *
+ * The wipe comes after slab_put_batch()'s checks, in the same hold of the
+ * list_lock: a free it refuses (a pointer to no object, a double free)
+ * writes nothing, so an object already on the free list keeps its free
+ * pointer; one it takes is wiped before anyone can take it off again.
+ *
+ * Context: as slab_free(); no list_lock held.
+ * Return: 1 when the object was taken back, 0 when it was refused.
+ */
+static unsigned int cache_free_direct(struct kslab_cache *s, struct page *page,
+				      void *obj, unsigned long caller, bool wipe)
+{
+	struct kslab_node *n = s->node[page_to_nid(page)];
+	unsigned long flags;
+	unsigned int done;
+	LIST_HEAD(discard);
+
+	if (!wipe)
+		return cache_free_objects(s, &obj, 1, caller);
+	spin_lock_irqsave(&n->list_lock, flags);
+	done = slab_put_batch(s, n, &page, &obj, 1, &discard, caller);
+	if (done)
+		slab_object_wipe(s, obj);
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	slab_discard_list(s, &discard);
+	return done;
+}
+
 /**
  * cache_alloc_objects - objects straight from slabs, for callers that do
  * not use (or cannot use) the CPU's magazines
@@ -656,12 +710,15 @@ static bool cpu_freed_last(struct kslab_cpu *c, void *obj)
  * free; sends objects of other nodes to the remote buffer; makes room in
  * a full magazine; else gives the object straight back to its slab (no
  * CPU to use: owned already, a debug cache, or a pointer to check there).
+ * @obj comes unwiped: under init_on_free it is wiped here, once the free
+ * is accepted (a refused one writes nothing).
  *
  * Context: as slab_free(); no CPU owned.
  */
 void __slab_free(struct kslab_cache *s, struct page *page, void *obj,
 		 unsigned long caller)
 {
+	bool wipe = slab_want_init_on_free(s);
 	struct kslab_cpu *c;
 	bool ok;
 
@@ -683,6 +740,8 @@ void __slab_free(struct kslab_cache *s, struct page *page, void *obj,
 	}
 	/* only room-making changes the loaded magazine: only it is bracketed */
 	if (page_to_nid(page) != numa_mem_id()) {
+		if (unlikely(wipe))
+			memset(obj, 0, s->object_size);
 		cpu_push_remote(s, c, obj, page_to_nid(page));
 	} else {
 		/*
@@ -694,6 +753,8 @@ void __slab_free(struct kslab_cache *s, struct page *page, void *obj,
 		cpu_stat_begin(c);
 		ok = c->loaded->count < c->loaded->size || cpu_make_room(s, c);
 		if (ok) {
+			if (unlikely(wipe))
+				memset(obj, 0, s->object_size);
 			c->loaded->objs[c->loaded->count++] = obj;
 			cpu_stat(c, KSLAB_FREE_SLOWPATH);
 		}
@@ -707,7 +768,7 @@ void __slab_free(struct kslab_cache *s, struct page *page, void *obj,
 	return;
 direct:
 	rcu_read_lock();	/* a destroyed cache is freed only after this */
-	if (cache_free_objects(s, &obj, 1, caller))
+	if (cache_free_direct(s, page, obj, caller, wipe))
 		stat(s, KSLAB_FREE_SLOWPATH);
 	if (unlikely(s->slowpath & KSLAB_SLOW_DEAD))
 		cache_dead_freed(s);
@@ -719,12 +780,13 @@ direct:
  * @s: the cache
  * @c: this CPU's part, owned by slab_free_push()
  * @page: the head page of the slab holding @obj
- * @obj: the object, checked as slab_free() checks (hardening) and wiped
+ * @obj: the object, checked as slab_free() checks (hardening), not wiped
  *
  * Adds what __slab_free() would, without giving up the CPU and taking it
- * again or checking @obj a second time: batch @obj to go home, unless it
- * is the object this CPU batched last (a double free). The loaded
- * magazine is not touched, so nothing is bracketed.
+ * again or checking @obj a second time: batch @obj to go home, wiped
+ * under init_on_free, unless it is the object this CPU batched last (a
+ * double free, refused without writing it). The loaded magazine is not
+ * touched, so nothing is bracketed.
  *
  * Context: as slab_free(); gives the CPU back.
  */
@@ -736,24 +798,26 @@ void slab_free_remote(struct kslab_cache *s, struct kslab_cpu *c,
 		report_double_free(s, obj);
 		return;
 	}
+	if (unlikely(slab_want_init_on_free(s)))
+		memset(obj, 0, s->object_size);
 	cpu_push_remote(s, c, obj, page_to_nid(page));
 	cpu_cache_abort(c);
 }
 
 /**
- * slab_free_wipe - slab_free() for an object to wipe first (init_on_free)
+ * slab_free_wipe - slab_free() for an object to wipe (init_on_free)
  * @s: the cache
  * @page: the head page of its slab
  * @obj: the object, checked by slab_free()
  * @caller: the caller's address
  *
- * Out of line, so that the fast path calls nothing. Context: any context.
+ * The push, wiping @obj once the free is accepted (slab_free_push()).
+ * Out of line, so that the fast path calls nothing. Context: as slab_free().
  */
 void slab_free_wipe(struct kslab_cache *s, struct page *page, void *obj,
 		    unsigned long caller)
 {
-	memset(obj, 0, s->object_size);
-	slab_free_push(s, page, obj, caller);
+	slab_free_push(s, page, obj, caller, true);
 }
 
 /**
@@ -1001,10 +1065,11 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 			}
 			block = slab_block(s, page, obj);
 		}
+		/* a bad pointer, or one of a fallback slab: checked (and wiped) there */
 		if (static_branch_likely(&kslab_hardened_key) &&
 		    unlikely(slab_index_fast(s, page_meta(last), obj) ==
 			     KSLAB_BAD_INDEX)) {
-			slow += cache_free_objects(s, objs + i, 1, _RET_IP_);
+			slow += cache_free_direct(s, last, obj, _RET_IP_, init);
 			continue;
 		}
 		/* cpu_freed_last(), where @obj can be: @loaded holds this node's */
@@ -1023,15 +1088,15 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 			report_double_free(s, obj);
 			continue;
 		}
-		if (unlikely(init))
-			memset(obj, 0, s->object_size);
 		if (mag->count >= mag->size) {
 			if (!cpu_make_room_bulk(s, c)) {
-				slow += cache_free_objects(s, objs + i, 1, _RET_IP_);
+				slow += cache_free_direct(s, last, obj, _RET_IP_, init);
 				continue;
 			}
 			mag = c->loaded;
 		}
+		if (unlikely(init))
+			memset(obj, 0, s->object_size);
 		mag->objs[mag->count++] = obj;
 	}
 	cpu_stat_fast(c, mark - cpu_stat_mark(c));

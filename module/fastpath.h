@@ -274,13 +274,17 @@ slow:
 
 /*
  * slab_free_push - the free fast path once @obj is known to be an object
- * of @s and is wiped if it must be: push it to this CPU's loaded magazine,
- * or tail-call the slow path; another node's object goes to
- * slab_free_remote() with the CPU still owned. Context: any context.
+ * of @s: push it to this CPU's loaded magazine, wiped first if @wipe
+ * (init_on_free), or tail-call the slow path; another node's object goes
+ * to slab_free_remote() with the CPU still owned. The wipe comes after
+ * the naive double free check, and the slow path and slab_free_remote()
+ * wipe after theirs: a free that is refused never writes the object (it
+ * may be on its slab's free list, its free pointer in it).
+ * Context: as slab_free().
  */
 static __always_inline void slab_free_push(struct kslab_cache *s,
 					   struct page *page, void *obj,
-					   unsigned long caller)
+					   unsigned long caller, bool wipe)
 {
 	struct kslab_cpu *c;
 	struct kslab_mag *mag;
@@ -294,6 +298,8 @@ static __always_inline void slab_free_push(struct kslab_cache *s,
 		cpu_cache_abort(c);
 		goto slow;
 	}
+	if (wipe)
+		memset(obj, 0, s->object_size);
 	mag->objs[mag->count++] = obj;	/* counted by the push (kslab_int.h) */
 	cpu_cache_release(c);
 	return;
@@ -311,7 +317,9 @@ slow:
  * With freelist hardening the slab must belong to @s and @obj must be the
  * start of one of its objects; freeing the object on top of the magazine
  * (the naive double free) is caught too: all without any debug flag.
- * Objects to wipe (init_on_free) take slab_free_wipe(), out of line.
+ * Objects to wipe (init_on_free) take slab_free_wipe(), out of line; the
+ * ones sent to __slab_free() (a pointer to check again, an object of a
+ * fallback slab) are wiped there, once its checks have passed.
  *
  * Context: any context.
  */
@@ -324,7 +332,7 @@ static __always_inline void slab_free(struct kslab_cache *s, struct page *page,
 		return __slab_free(s, page, obj, caller);
 	if (unlikely(slab_want_init_on_free(s)))
 		return slab_free_wipe(s, page, obj, caller);
-	slab_free_push(s, page, obj, caller);
+	slab_free_push(s, page, obj, caller, false);
 }
 
 #endif /* _KSLAB_FASTPATH_H */
