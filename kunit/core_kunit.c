@@ -861,6 +861,142 @@ static void core_init_on_free_fallback(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
+struct memless_run {
+	struct kslab_cache *s;
+	void **objs;
+	unsigned int nr;
+	int node;		/* for kslab_cache_alloc_node() */
+	unsigned int cpu;	/* where the calls ran */
+	unsigned int got;
+	unsigned long slabs;	/* new slabs the calls made */
+};
+
+/* @nr allocations for @node, on one CPU (migration off or a bound worker). */
+static long core_memless_fn(void *arg)
+{
+	struct memless_run *r = arg;
+	unsigned long slabs = kslab_stat_sum(r->s, KSLAB_ALLOC_SLAB);
+	unsigned int i;
+
+	r->cpu = raw_smp_processor_id();
+	for (i = 0; i < r->nr; i++) {
+		r->objs[i] = kslab_cache_alloc_node(r->s, GFP_KERNEL, r->node);
+		r->got += !!r->objs[i];
+	}
+	r->slabs = kslab_stat_sum(r->s, KSLAB_ALLOC_SLAB) - slabs;
+	return 0;
+}
+
+/*
+ * A node with CPUs and no memory: kslab_cache_alloc_node() for it takes
+ * objects of a node that has memory, as SLUB does, and so does any
+ * allocation on its CPUs. 1,000 calls make no more slabs than 1,000
+ * objects need: not a new slab each, left on a list the next call never
+ * searches. Runs only in a guest with such a node (KSLAB_TOPOLOGY=
+ * memoryless): from this CPU for the node, then on the node's CPU for
+ * it and for no node.
+ */
+static void core_node_memoryless(struct kunit *test)
+{
+	enum { NR = 1000 };
+	void **objs = ktest_ptrs(test, 3 * NR);
+	struct memless_run r[3];
+	int nid, node = NUMA_NO_NODE;
+	unsigned int cpu, i, runs = 1, need;
+	struct kslab_cache *s;
+
+	for_each_online_node(nid) {
+		if (!node_state(nid, N_MEMORY)) {
+			node = nid;
+			break;
+		}
+	}
+	if (node == NUMA_NO_NODE)
+		kunit_skip(test, "no memoryless node here (KSLAB_TOPOLOGY=memoryless has one)");
+	s = ktest_create(test, "kunit_core_memless", 64, 0, 0, NULL);
+	for (i = 0; i < 3; i++)
+		r[i] = (struct memless_run){ s, objs + i * NR, NR, node };
+	r[2].node = NUMA_NO_NODE;
+	migrate_disable();	/* one CPU's magazines: the bound is exact */
+	core_memless_fn(&r[0]);
+	migrate_enable();
+	cpu = cpumask_first_and(cpumask_of_node(node), cpu_online_mask);
+	if (cpu < nr_cpu_ids) {
+		KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu, core_memless_fn, &r[1]));
+		KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu, core_memless_fn, &r[2]));
+		runs = 3;
+	}
+	need = DIV_ROUND_UP(NR, s->min_objects);
+	for (i = 0; i < runs; i++) {
+		kunit_info(test, "run %u (node %d, CPU %u): %lu new slabs for %u objects\n",
+			   i, r[i].node, r[i].cpu, r[i].slabs, r[i].got);
+		KUNIT_EXPECT_EQ_MSG(test, NR, r[i].got, "run %u", i);
+		KUNIT_EXPECT_LE_MSG(test, r[i].slabs, (unsigned long)need,
+				    "run %u (node %d, CPU %u): %u objects, %u a slab",
+				    i, r[i].node, r[i].cpu, NR, s->min_objects);
+	}
+	ktest_free_n(s, objs, 3 * NR);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+}
+
+/*
+ * kslab_cache_alloc_node() for a node out of memory takes objects of the
+ * nearest node's partial slabs, as SLUB does, before it asks for a new
+ * slab: here every page allocation fails (fail_page_alloc), and the calls
+ * for this CPU's node still get objects, from another node's slabs.
+ */
+static void core_node_out_of_memory(struct kunit *test)
+{
+	enum { NR = 200, OOM = 20 };
+	void **objs = ktest_ptrs(test, NR + OOM);
+	unsigned int i, other_nr = 0;
+	int here, other = NUMA_NO_NODE, nid;
+	struct kslab_cache *s;
+	unsigned long slabs;
+
+	if (!core_fpa_armed())
+		kunit_skip(test, "no fail_page_alloc in debugfs: no node can run out of memory");
+	s = ktest_create(test, "kunit_core_node_oom", 64, 0, 0, NULL);
+	migrate_disable();
+	here = numa_mem_id();
+	for_each_node_state(nid, N_MEMORY)
+		if (nid != here && other == NUMA_NO_NODE)
+			other = nid;
+	if (other == NUMA_NO_NODE || !node_state(here, N_MEMORY)) {
+		migrate_enable();
+		kunit_skip(test, "no two nodes with memory, this CPU's one of them");
+	}
+	/* partial slabs on the other node: half their objects freed */
+	for (i = 0; i < NR; i++)
+		objs[i] = kslab_cache_alloc_node(s, GFP_KERNEL, other);
+	for (i = 1; i < NR; i += 2) {
+		kslab_cache_free(s, objs[i]);
+		objs[i] = NULL;
+	}
+	kslab_cache_shrink(s);		/* magazines and depots back to slabs */
+	slabs = kslab_stat_sum(s, KSLAB_ALLOC_SLAB);
+	current->make_it_fail = 1;
+	for (i = NR; i < NR + OOM; i++)
+		objs[i] = kslab_cache_alloc_node(s, GFP_KERNEL | __GFP_NOWARN, here);
+	current->make_it_fail = 0;
+	migrate_enable();
+
+	for (i = NR; i < NR + OOM; i++) {
+		KUNIT_EXPECT_NOT_NULL_MSG(test, objs[i], "call %u for node %d", i - NR, here);
+		other_nr += objs[i] && page_to_nid(virt_to_page(objs[i])) == other;
+	}
+	KUNIT_EXPECT_EQ(test, (unsigned int)OOM, other_nr);
+	KUNIT_EXPECT_EQ(test, slabs, kslab_stat_sum(s, KSLAB_ALLOC_SLAB));
+	ktest_free_n(s, objs, NR + OOM);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+}
+
 static struct kunit_case core_cases[] = {
 	KUNIT_CASE_PARAM(core_sizes, size_gen_params),
 	KUNIT_CASE(core_ctor),
@@ -874,6 +1010,8 @@ static struct kunit_case core_cases[] = {
 	KUNIT_CASE(core_depot_trim),
 	KUNIT_CASE(core_free_slow_room),
 	KUNIT_CASE(core_init_on_free_fallback),
+	KUNIT_CASE(core_node_memoryless),
+	KUNIT_CASE(core_node_out_of_memory),
 	{}
 };
 

@@ -352,6 +352,104 @@ static unsigned int cache_free_direct(struct kslab_cache *s, struct page *page,
 	return done;
 }
 
+/*
+ * slab_mem_node - the node whose objects a CPU of node @nid uses: @nid,
+ * or for a node without memory the nearest one with some (SLUB's
+ * slab_nodes are the nodes with normal memory). That is what numa_mem_id()
+ * gives on architectures with memoryless nodes; x86 has none, and there
+ * numa_mem_id() is the CPU's own node, memory or not.
+ */
+static int slab_mem_node(int nid)
+{
+	int n, best = nid, dist = INT_MAX;
+
+	if (likely(node_state(nid, N_NORMAL_MEMORY)))
+		return nid;
+	for_each_node_state(n, N_NORMAL_MEMORY) {
+		if (node_distance(nid, n) < dist) {
+			dist = node_distance(nid, n);
+			best = n;
+		}
+	}
+	return best;
+}
+
+/* The node this CPU's magazines are filled from: see slab_mem_node(). */
+static int cpu_mem_node(void)
+{
+	return slab_mem_node(numa_mem_id());
+}
+
+/*
+ * Objects from node @nid's partial slabs, then its empty ones; with
+ * @partial, none when it has no partial slab. Return: how many.
+ */
+static unsigned int node_take(struct kslab_cache *s, int nid, void **objs,
+			      unsigned int nr, bool partial)
+{
+	struct kslab_node *n = s->node[nid];
+	unsigned long flags;
+	unsigned int got = 0;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	if (!partial || n->nr_partial)
+		got = slab_take(s, n, objs, nr);
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return got;
+}
+
+/*
+ * Objects from the partial slabs of the nodes nearest @nid, the nearest
+ * first, as SLUB's get_any_partial(): where the new slabs of a node that
+ * had no memory to give went. Return: how many.
+ */
+static unsigned int node_take_nearest(struct kslab_cache *s, int nid,
+				      void **objs, unsigned int nr)
+{
+	nodemask_t tried = NODE_MASK_NONE;
+	int n, best, dist;
+	unsigned int got = 0;
+
+	node_set(nid, tried);
+	while (got < nr) {
+		best = NUMA_NO_NODE;
+		dist = INT_MAX;
+		for_each_node_state(n, N_NORMAL_MEMORY) {
+			if (node_isset(n, tried) || !READ_ONCE(s->node[n]->nr_partial) ||
+			    node_distance(nid, n) >= dist)
+				continue;
+			dist = node_distance(nid, n);
+			best = n;
+		}
+		if (best == NUMA_NO_NODE)
+			break;
+		node_set(best, tried);
+		got += node_take(s, best, objs + got, nr - got, true);
+	}
+	return got;
+}
+
+/* Objects from new slabs for node @nid, made with @gfp. Return: how many. */
+static unsigned int slabs_take_new(struct kslab_cache *s, gfp_t gfp, int nid,
+				   void **objs, unsigned int nr)
+{
+	unsigned int got = 0;
+	struct kslab_node *n;
+	unsigned long flags;
+	struct page *page;
+
+	while (got < nr) {
+		page = slab_new(s, gfp, nid);
+		if (!page)
+			break;
+		n = s->node[page_to_nid(page)];
+		spin_lock_irqsave(&n->list_lock, flags);
+		got += slab_take_new(s, n, page, objs + got, nr - got);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	return got;
+}
+
 /**
  * cache_alloc_objects - objects straight from slabs, for callers that do
  * not use (or cannot use) the CPU's magazines
@@ -361,9 +459,14 @@ static unsigned int cache_free_direct(struct kslab_cache *s, struct page *page,
  * @objs: where the objects go
  * @nr: how many
  *
- * Takes from the node's partial and empty slabs, then new slabs. For a
- * named node, a new slab is tried there first (__GFP_THISNODE), then
- * anywhere: the node asked for is used whenever it has memory.
+ * Takes from the node's partial and empty slabs, then new slabs. A node
+ * without memory is no node asked for (NUMA_NO_NODE), and a CPU of such a
+ * node uses the nearest one with memory (slab_mem_node()). For a named
+ * node, as SLUB: a new slab there if it comes without reclaim
+ * (GFP_NOWAIT | __GFP_THISNODE); else objects of the nearest nodes'
+ * partial slabs, where earlier calls' new slabs went when the node was
+ * out of memory; then a new slab with @gfp, anywhere. @gfp with
+ * __GFP_THISNODE keeps all of it on the node.
  *
  * Context: no CPU owned and no kslab lock held.
  * Return: the number of objects placed in @objs (less than @nr only when
@@ -372,29 +475,21 @@ static unsigned int cache_free_direct(struct kslab_cache *s, struct page *page,
 unsigned int cache_alloc_objects(struct kslab_cache *s, gfp_t gfp, int node,
 				 void **objs, unsigned int nr)
 {
-	int nid = node == NUMA_NO_NODE ? numa_mem_id() : node;
-	struct kslab_node *n = s->node[nid];
 	unsigned int got;
-	unsigned long flags;
-	struct page *page;
+	int nid;
 
-	spin_lock_irqsave(&n->list_lock, flags);
-	got = slab_take(s, n, objs, nr);
-	spin_unlock_irqrestore(&n->list_lock, flags);
-
-	while (got < nr) {
-		page = NULL;
-		if (node != NUMA_NO_NODE)
-			page = slab_new(s, gfp | __GFP_THISNODE | __GFP_NOWARN, nid);
-		if (!page)
-			page = slab_new(s, gfp, nid);
-		if (!page)
-			break;
-		n = s->node[page_to_nid(page)];
-		spin_lock_irqsave(&n->list_lock, flags);
-		got += slab_take_new(s, n, page, objs + got, nr - got);
-		spin_unlock_irqrestore(&n->list_lock, flags);
+	if (node != NUMA_NO_NODE && !node_state(node, N_NORMAL_MEMORY))
+		node = NUMA_NO_NODE;
+	nid = node == NUMA_NO_NODE ? cpu_mem_node() : node;
+	got = node_take(s, nid, objs, nr, false);
+	if (got < nr && node != NUMA_NO_NODE && !(gfp & __GFP_THISNODE)) {
+		got += slabs_take_new(s, GFP_NOWAIT | __GFP_NOWARN | __GFP_THISNODE,
+				      nid, objs + got, nr - got);
+		if (got < nr)
+			got += node_take_nearest(s, nid, objs + got, nr - got);
 	}
+	if (got < nr)
+		got += slabs_take_new(s, gfp, nid, objs + got, nr - got);
 	return got;
 }
 
@@ -444,7 +539,7 @@ static void cpu_push_remote(struct kslab_cache *s, struct kslab_cpu *c,
  */
 static bool cpu_refill(struct kslab_cache *s, struct kslab_cpu *c)
 {
-	struct kslab_node *n = s->node[numa_mem_id()];
+	struct kslab_node *n = s->node[cpu_mem_node()];
 	struct kslab_mag *full;
 
 	/*
@@ -534,12 +629,13 @@ static bool cpu_make_room_bulk(struct kslab_cache *s, struct kslab_cpu *c)
  * ___slab_alloc - step 5: a new slab for this CPU. Releases the CPU (the
  * page allocator may sleep), then refills the loaded magazine of whatever
  * CPU it runs on from the new slab, if that magazine is still empty and
- * the slab is on that CPU's node; otherwise takes just one object.
+ * the slab is on that CPU's node (cpu_mem_node()); otherwise takes just
+ * one object.
  */
 static void *___slab_alloc(struct kslab_cache *s, struct kslab_cpu *c,
 			   gfp_t gfp)
 {
-	int nid = numa_mem_id();
+	int nid = cpu_mem_node();
 	struct kslab_node *n;
 	struct kslab_mag *mag;
 	struct page *page;
@@ -556,7 +652,7 @@ static void *___slab_alloc(struct kslab_cache *s, struct kslab_cpu *c,
 	c = cpu_cache_get(s);
 	mag = c ? c->loaded : NULL;
 	spin_lock_irqsave(&n->list_lock, flags);
-	if (mag && mag->size && !mag->count && page_to_nid(page) == numa_mem_id()) {
+	if (mag && mag->size && !mag->count && page_to_nid(page) == cpu_mem_node()) {
 		mag->count = slab_take_new(s, n, page, mag->objs, mag->size);
 		obj = mag->objs[--mag->count];
 	} else {
@@ -604,14 +700,16 @@ static void *slab_alloc_direct(struct kslab_cache *s, gfp_t gfp, int node,
 static void *slab_alloc_refill(struct kslab_cache *s, struct kslab_cpu *c,
 			       gfp_t gfp, int node, unsigned long caller)
 {
-	int nid = numa_mem_id();
+	int nid = cpu_mem_node();
 	struct kslab_node *n = s->node[nid];
 	struct kslab_mag *mag;
 	unsigned long flags;
 	void *obj;
 
+	/* no such node, or one without memory: any will do (as SLUB) */
 	if (node != NUMA_NO_NODE && (node < 0 || node >= nr_node_ids ||
-				     !s->node[node]))
+				     !s->node[node] ||
+				     !node_state(node, N_NORMAL_MEMORY)))
 		node = NUMA_NO_NODE;
 	if (!c || (node != NUMA_NO_NODE && node != nid)) {
 		if (c)
@@ -636,8 +734,13 @@ static void *slab_alloc_refill(struct kslab_cache *s, struct kslab_cpu *c,
 	spin_lock_irqsave(&n->list_lock, flags);
 	mag->count = slab_take(s, n, mag->objs, mag->size);
 	spin_unlock_irqrestore(&n->list_lock, flags);
-	if (!mag->count)
+	if (!mag->count && node == NUMA_NO_NODE)
 		return ___slab_alloc(s, c, gfp);
+	if (!mag->count) {
+		/* this node asked for: SLUB's way to a new slab, which may look elsewhere */
+		cpu_cache_put(c);
+		return slab_alloc_direct(s, gfp, node, caller);
+	}
 	cpu_stat(c, KSLAB_ALLOC_REFILL);
 pop:
 	obj = c->loaded->objs[--c->loaded->count];
@@ -858,8 +961,12 @@ EXPORT_SYMBOL_GPL(kslab_cache_alloc);
  * @gfp: GFP flags, as for kslab_cache_alloc()
  * @node: the node, or NUMA_NO_NODE for any (this CPU's first)
  *
- * The object comes from @node whenever @node has memory; otherwise from
- * another node rather than failing (unless @gfp has __GFP_THISNODE).
+ * The object comes from @node when it has a free object or a free page
+ * (taken without reclaim); otherwise from the nearest nodes' partial
+ * slabs, and only then from a new slab made with @gfp, anywhere, rather
+ * than failing (with __GFP_THISNODE in @gfp: from @node or not at all).
+ * A node without memory, or no such node, asks for no node in particular,
+ * as with SLUB.
  *
  * Context: as kslab_cache_alloc().
  * Return: an object, or NULL when memory is exhausted.
