@@ -2,14 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # boot.sh BZIMAGE INITRAMFS LOG MODE - boot the guest in QEMU (TCG: nested
-# KVM hangs on these machines) with 4 CPUs on two NUMA nodes and 1 GiB.
+# KVM hangs on these machines) with 1 GiB on the NUMA nodes below.
 #   MODE batch:       console only to LOG; a hard timeout of
 #                     $KSLAB_TIMEOUT seconds (default 900) kills a hung guest.
 #   MODE interactive: console on the terminal too (stdin wired for shell).
 #   MODE tee:         console on stdout and in LOG, with the timeout.
 # $KSLAB_ICOUNT=1 counts guest time in instructions (-icount shift=0);
-# $KSLAB_CMDLINE adds kernel parameters. Exits 0 only when the guest
-# powered itself off.
+# $KSLAB_CMDLINE adds kernel parameters. $KSLAB_TOPOLOGY picks the CPUs
+# and nodes:
+#   default:     4 CPUs on two nodes of 512 MiB (CPUs 0-1, 2-3);
+#   memoryless:  4 CPUs on three nodes: 0 (CPUs 0-1) and 1 (CPU 2) with
+#                512 MiB each, and 2 (CPU 3) with CPUs and no memory;
+#   8x4:         8 CPUs on four nodes of 256 MiB, two CPUs each.
+# Exits 0 only when the guest powered itself off.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,13 +27,32 @@ timeout_s=${KSLAB_TIMEOUT:-900}
 accel=(-accel tcg,thread=multi)
 [ "${KSLAB_ICOUNT:-0}" = 1 ] && accel=(-accel tcg -icount shift=0,sleep=off)
 
-# One socket a node, so the CPUs sharing a last-level cache share a node
-# too (QEMU's default puts all four in one socket: the kernel warns).
-qemu=(qemu-system-x86_64 "${accel[@]}" -cpu max -smp 4,sockets=2,cores=2,threads=1 -m 1G
-	-object memory-backend-ram,id=m0,size=512M
-	-object memory-backend-ram,id=m1,size=512M
-	-numa node,nodeid=0,cpus=0-1,memdev=m0
-	-numa node,nodeid=1,cpus=2-3,memdev=m1
+# No socket spans two nodes, so the CPUs sharing a last-level cache share
+# a node too (QEMU's default puts all CPUs in one socket: the kernel
+# warns). A node without a memdev has no memory (QEMU 7.2).
+case "${KSLAB_TOPOLOGY:-default}" in
+default)
+	numa=(-smp 4,sockets=2,cores=2,threads=1
+	      -object memory-backend-ram,id=m0,size=512M
+	      -object memory-backend-ram,id=m1,size=512M
+	      -numa node,nodeid=0,cpus=0-1,memdev=m0
+	      -numa node,nodeid=1,cpus=2-3,memdev=m1) ;;
+memoryless)
+	numa=(-smp 4,sockets=4,cores=1,threads=1
+	      -object memory-backend-ram,id=m0,size=512M
+	      -object memory-backend-ram,id=m1,size=512M
+	      -numa node,nodeid=0,cpus=0-1,memdev=m0
+	      -numa node,nodeid=1,cpus=2,memdev=m1
+	      -numa node,nodeid=2,cpus=3) ;;
+8x4)
+	numa=(-smp 8,sockets=4,cores=2,threads=1)
+	for n in 0 1 2 3; do
+		numa+=(-object "memory-backend-ram,id=m$n,size=256M"
+		       -numa "node,nodeid=$n,cpus=$((2 * n))-$((2 * n + 1)),memdev=m$n")
+	done ;;
+*) die boot "KSLAB_TOPOLOGY=$KSLAB_TOPOLOGY: want default, memoryless or 8x4" ;;
+esac
+qemu=(qemu-system-x86_64 "${accel[@]}" -cpu max "${numa[@]}" -m 1G
 	-kernel "$bz" -initrd "$initrd"
 	-append "console=ttyS0 panic=-1 oops=panic ${KSLAB_CMDLINE:-}"
 	-display none -monitor none -no-reboot)

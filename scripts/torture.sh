@@ -4,7 +4,8 @@
 # torture.sh - what `make torture` runs: build the test kernel and every
 # module, boot the guest that loads kslab and then kslab_torture for
 # $DURATION seconds (default 30; $KSLAB_TORTURE_PARAMS adds module
-# parameters, e.g. "seed=42 hotplug=0"), unload both, and judge the
+# parameters, e.g. "seed=42 hotplug=0"; $KSLAB_TOPOLOGY the guest's CPUs
+# and NUMA nodes, see scripts/boot.sh), unload both, and judge the
 # console log (build/torture-console.log). It passes only with the line
 # "kslab-torture: N ops, 0 errors" (N > 0), no kernel splat and no failed
 # guest step (scan.sh), every page back (judge-pages.sh), and the guest
@@ -40,7 +41,7 @@ steps=$KSLAB_BUILD/torture-steps.sh
 bash scripts/initramfs.sh "$KSLAB_BUILD/initramfs-torture.gz" "$steps" "${mods[@]}"
 
 timeout_s=${KSLAB_TIMEOUT:-$((2 * duration + 300))}
-echo "torture: booting the guest for ${duration}s of torture (timeout ${timeout_s}s; console: ${log#"$KSLAB_TOP"/})"
+echo "torture: booting the guest (topology ${KSLAB_TOPOLOGY:-default}) for ${duration}s of torture (timeout ${timeout_s}s; console: ${log#"$KSLAB_TOP"/})"
 boot_ok=1
 KSLAB_TIMEOUT=$timeout_s bash scripts/boot.sh "$kdir/arch/x86/boot/bzImage" \
 	"$KSLAB_BUILD/initramfs-torture.gz" "$log" batch || boot_ok=0
