@@ -997,6 +997,36 @@ static void core_node_out_of_memory(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
+/*
+ * __GFP_ZERO on a cache with a constructor is the caller's bug: zeroing
+ * would wipe the state the constructor built, and kslab never builds it
+ * again. It is reported, counted in kslab_cache_errors(), and the object
+ * comes as constructed, from single and bulk calls alike.
+ */
+static void core_zero_ctor(struct kunit *test)
+{
+	struct kslab_cache *s;
+	u32 *p, *objs[4];
+	unsigned long e;
+	unsigned int i;
+
+	s = ktest_create(test, "kunit_core_zero_ctor", 40, 0, 0, ctor_fn);
+	e = kslab_cache_errors(s);
+	p = kslab_cache_alloc(s, GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, CTOR_MAGIC, p[0]);
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	KUNIT_ASSERT_EQ(test, 4, kslab_cache_alloc_bulk(s, GFP_KERNEL | __GFP_ZERO, 4,
+							(void **)objs));
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, CTOR_MAGIC, objs[i][0]);
+	KUNIT_EXPECT_EQ(test, e + 2, kslab_cache_errors(s));
+	kslab_cache_free(s, p);
+	kslab_cache_free_bulk(s, 4, (void **)objs);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	ktest_destroy(test, s);
+}
+
 static struct kunit_case core_cases[] = {
 	KUNIT_CASE_PARAM(core_sizes, size_gen_params),
 	KUNIT_CASE(core_ctor),
@@ -1012,6 +1042,7 @@ static struct kunit_case core_cases[] = {
 	KUNIT_CASE(core_init_on_free_fallback),
 	KUNIT_CASE(core_node_memoryless),
 	KUNIT_CASE(core_node_out_of_memory),
+	KUNIT_CASE(core_zero_ctor),
 	{}
 };
 

@@ -776,6 +776,17 @@ void *__slab_alloc(struct kslab_cache *s, gfp_t gfp, int node,
 
 KSLAB_EXPORT_INTERNAL(__slab_alloc);
 
+/*
+ * __GFP_ZERO on a cache with a constructor: the caller's bug, reported
+ * (and counted) here, out of the fast path. The object is not zeroed
+ * (slab_want_init_on_alloc()): that would wipe its constructed state.
+ */
+static void slab_alloc_zero_ctor(struct kslab_cache *s)
+{
+	report_misuse(s,
+		      "__GFP_ZERO on a cache with a constructor: handed out constructed, not zeroed");
+}
+
 /**
  * slab_alloc_finish - zero or wipe an object on its way out, as asked, and
  * fire kslab:kslab_alloc: the fast path's tail when slab_alloc_plain() is
@@ -791,6 +802,8 @@ KSLAB_EXPORT_INTERNAL(__slab_alloc);
 void *slab_alloc_finish(struct kslab_cache *s, void *obj, gfp_t gfp, int node,
 			unsigned long caller)
 {
+	if (unlikely((gfp & __GFP_ZERO) && s->ctor))
+		slab_alloc_zero_ctor(s);
 	obj = slab_alloc_init(s, obj, gfp);
 	trace_kslab_alloc(s->name, obj, caller, gfp, node);
 	return obj;
@@ -943,7 +956,8 @@ void slab_free_traced(struct kslab_cache *s, struct page *page, void *obj,
  * kslab_cache_alloc - allocate an object from a kslab cache
  * @s: the cache
  * @gfp: GFP flags: GFP_KERNEL may sleep to get pages, GFP_ATOMIC and
- *       GFP_NOWAIT never sleep, __GFP_ZERO zeroes the object
+ *       GFP_NOWAIT never sleep, __GFP_ZERO zeroes the object (not in a
+ *       cache with a constructor: see kslab_cache_zalloc())
  *
  * Context: process, softirq or hardirq context, as @gfp allows.
  * Return: an object of kslab_cache_size(@s) bytes, or NULL when memory is
@@ -1097,6 +1111,8 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 	}
 	if (slow)
 		stat_add(s, KSLAB_ALLOC_SLOWPATH, slow);
+	if (unlikely((gfp & __GFP_ZERO) && s->ctor))
+		slab_alloc_zero_ctor(s);
 	/* each test once for the whole call, not once per object */
 	if (unlikely(cache_debug(s) || slab_want_init_on_alloc(s, gfp) ||
 		     slab_want_init_on_free(s) || trace_kslab_alloc_enabled())) {

@@ -188,7 +188,12 @@ void slab_free_wipe(struct kslab_cache *s, struct page *page, void *obj,
 void slab_free_traced(struct kslab_cache *s, struct page *page, void *obj,
 		      unsigned long caller);
 
-/* The kernel's slab_want_init_on_alloc(), for a kslab cache. */
+/*
+ * The kernel's slab_want_init_on_alloc(), for a kslab cache, but never for
+ * a cache with a constructor: __GFP_ZERO would wipe the state it built,
+ * which kslab never builds again (SLUB zeroes it when init_on_alloc is
+ * off and warns). slab_alloc_finish() reports that __GFP_ZERO instead.
+ */
 static __always_inline bool slab_want_init_on_alloc(struct kslab_cache *s,
 						    gfp_t gfp)
 {
@@ -199,7 +204,7 @@ static __always_inline bool slab_want_init_on_alloc(struct kslab_cache *s,
 			return gfp & __GFP_ZERO;
 		return true;
 	}
-	return gfp & __GFP_ZERO;
+	return (gfp & __GFP_ZERO) && !s->ctor;
 }
 
 /* The kernel's slab_want_init_on_free(), for a kslab cache. */
@@ -227,12 +232,13 @@ static __always_inline void *slab_alloc_init(struct kslab_cache *s, void *obj,
 
 /*
  * Is an object popped by the fast path ready as it is? Not when it must
- * be zeroed or wiped, or the tracepoint is on: slab_alloc_finish() then.
+ * be zeroed or wiped, or __GFP_ZERO is to be checked (a constructor), or
+ * the tracepoint is on: slab_alloc_finish() then.
  */
 static __always_inline bool slab_alloc_plain(struct kslab_cache *s, gfp_t gfp)
 {
-	return !slab_want_init_on_alloc(s, gfp) && !slab_want_init_on_free(s) &&
-	       !trace_kslab_alloc_enabled();
+	return !(gfp & __GFP_ZERO) && !slab_want_init_on_alloc(s, gfp) &&
+	       !slab_want_init_on_free(s) && !trace_kslab_alloc_enabled();
 }
 
 /**

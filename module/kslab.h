@@ -84,6 +84,13 @@ do {									\
  * @s: the cache
  * @gfp: GFP flags for the allocation (see kslab_cache_alloc())
  *
+ * A cache with a constructor never zeroes: zeroing would wipe the state
+ * the constructor built, and kslab builds it only once, with the slab.
+ * This call (or __GFP_ZERO to any allocation call) on such a cache is a
+ * bug of the caller: it is reported, counted in kslab_cache_errors(), and
+ * the object is handed out as constructed (SLUB zeroes it when
+ * init_on_alloc is off, and warns).
+ *
  * Context: as kslab_cache_alloc().
  * Return: a zeroed object, or NULL when memory is exhausted.
  */
