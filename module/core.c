@@ -235,7 +235,7 @@ static void depot_put_empty(struct kslab_cache *s, struct kslab_node *n,
  * that empty beyond min_partial after dropping the lock. Objects that are
  * not @s's, and double frees, are reported and skipped.
  *
- * Context: any context; no list_lock held (takes them, irq-safe).
+ * Context: as kslab_cache_free(); no list_lock held (takes them, irq-safe).
  * Return: the number of objects taken back.
  */
 unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
@@ -943,7 +943,7 @@ void slab_free_wipe(struct kslab_cache *s, struct page *page, void *obj,
  * @obj: the object
  * @caller: the caller's address
  *
- * Out of line, so that the fast path calls nothing. Context: any context.
+ * Out of line, so that the fast path calls nothing. Context: as slab_free().
  */
 void slab_free_traced(struct kslab_cache *s, struct page *page, void *obj,
 		      unsigned long caller)
@@ -959,7 +959,10 @@ void slab_free_traced(struct kslab_cache *s, struct page *page, void *obj,
  *       GFP_NOWAIT never sleep, __GFP_ZERO zeroes the object (not in a
  *       cache with a constructor: see kslab_cache_zalloc())
  *
- * Context: process, softirq or hardirq context, as @gfp allows.
+ * Context: process, softirq or hardirq context, as @gfp allows; not NMI:
+ * an allocation may take a node's list_lock. On PREEMPT_RT, as with SLUB,
+ * not in hard interrupt context nor with interrupts disabled or a raw
+ * spinlock held: kslab's locks are sleeping locks there.
  * Return: an object of kslab_cache_size(@s) bytes, or NULL when memory is
  * exhausted.
  */
@@ -1036,7 +1039,9 @@ static noinline void cache_free_traced(struct kslab_cache *s, void *obj,
  * A pointer that is not an object of @s, or a double free kslab can see,
  * is reported, counted in kslab_cache_errors() and refused.
  *
- * Context: any context.
+ * Context: process, softirq or hardirq context; not NMI: a free may take
+ * a node's list_lock. On PREEMPT_RT, as with SLUB, not in hard interrupt
+ * context nor with interrupts disabled or a raw spinlock held.
  */
 void kslab_cache_free(struct kslab_cache *s, void *obj)
 {
@@ -1138,7 +1143,7 @@ EXPORT_SYMBOL_GPL(kslab_cache_alloc_bulk);
  * of other nodes go home in batches. Bad pointers and double frees are
  * reported and skipped, as by kslab_cache_free().
  *
- * Context: any context.
+ * Context: as kslab_cache_free().
  */
 void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 {

@@ -251,7 +251,7 @@ static __always_inline bool slab_alloc_plain(struct kslab_cache *s, gfp_t gfp)
  * Everything else is a tail call (__slab_alloc(), slab_alloc_finish()):
  * the fast path calls nothing, so it saves no register.
  *
- * Context: any context that the GFP flags allow.
+ * Context: as kslab_cache_alloc().
  * Return: an object, or NULL.
  */
 static __always_inline void *slab_alloc(struct kslab_cache *s, gfp_t gfp,
@@ -327,7 +327,7 @@ slow:
  * ones sent to __slab_free() (a pointer to check again, an object of a
  * fallback slab) are wiped there, once its checks have passed.
  *
- * Context: any context.
+ * Context: as kslab_cache_free().
  */
 static __always_inline void slab_free(struct kslab_cache *s, struct page *page,
 				      void *obj, unsigned long caller)

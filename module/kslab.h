@@ -18,6 +18,15 @@
 
 struct kslab_cache;
 
+/*
+ * Contexts: the allocation calls run in process, softirq or hardirq
+ * context, as their GFP flags allow, and the free calls in any of those;
+ * none in NMI. On PREEMPT_RT, as with SLUB, none in hard interrupt
+ * context. The calls that manage a cache (create, destroy, shrink,
+ * validate, ...) may sleep. Each call's kernel-doc in kslab's sources
+ * names its context. __GFP_ZERO on a cache with a constructor: see
+ * kslab_cache_zalloc().
+ */
 struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
 				       unsigned int align, slab_flags_t flags,
 				       void (*ctor)(void *));
@@ -69,7 +78,9 @@ void kslab_free_rcu(struct rcu_head *head);
  * Readers under rcu_read_lock() that found @ptr before it was unpublished
  * may keep reading it until the grace period ends.
  *
- * Context: any context.
+ * Context: any context but NMI, hard interrupt context on PREEMPT_RT
+ * included: it only calls call_rcu(), and the object is freed later, from
+ * RCU's callback.
  */
 #define kslab_kfree_rcu(ptr, field)					\
 do {									\
