@@ -193,6 +193,77 @@ static void debug_poison_alloc(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
+static const unsigned int next_pointer_pos[] = { 0, 1 };
+
+static void pos_desc(const unsigned int *pos, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "free list object %u", *pos);
+}
+
+KUNIT_ARRAY_PARAM(next_pointer, next_pointer_pos, pos_desc);
+
+/*
+ * The kernel's test_next_pointer (lib/slub_kunit.c), on kslab: the free
+ * pointer of an object on a slab's free list corrupted, here the head's
+ * and the next one's. Validation finds one error and cuts the list at that
+ * object: it and those before it stay free (only its link is bad) and are
+ * handed out next, in order; only the objects beyond are quarantined. A
+ * second validation is clean. With the pointer put back the quarantined
+ * objects are on the list again: one error (counts disagree with the
+ * list), repaired, then clean again.
+ */
+static void debug_next_pointer(struct kunit *test)
+{
+	unsigned int pos = *(const unsigned int *)test->param_value, objects, i;
+	unsigned long e, tmp, *ptr;
+	struct kslab_cache *s;
+	struct slab_meta *m;
+	struct page *page;
+	void *obj[2], *x;
+	long q;
+
+	s = ktest_create(test, "kunit_debug_next_ptr", 64, 0, SLAB_POISON, NULL);
+	objects = s->objects;
+	for (i = 0; i < 2; i++) {
+		obj[i] = kslab_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, obj[i]);
+	}
+	page = virt_to_head_page(obj[0]);
+	KUNIT_ASSERT_PTR_EQ(test, page, virt_to_head_page(obj[1]));
+	m = page_meta(page);
+	kslab_cache_free(s, obj[1]);
+	kslab_cache_free(s, obj[0]);	/* the list: obj[0], obj[1], the rest */
+	e = kslab_cache_errors(s);
+	q = atomic_long_read(&s->quarantined);
+	ptr = obj[pos] + s->offset;
+	tmp = *ptr;
+	*(u8 *)ptr = ~*(u8 *)ptr;
+
+	KUNIT_EXPECT_EQ(test, 1L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	KUNIT_EXPECT_EQ(test, q + objects - pos - 1, atomic_long_read(&s->quarantined));
+	KUNIT_EXPECT_EQ(test, objects - pos - 1, (unsigned int)m->inuse);
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	for (i = 0; i <= pos; i++) {
+		x = kslab_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_PTR_EQ_MSG(test, obj[i], x, "object %u of the list", i);
+	}
+	x = kslab_cache_alloc(s, GFP_KERNEL);	/* the slab is full now */
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_EXPECT_PTR_NE(test, page, virt_to_head_page(x));
+	kslab_cache_free(s, x);
+	for (i = pos + 1; i-- > 0;)
+		kslab_cache_free(s, obj[i]);	/* the list: obj[0], obj[pos] */
+
+	*ptr = tmp;		/* obj[pos] links to the quarantined ones again */
+	KUNIT_EXPECT_EQ(test, 1L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, e + 2, kslab_cache_errors(s));
+	KUNIT_EXPECT_EQ(test, 0U, (unsigned int)m->inuse);
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, e + 2, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+}
+
 static const struct flags_case double_free_cases[] = {
 	{ "F", SLAB_CONSISTENCY_CHECKS },
 	{ "Z", SLAB_RED_ZONE },
@@ -447,6 +518,7 @@ static struct kunit_case debug_cases[] = {
 	KUNIT_CASE(debug_redzone_validate),
 	KUNIT_CASE_PARAM(debug_poison_validate, poison_gen_params),
 	KUNIT_CASE_PARAM(debug_poison_alloc, poison_gen_params),
+	KUNIT_CASE_PARAM(debug_next_pointer, next_pointer_gen_params),
 	KUNIT_CASE_PARAM(debug_double_free, double_free_gen_params),
 	KUNIT_CASE(debug_interior_free),
 	KUNIT_CASE(debug_foreign_free),

@@ -745,7 +745,9 @@ void slab_discard_list(struct kslab_cache *s, struct list_head *list)
  * slab_free_map - mark the free objects of a slab in @map by walking its
  * free list. Return: the number of free objects, or -1 when the list is
  * corrupt (a pointer to no object of the slab, or a loop); then *@last is
- * the last object reached through good links (NULL: the head itself).
+ * the last object the list reached, the one holding the bad link (NULL:
+ * the head index itself is no object of the slab). *@last was reached
+ * through good links: it is free, and so is every object before it.
  */
 static int slab_free_map(struct kslab_cache *s, struct page *page,
 			 unsigned long *map, void **last)
@@ -755,18 +757,20 @@ static int slab_free_map(struct kslab_cache *s, struct page *page,
 	unsigned int idx = m->free, nr = 0;
 
 	*last = NULL;
+	if (idx != KSLAB_NO_FREE && idx >= m->objects)
+		return -1;
 	while (idx != KSLAB_NO_FREE) {
 		if (test_and_set_bit(idx, map))
-			return -1;
+			return -1;	/* *last links back into the list */
 		nr++;
 		obj = slab_object(s, base, idx);
+		*last = obj;
 		next = freeptr_get(s, obj);
 		if (!next)
 			break;
 		idx = slab_index(s, m, base, next);
 		if (idx == KSLAB_BAD_INDEX)
 			return -1;
-		*last = obj;
 	}
 	return nr;
 }
@@ -805,16 +809,17 @@ int slab_free_count(struct kslab_cache *s, struct page *page, void *obj)
 
 /*
  * Check one slab of a node list against its own counts and its list, and
- * repair what is reported: a corrupt free list is cut after its last good
- * link and the objects beyond are quarantined; counts that disagree with
- * the list are set from it. So a second validation finds the slab clean.
+ * repair what is reported: a corrupt free list is cut at the object
+ * holding the bad link (it stays free) and the objects beyond are
+ * quarantined; counts that disagree with the list are set from it. So a
+ * second validation finds the slab clean.
  */
 static long slab_validate(struct kslab_cache *s, struct kslab_node *n,
 			  struct page *page, unsigned int state,
 			  unsigned long *map)
 {
 	struct slab_meta *m = page_meta(page);
-	void *base = page_address(page), *last, *bad = NULL, *next = NULL;
+	void *base = page_address(page), *last, *bad, *next = NULL;
 	long errors = 0;
 	unsigned int i;
 	int nr_free;
@@ -830,16 +835,20 @@ static long slab_validate(struct kslab_cache *s, struct kslab_node *n,
 	bitmap_zero(map, m->objects);
 	nr_free = slab_free_map(s, page, map, &last);
 	if (nr_free < 0) {
-		bad = last ? last : base;
-		next = last ? freeptr_get(s, last) : NULL;
-		if (last)
-			freeptr_set(s, last, NULL);
-		else
+		bad = last;
+		if (bad) {
+			next = freeptr_get(s, bad);
+			freeptr_set(s, bad, NULL);
+		} else {
 			m->free = KSLAB_NO_FREE;
+		}
 		bitmap_zero(map, m->objects);
 		nr_free = slab_free_map(s, page, map, &last);
-		report_freelist(s, page, bad, next,
-				m->objects - min(m->objects, m->inuse + nr_free));
+		if (bad)
+			report_freelist(s, page, bad, next,
+					m->objects - min(m->objects, m->inuse + nr_free));
+		else
+			report_slab(s, page, "free list head is no object of the slab");
 		errors++;
 	}
 	/* objects == inuse + |free list| */
