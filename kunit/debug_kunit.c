@@ -264,6 +264,56 @@ static void debug_next_pointer(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
+static atomic_t ctor_overflows;
+
+/* A constructor that writes one byte past the first object it builds. */
+static void ctor_overflow(void *obj)
+{
+	if (atomic_dec_if_positive(&ctor_overflows) >= 0)
+		((u8 *)obj)[64] = 0x88;
+}
+
+/*
+ * An object of a new slab that fails its checks on the way out (its red
+ * zone overwritten by the constructor) is quarantined: counted in use by
+ * its slab and by its node alike, so the node's count stays the sum of its
+ * slabs' (validation clean) and the cache holds live + quarantined objects,
+ * which is what destroy reads its leaks from.
+ */
+static void debug_ctor_overflow(struct kunit *test)
+{
+	struct kslab_cache_info info;
+	struct kslab_cache *s;
+	unsigned long e;
+	unsigned int nr;
+	void **objs;
+
+	atomic_set(&ctor_overflows, 1);
+	s = ktest_create(test, "kunit_debug_ctor_rz", 64, 0, SLAB_RED_ZONE,
+			 ctor_overflow);
+	nr = s->objects;
+	objs = ktest_ptrs(test, nr);
+	e = kslab_cache_errors(s);
+	KUNIT_ASSERT_EQ(test, (int)nr, kslab_cache_alloc_bulk(s, GFP_KERNEL, nr, objs));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&ctor_overflows));
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	KUNIT_EXPECT_EQ(test, 1L, atomic_long_read(&s->quarantined));
+	kslab_cache_info(s, &info);
+	KUNIT_EXPECT_EQ(test, nr + 1UL, info.inuse_objs);
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+
+	kslab_cache_free_bulk(s, nr - 1, objs + 1);	/* objs[0] stays live */
+	kslab_cache_info(s, &info);
+	KUNIT_EXPECT_EQ(test, 2UL, info.inuse_objs);
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	kslab_cache_free(s, objs[0]);
+	kslab_cache_info(s, &info);
+	KUNIT_EXPECT_EQ(test, 1UL, info.inuse_objs);
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+}
+
 static const struct flags_case double_free_cases[] = {
 	{ "F", SLAB_CONSISTENCY_CHECKS },
 	{ "Z", SLAB_RED_ZONE },
@@ -519,6 +569,7 @@ static struct kunit_case debug_cases[] = {
 	KUNIT_CASE_PARAM(debug_poison_validate, poison_gen_params),
 	KUNIT_CASE_PARAM(debug_poison_alloc, poison_gen_params),
 	KUNIT_CASE_PARAM(debug_next_pointer, next_pointer_gen_params),
+	KUNIT_CASE(debug_ctor_overflow),
 	KUNIT_CASE_PARAM(debug_double_free, double_free_gen_params),
 	KUNIT_CASE(debug_interior_free),
 	KUNIT_CASE(debug_foreign_free),

@@ -340,13 +340,14 @@ unsigned int slab_take_new(struct kslab_cache *s, struct kslab_node *n,
 	}
 	if (prev)
 		freeptr_set(s, prev, NULL);
+	/* those the debug checks quarantine stay in use, for slab and node */
 	m->inuse = got;
+	n->inuse += got;
 	if (cache_debug(s))
 		got = slab_debug_filter(s, page, objs, got);
 	n->nr_slabs++;
 	n->nr_pages += compound_nr(page);
 	n->total_objects += objects;
-	n->inuse += got;
 	slab_move(n, page);
 	return got;
 }
