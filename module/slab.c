@@ -272,9 +272,10 @@ static void slab_unlink(struct kslab_node *n, struct page *page,
 		(*count)--;
 	list_move(&page->lru, discard);
 	m->state = SLAB_STATE_NONE;
-	n->nr_slabs--;
-	n->nr_pages -= compound_nr(page);
-	n->total_objects -= m->objects;
+	/* read without the lock (READ_ONCE), so written whole */
+	WRITE_ONCE(n->nr_slabs, n->nr_slabs - 1);
+	WRITE_ONCE(n->nr_pages, n->nr_pages - compound_nr(page));
+	WRITE_ONCE(n->total_objects, n->total_objects - m->objects);
 	n->inuse -= m->inuse;
 }
 
@@ -345,9 +346,9 @@ unsigned int slab_take_new(struct kslab_cache *s, struct kslab_node *n,
 	n->inuse += got;
 	if (cache_debug(s))
 		got = slab_debug_filter(s, page, objs, got);
-	n->nr_slabs++;
-	n->nr_pages += compound_nr(page);
-	n->total_objects += objects;
+	WRITE_ONCE(n->nr_slabs, n->nr_slabs + 1);
+	WRITE_ONCE(n->nr_pages, n->nr_pages + compound_nr(page));
+	WRITE_ONCE(n->total_objects, n->total_objects + objects);
 	slab_move(n, page);
 	return got;
 }
