@@ -8,6 +8,7 @@
  * the cache then still hands out distinct, intact objects and validates
  * clean. Also kslab.debug= parsing and validation under churn.
  */
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kallsyms.h>
 #include <linux/kthread.h>
@@ -562,6 +563,181 @@ static void debug_validate_churn(struct kunit *test)
 	ktest_destroy(test, ch->s);
 }
 
+/*
+ * One thread's share of a big cache's objects (slots stamped with their
+ * number), freed at random and refilled less often: the cache drains, so
+ * slabs all over its lists move from full to partial to empty, and the
+ * first partial ones fill up again.
+ */
+struct spread {
+	struct churn *ch;
+	void **objs;		/* all the slots: this thread's are */
+	unsigned int first;	/* @first, @first + @stride, ... */
+	unsigned int stride;
+	unsigned int nr;	/* how many */
+};
+
+static int spread_fn(void *arg)
+{
+	struct spread *sp = arg;
+	struct churn *ch = sp->ch;
+	unsigned int size = kslab_cache_size(ch->s), i, ops = 0;
+
+	while (!READ_ONCE(ch->stop)) {
+		i = sp->first + sp->stride * get_random_u32_below(sp->nr);
+		if (sp->objs[i]) {
+			if (ktest_check(sp->objs[i], size, i))
+				atomic_inc(&ch->bad);
+			kslab_cache_free(ch->s, sp->objs[i]);
+			sp->objs[i] = NULL;
+		} else if (!get_random_u32_below(4)) {
+			sp->objs[i] = kslab_cache_alloc(ch->s, GFP_KERNEL);
+			if (sp->objs[i])
+				ktest_stamp(sp->objs[i], size, i);
+		}
+		if (!(++ops % 32))
+			cond_resched();
+	}
+	atomic_dec(&ch->running);
+	return 0;
+}
+
+/* Read a whole file and throw it away. Return: 0 or -errno. */
+static int read_discard(const char *path)
+{
+	struct file *f = filp_open(path, O_RDONLY, 0);
+	loff_t pos = 0;
+	ssize_t n;
+	char *buf;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	n = buf ? 1 : -ENOMEM;
+	while (n > 0)
+		n = f->f_op->read_iter ? kernel_read(f, buf, PAGE_SIZE, &pos) :
+					 ktest_seq_read(f, buf, PAGE_SIZE, &pos);
+	kfree(buf);
+	filp_close(f, NULL);
+	return n;
+}
+
+#define CHURN_BIG_PARTIAL "/sys/kernel/kslab/kunit_debug_churn_big/objects_partial"
+#define CHURN_BIG_TRACES "/sys/kernel/debug/kslab/kunit_debug_churn_big/alloc_traces"
+
+/* The walks of debug_validate_churn_big(), on a CPU a spread_fn() shares. */
+struct walks {
+	struct churn *ch;
+	bool traces;
+	long found;
+	int read_errors;
+	unsigned int rounds;
+	struct completion done;
+};
+
+static int walks_fn(void *arg)
+{
+	struct walks *w = arg;
+	unsigned long end = jiffies + msecs_to_jiffies(1500);
+
+	while (w->rounds < 3 || time_before(jiffies, end)) {
+		w->found += kslab_cache_validate(w->ch->s);
+		w->read_errors += !!read_discard(CHURN_BIG_PARTIAL);
+		if (w->traces)
+			w->read_errors += !!read_discard(CHURN_BIG_TRACES);
+		w->rounds++;
+	}
+	complete(&w->done);
+	return 0;
+}
+
+/*
+ * Validation, objects_partial and alloc_traces on a big cache (thousands
+ * of slabs), walking each node in many holds of its lock, while threads on
+ * every CPU free and allocate all over it; one of them shares the walks'
+ * CPU, so it runs while a walk waits (cond_resched()) with its cursor
+ * marked, and empties or fills slabs the walk has yet to see, the cursor
+ * among them. Nothing is reported, no object loses a byte, and once the
+ * threads stop, validation is clean and objects_partial exact.
+ */
+static void debug_validate_churn_big(struct kunit *test)
+{
+	enum { NR = 32000 };
+	const struct flags_case *c = test->param_value;
+	unsigned long partial, shown, flags;
+	unsigned int cpu, per, size, i;
+	struct task_struct *t;
+	struct kslab_node *n;
+	struct spread *sp;
+	struct page *page;
+	struct churn *ch;
+	struct walks *w;
+	void **objs;
+	char *buf;
+	int nid;
+
+	objs = ktest_ptrs(test, NR);
+	ch = kunit_kzalloc(test, sizeof(*ch), GFP_KERNEL);
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	sp = kunit_kcalloc(test, nr_cpu_ids, sizeof(*sp), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ch);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	KUNIT_ASSERT_NOT_NULL(test, sp);
+	ch->s = ktest_create(test, "kunit_debug_churn_big", 88, 0, c->flags, NULL);
+	size = kslab_cache_size(ch->s);
+	ktest_alloc_n(test, ch->s, objs, NR);
+	for (i = 0; i < NR; i++)
+		ktest_stamp(objs[i], size, i);
+	/* every slab holds slots of every thread */
+	per = NR / num_online_cpus();
+	i = 0;
+	for_each_online_cpu(cpu) {
+		sp[cpu] = (struct spread){ .ch = ch, .objs = objs, .first = i++,
+					   .stride = num_online_cpus(), .nr = per };
+		atomic_inc(&ch->running);
+		t = kthread_run_on_cpu(spread_fn, &sp[cpu], cpu, "kslab_spread/%u");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+	w->ch = ch;
+	w->traces = c->flags & SLAB_STORE_USER;
+	init_completion(&w->done);
+	t = kthread_run_on_cpu(walks_fn, w, cpumask_first(cpu_online_mask), "kslab_walks");
+	if (!IS_ERR(t))
+		wait_for_completion(&w->done);
+	WRITE_ONCE(ch->stop, true);
+	while (atomic_read(&ch->running))
+		msleep(20);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	KUNIT_EXPECT_EQ(test, 0L, w->found);
+	KUNIT_EXPECT_EQ(test, 0, w->read_errors);
+	KUNIT_EXPECT_GE(test, w->rounds, 3U);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&ch->bad));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(ch->s));
+	kslab_cache_shrink(ch->s);	/* magazines into the slabs: quiet */
+	partial = 0;
+	for_each_node(nid) {
+		n = ch->s->node[nid];
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry(page, &n->partial, lru)
+			partial += page_meta(page)->inuse;
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	buf = ktest_read_file(test, CHURN_BIG_PARTIAL);
+	buf[strcspn(buf, "\n ")] = 0;
+	KUNIT_EXPECT_EQ(test, 0, kstrtoul(buf, 10, &shown));
+	KUNIT_EXPECT_EQ(test, partial, shown);
+	kunit_kfree(test, buf);
+	for (i = 0; i < NR; i++) {
+		if (!objs[i])
+			continue;
+		KUNIT_EXPECT_EQ(test, 0UL, ktest_check(objs[i], size, i));
+		kslab_cache_free(ch->s, objs[i]);
+	}
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(ch->s));
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(ch->s));
+	ktest_destroy(test, ch->s);
+}
+
 static struct kunit_case debug_cases[] = {
 	KUNIT_CASE_PARAM(debug_redzone_right, redzone_gen_params),
 	KUNIT_CASE_PARAM(debug_redzone_left, redzone_gen_params),
@@ -578,6 +754,8 @@ static struct kunit_case debug_cases[] = {
 	KUNIT_CASE(debug_trace),
 	KUNIT_CASE(debug_param_syntax),
 	KUNIT_CASE_PARAM_ATTR(debug_validate_churn, churn_gen_params,
+			      { .speed = KUNIT_SPEED_SLOW }),
+	KUNIT_CASE_PARAM_ATTR(debug_validate_churn_big, churn_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),
 	{}
 };

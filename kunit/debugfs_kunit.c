@@ -99,6 +99,37 @@ static void debugfs_traces(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
+/*
+ * The traces of a big cache (thousands of slabs, which the table is built
+ * from in many holds of each node's lock) count every live object once.
+ */
+static void debugfs_traces_big(struct kunit *test)
+{
+	enum { NR = 20000 };
+	void **objs = ktest_ptrs(test, NR);
+	struct kslab_cache *s;
+	unsigned int i, freed = 0;
+	char *buf;
+
+	s = ktest_create(test, "kunit_debugfs_big", 72, 0, SLAB_STORE_USER, NULL);
+	alloc_here(s, objs, NR);
+	for (i = 0; i < NR; i++)
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	for (i = 1; i < NR; i += 2)
+		freed += free_here(s, objs + i, 1);
+	buf = ktest_read_file(test, DIR "kunit_debugfs_big/alloc_traces");
+	KUNIT_EXPECT_EQ_MSG(test, (unsigned long)NR - freed,
+			    traces_count(test, buf, "alloc_here"), "%s", buf);
+	kunit_kfree(test, buf);
+	buf = ktest_read_file(test, DIR "kunit_debugfs_big/free_traces");
+	KUNIT_EXPECT_EQ_MSG(test, (unsigned long)NR - freed,
+			    traces_count(test, buf, "<not-available>"), "%s", buf);
+	kunit_kfree(test, buf);
+	for (i = 0; i < NR; i += 2)
+		kslab_cache_free(s, objs[i]);
+	ktest_destroy(test, s);
+}
+
 static void debugfs_only_store_user(struct kunit *test)
 {
 	struct kslab_cache *s;
@@ -115,6 +146,7 @@ static void debugfs_only_store_user(struct kunit *test)
 static struct kunit_case debugfs_cases[] = {
 	KUNIT_CASE(debugfs_traces),
 	KUNIT_CASE(debugfs_only_store_user),
+	KUNIT_CASE_SLOW(debugfs_traces_big),
 	{}
 };
 

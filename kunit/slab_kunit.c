@@ -4,11 +4,16 @@
  * order and objects per slab against SLUB's for the same object (a kernel
  * cache made in the same test, read back from /proc/slabinfo), shuffled
  * free lists of new slabs, slab_index() over every byte of a slab, the
- * empty slabs a node keeps, and the checks of a run of frees into one
- * slab. Each test creates and destroys its own caches.
+ * empty slabs a node keeps, the checks of a run of frees into one slab,
+ * and node walks: interrupts let in on a big cache, and the cursor a walk
+ * leaves while it waits.
+ * Each test creates and destroys its own caches.
  */
 #include <linux/bitmap.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
 #include <linux/slab.h>
+#include <linux/tracepoint.h>
 
 #include "kslab_test.h"
 
@@ -355,6 +360,322 @@ static void slab_put_batch_refuses(struct kunit *test)
 	}
 }
 
+/*
+ * irq_watch - counts the times one task turns interrupts back on, from the
+ * preemptirq tracepoint irq_enable (CONFIG_PREEMPTIRQ_TRACEPOINTS, which
+ * lockdep brings): a walk that keeps them off from start to end of a node
+ * turns them on once a node, one that lets them in every so often, often.
+ */
+struct irq_watch {
+	struct tracepoint *tp;
+	struct task_struct *task;
+	atomic_long_t enables;
+};
+
+static void irq_watch_find(struct tracepoint *tp, void *priv)
+{
+	struct irq_watch *w = priv;
+
+	if (!strcmp(tp->name, "irq_enable"))
+		w->tp = tp;
+}
+
+static void irq_watch_probe(void *data, unsigned long ip,
+			    unsigned long parent_ip)
+{
+	struct irq_watch *w = data;
+
+	if (in_task() && current == READ_ONCE(w->task))
+		atomic_long_inc(&w->enables);
+}
+
+static void irq_watch_stop(void *data)
+{
+	struct irq_watch *w = data;
+
+	tracepoint_probe_unregister(w->tp, (void *)irq_watch_probe, w);
+	tracepoint_synchronize_unregister();
+}
+
+static void irq_watch_start(struct kunit *test, struct irq_watch *w)
+{
+	for_each_kernel_tracepoint(irq_watch_find, w);
+	if (!w->tp)
+		kunit_skip(test, "no irq_enable tracepoint (CONFIG_PREEMPTIRQ_TRACEPOINTS)");
+	w->task = current;
+	KUNIT_ASSERT_EQ(test, 0, tracepoint_probe_register(w->tp, (void *)irq_watch_probe, w));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, irq_watch_stop, w));
+}
+
+/* Objects in use in @n's partial slabs, counted in one go under its lock. */
+static unsigned long node_partial_inuse(struct kslab_node *n)
+{
+	unsigned long flags, x = 0;
+	struct page *page;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	list_for_each_entry(page, &n->partial, lru)
+		x += page_meta(page)->inuse;
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return x;
+}
+
+/* Work a walk may do with interrupts off, at most: objects or slabs. */
+#define WALK_IRQ_OFF_MAX	1024
+
+/*
+ * A big cache (thousands of partial slabs, about 100000 objects): its
+ * validation and sysfs's objects_partial turn interrupts back on every few
+ * thousand objects or slabs, not once a node, and still give exact
+ * answers: validation finds nothing on the quiet cache but the one node
+ * count the test bends (the node-wide checks still run when the node did
+ * not change during the walk), objects_partial is what one walk under the
+ * lock counts.
+ */
+static void slab_walk_big(struct kunit *test)
+{
+	enum { NR = 192000 };
+	unsigned long x, base, e, flags;
+	struct kslab_cache_info info;
+	struct kslab_cache *s;
+	struct kslab_node *n;
+	unsigned int i;
+	void **objs;
+	struct irq_watch *w;
+	char *buf;
+	int nid;
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	objs = ktest_ptrs(test, NR);
+	s = ktest_create(test, "kunit_slab_walk_big", 256, 0, 0, NULL);
+	ktest_alloc_n(test, s, objs, NR);
+	for (i = 1; i < NR; i += 2)
+		kslab_cache_free(s, objs[i]);
+	KUNIT_EXPECT_EQ(test, 1, kslab_cache_shrink(s));	/* into the slabs */
+	kslab_cache_info(s, &info);
+	KUNIT_EXPECT_GT(test, info.partial_slabs, (unsigned long)WALK_IRQ_OFF_MAX);
+	e = kslab_cache_errors(s);
+
+	irq_watch_start(test, w);
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	x = atomic_long_xchg(&w->enables, 0);
+	kunit_info(test, "validation: %lu enables", x);
+	KUNIT_EXPECT_GE_MSG(test, x, info.num_objs / WALK_IRQ_OFF_MAX,
+			    "validation of %lu objects", info.num_objs);
+
+	/* a sysfs read that walks nothing, for what any read costs */
+	buf = ktest_read_file(test, "/sys/kernel/kslab/kunit_slab_walk_big/objects");
+	kunit_kfree(test, buf);
+	base = atomic_long_xchg(&w->enables, 0);
+	buf = ktest_read_file(test, "/sys/kernel/kslab/kunit_slab_walk_big/objects_partial");
+	x = atomic_long_xchg(&w->enables, 0);
+	kunit_info(test, "objects_partial: %lu enables, a read %lu", x, base);
+	KUNIT_EXPECT_GE_MSG(test, x, base + info.partial_slabs / WALK_IRQ_OFF_MAX,
+			    "objects_partial of %lu partial slabs", info.partial_slabs);
+	x = 0;
+	for_each_node(nid)
+		x += node_partial_inuse(s->node[nid]);
+	buf[strcspn(buf, "\n ")] = 0;
+	KUNIT_EXPECT_EQ(test, 0, kstrtoul(buf, 10, &base));
+	KUNIT_EXPECT_EQ(test, x, base);
+	kunit_kfree(test, buf);
+
+	for_each_node(nid) {
+		n = s->node[nid];
+		if (!READ_ONCE(n->nr_partial))
+			continue;
+		spin_lock_irqsave(&n->list_lock, flags);
+		n->nr_partial++;
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		KUNIT_EXPECT_EQ_MSG(test, 1L, kslab_cache_validate(s), "node %d", nid);
+		spin_lock_irqsave(&n->list_lock, flags);
+		n->nr_partial--;
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		e++;
+	}
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, e, kslab_cache_errors(s));
+	for (i = 0; i < NR; i += 2)
+		kslab_cache_free(s, objs[i]);
+	ktest_destroy(test, s);
+}
+
+/*
+ * slab_walk_cursor: a node walk and what happens while it waits. The walk
+ * callback wakes @other, a SCHED_FIFO thread bound to the walk's CPU, on
+ * the first slab it visits; the callback's cost makes the walk drop its
+ * lock after each slab, so @other runs exactly then, with the second slab
+ * of the list marked as the walk's cursor, and changes that slab.
+ */
+struct cursor_case {
+	const char *desc;
+	unsigned int list;	/* the list walked */
+	void (*act)(struct kunit *test, struct kslab_cache *s, void **objs,
+		    struct page *cursor);
+};
+
+struct cursor_walk {
+	struct kunit *test;
+	const struct cursor_case *c;
+	struct kslab_cache *s;
+	void **objs;
+	struct task_struct *other;
+	struct completion done;
+	struct page *cursor;
+	bool woken, seen;
+	struct slab_meta at_visit;	/* the cursor, when the walk got to it */
+};
+
+static int cursor_other(void *arg)
+{
+	struct cursor_walk *cw = arg;
+
+	cw->c->act(cw->test, cw->s, cw->objs, cw->cursor);
+	complete(&cw->done);
+	return 0;
+}
+
+static unsigned int cursor_visit(struct kslab_cache *s, struct kslab_node *n,
+				 struct page *page, unsigned int state, void *arg)
+{
+	struct cursor_walk *cw = arg;
+	struct list_head *list = state == SLAB_STATE_FULL ? &n->full : &n->partial;
+
+	if (!cw->woken) {
+		cw->woken = true;
+		if (!list_is_last(&page->lru, list))
+			cw->cursor = list_next_entry(page, lru);
+		wake_up_process(cw->other);
+	} else if (page == cw->cursor) {
+		cw->seen = true;
+		cw->at_visit = *page_meta(page);
+	}
+	return 1U << 20;	/* more than a walk does between two drops */
+}
+
+/* The cursor, full, is emptied: it stays, and goes when the walk ends. */
+static void cursor_empty(struct kunit *test, struct kslab_cache *s, void **objs,
+			 struct page *cursor)
+{
+	unsigned int i;
+
+	for (i = 0; i < 3 * s->objects; i++)
+		if (virt_to_head_page(objs[i]) == cursor)
+			kslab_cache_free(s, objs[i]);
+}
+
+/*
+ * Partial slabs A, B (the cursor), C with a free object each: three
+ * allocations fill A, then B, which stays partial, then C: the third one
+ * passes B over, as it has no free object left.
+ */
+static void cursor_fill(struct kunit *test, struct kslab_cache *s, void **objs,
+			struct page *cursor)
+{
+	unsigned int i;
+
+	for (i = 0; i < 3; i++)
+		objs[3 * s->objects + i] = kslab_cache_alloc(s, GFP_NOWAIT);
+}
+
+static const struct cursor_case cursor_cases[] = {
+	{ "full cursor emptied", SLAB_STATE_FULL, cursor_empty },
+	{ "partial cursor filled", SLAB_STATE_PARTIAL, cursor_fill },
+};
+
+static void cursor_desc(const struct cursor_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(cursor, cursor_cases, cursor_desc);
+
+/*
+ * A node walk's cursor (the slab a walk goes on from after dropping the
+ * lock) stays on its list and is not freed while the walk waits, whatever
+ * its counts do; allocation passes it over once it is full; when the walk
+ * has visited it, it goes to the list its counts call for (or back to the
+ * page allocator: min_partial is 0 here). Nothing is reported, the cache
+ * validates clean.
+ */
+static void slab_walk_cursor(struct kunit *test)
+{
+	const struct cursor_case *c = test->param_value;
+	struct page *slabs[3];
+	struct cursor_walk *cw;
+	struct kslab_cache *s;
+	unsigned int i, nr;
+	struct kslab_node *n;
+	void **objs;
+
+	cw = kunit_kzalloc(test, sizeof(*cw), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cw);
+	s = ktest_create(test, "kunit_slab_cursor", 128, 0, SLAB_CONSISTENCY_CHECKS, NULL);
+	WRITE_ONCE(s->min_partial, 0);
+	nr = 3 * s->objects;
+	objs = ktest_ptrs(test, nr + 3);
+	migrate_disable();
+	ktest_alloc_n(test, s, objs, nr);	/* three full slabs, in order */
+	for (i = 0; i < 3; i++)
+		slabs[i] = virt_to_head_page(objs[i * s->objects]);
+	n = s->node[page_to_nid(slabs[0])];
+	if (c->list == SLAB_STATE_PARTIAL)
+		for (i = 0; i < 3; i++)
+			kslab_cache_free(s, objs[i * s->objects]);
+	cw->test = test;
+	cw->c = c;
+	cw->s = s;
+	cw->objs = objs;
+	init_completion(&cw->done);
+	cw->other = kthread_create_on_cpu(cursor_other, cw, raw_smp_processor_id(),
+					  "kslab_cursor/%u");
+	if (IS_ERR(cw->other)) {
+		migrate_enable();
+		KUNIT_FAIL(test, "kthread_create_on_cpu: %ld", PTR_ERR(cw->other));
+		return;
+	}
+	sched_set_fifo(cw->other);
+	slab_walk_node(s, n, BIT(c->list), cursor_visit, cw);
+	migrate_enable();
+	if (!cw->woken) {
+		kthread_stop(cw->other);
+		KUNIT_FAIL(test, "the walk visited no slab");
+		return;
+	}
+	wait_for_completion(&cw->done);
+
+	KUNIT_EXPECT_PTR_EQ(test, slabs[1], cw->cursor);
+	KUNIT_ASSERT_TRUE_MSG(test, cw->seen, "the walk did not visit its cursor");
+	/* while the walk waited, it stayed where it was, marked */
+	KUNIT_EXPECT_EQ(test, 1U, (unsigned int)cw->at_visit.walk);
+	KUNIT_EXPECT_EQ(test, c->list, (unsigned int)cw->at_visit.state);
+	KUNIT_EXPECT_EQ(test, (unsigned int)KSLAB_MAGIC_SLAB, (unsigned int)cw->at_visit.magic);
+	if (c->act == cursor_empty) {
+		KUNIT_EXPECT_EQ(test, 0U, (unsigned int)cw->at_visit.inuse);
+		/* then given back: two slabs left */
+		KUNIT_EXPECT_EQ(test, 2UL, ktest_slabs(s));
+		for (i = 0; i < nr; i++)
+			if (virt_to_head_page(objs[i]) != slabs[1])
+				kslab_cache_free(s, objs[i]);
+	} else {
+		KUNIT_EXPECT_EQ(test, cw->at_visit.objects, cw->at_visit.inuse);
+		for (i = 0; i < 3; i++) {
+			KUNIT_ASSERT_NOT_NULL(test, objs[nr + i]);
+			KUNIT_EXPECT_PTR_EQ(test, slabs[i], virt_to_head_page(objs[nr + i]));
+		}
+		KUNIT_EXPECT_EQ(test, 3UL, ktest_slabs(s));
+		KUNIT_EXPECT_EQ(test, 0UL, READ_ONCE(n->nr_partial));
+		KUNIT_EXPECT_EQ(test, 0U, (unsigned int)page_meta(slabs[1])->walk);
+		for (i = 0; i < 3; i++)	/* each took the place freed in its slab */
+			objs[i * s->objects] = objs[nr + i];
+		ktest_free_n(s, objs, nr);
+	}
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+}
+
 static struct kunit_case slab_cases[] = {
 	KUNIT_CASE_PARAM(slab_order_as_slub, layout_gen_params),
 	KUNIT_CASE(slab_shuffle),
@@ -362,6 +683,8 @@ static struct kunit_case slab_cases[] = {
 	KUNIT_CASE(slab_min_partial),
 	KUNIT_CASE(slab_fresh_meta),
 	KUNIT_CASE(slab_put_batch_refuses),
+	KUNIT_CASE_SLOW(slab_walk_big),
+	KUNIT_CASE_PARAM(slab_walk_cursor, cursor_gen_params),
 	{}
 };
 

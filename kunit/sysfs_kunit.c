@@ -201,6 +201,53 @@ static void sysfs_stat_clear(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
+/* Objects in use in @n's partial slabs, counted in one go under its lock. */
+static unsigned long node_partial_inuse(struct kslab_node *n)
+{
+	unsigned long flags, x = 0;
+	struct page *page;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	list_for_each_entry(page, &n->partial, lru)
+		x += page_meta(page)->inuse;
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return x;
+}
+
+/*
+ * objects_partial of a big cache (thousands of partial slabs, which it
+ * walks in many holds of each node's lock): on the quiet cache, exactly
+ * what one walk under the lock counts, and its nodes add up.
+ */
+static void sysfs_objects_partial_big(struct kunit *test)
+{
+	enum { NR = 64000 };
+	const char *name = "kunit_sysfs_partial_big";
+	struct kslab_cache_info info;
+	struct kslab_cache *s;
+	unsigned long x = 0;
+	unsigned int i;
+	void **objs;
+	int nid;
+
+	objs = ktest_ptrs(test, NR);
+	s = ktest_create(test, name, 256, 0, 0, NULL);
+	ktest_alloc_n(test, s, objs, NR);
+	for (i = 1; i < NR; i += 2)
+		kslab_cache_free(s, objs[i]);
+	KUNIT_EXPECT_EQ(test, 1, kslab_cache_shrink(s));	/* into the slabs */
+	kslab_cache_info(s, &info);
+	KUNIT_EXPECT_GT(test, info.partial_slabs, 2000UL);
+	for_each_node(nid)
+		x += node_partial_inuse(s->node[nid]);
+	KUNIT_EXPECT_EQ(test, x, attr_ul(test, name, "objects_partial"));
+	expect_parts_add_up(test, name, "objects_partial", 'N');
+	for (i = 0; i < NR; i += 2)
+		kslab_cache_free(s, objs[i]);
+	KUNIT_EXPECT_EQ(test, 0UL, attr_ul(test, name, "objects_live"));
+	ktest_destroy(test, s);
+}
+
 /* The directory lives exactly as long as the cache. */
 static void sysfs_lifecycle(struct kunit *test)
 {
@@ -224,6 +271,7 @@ static struct kunit_case sysfs_cases[] = {
 	KUNIT_CASE(sysfs_writes),
 	KUNIT_CASE(sysfs_stat_clear),
 	KUNIT_CASE(sysfs_lifecycle),
+	KUNIT_CASE_SLOW(sysfs_objects_partial_big),
 	{}
 };
 

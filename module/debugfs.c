@@ -6,7 +6,8 @@
  * that last freed them before they were allocated again
  * ("<not-available>" for objects never freed), each group with its count,
  * age min/avg/max (jiffies), pid range, CPUs and nodes, then the stack.
- * The table is built when the file is opened, under each node's lock.
+ * The table is built when the file is opened, from each slab under its
+ * node's lock (slab_walk_node(): a few hundred objects at a time).
  */
 #include <linux/bitmap.h>
 #include <linux/cpumask.h>
@@ -39,6 +40,7 @@ struct loc_track {
 	struct location *loc;
 	enum kslab_track_item item;
 	int nid;
+	unsigned long *map;	/* a slab's free objects, for loc_slab() */
 };
 
 static bool loc_grow(struct loc_track *t, unsigned long max, gfp_t gfp)
@@ -113,32 +115,32 @@ static void loc_collect(struct kslab_cache *s, void *obj, bool free, void *arg)
 		loc_add(t, track);
 }
 
+/* slab_walk_node() callback: the live objects of one slab. */
+static unsigned int loc_slab(struct kslab_cache *s, struct kslab_node *n,
+			     struct page *page, unsigned int state, void *arg)
+{
+	struct loc_track *t = arg;
+
+	slab_walk_objects(s, page, t->map, loc_collect, t);
+	return page_meta(page)->objects;
+}
+
 static int loc_build(struct kslab_cache *s, struct loc_track *t)
 {
-	struct list_head *lists[3];
-	unsigned long *map, flags;
-	struct kslab_node *n;
-	struct page *page;
-	int nid, i;
+	int nid;
 
-	map = bitmap_zalloc(max(s->objects, s->min_objects), GFP_KERNEL);
-	if (!map || !loc_grow(t, PAGE_SIZE / sizeof(struct location), GFP_KERNEL)) {
-		bitmap_free(map);
+	t->map = bitmap_zalloc(max(s->objects, s->min_objects), GFP_KERNEL);
+	if (!t->map || !loc_grow(t, PAGE_SIZE / sizeof(struct location), GFP_KERNEL)) {
+		bitmap_free(t->map);
 		return -ENOMEM;
 	}
 	for_each_node(nid) {
-		n = s->node[nid];
 		t->nid = nid;
-		lists[0] = &n->partial;
-		lists[1] = &n->full;
-		lists[2] = &n->empty;
-		spin_lock_irqsave(&n->list_lock, flags);
-		for (i = 0; i < ARRAY_SIZE(lists); i++)
-			list_for_each_entry(page, lists[i], lru)
-				slab_walk_objects(s, page, map, loc_collect, t);
-		spin_unlock_irqrestore(&n->list_lock, flags);
+		slab_walk_node(s, s->node[nid], BIT(SLAB_STATE_PARTIAL) |
+			       BIT(SLAB_STATE_FULL) | BIT(SLAB_STATE_EMPTY),
+			       loc_slab, t);
 	}
-	bitmap_free(map);
+	bitmap_free(t->map);
 	return 0;
 }
 

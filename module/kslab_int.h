@@ -157,6 +157,7 @@ struct kslab_node {
 	unsigned long total_objects;	/* list_lock; racy READ_ONCE reads */
 	unsigned long nr_pages;		/* list_lock; racy READ_ONCE reads */
 	unsigned long inuse;		/* list_lock: sum of slab inuse */
+	unsigned long gen;		/* list_lock: bumped by every change of lists or counts */
 };
 
 /* Why a cache's calls all go through the slow path (kslab_cache.slowpath). */
@@ -228,6 +229,7 @@ struct slab_meta {
 	u8 magic;	/* constant: KSLAB_MAGIC_SLAB or KSLAB_MAGIC_LARGE */
 	u8 state : 4;	/* list_lock: enum slab_state */
 	u8 quarantine : 1; /* list_lock: holds objects isolated after corruption */
+	u8 walk : 1;	/* list_lock: a node walk's cursor; see slab_walk_node() */
 };
 
 static_assert(sizeof(struct slab_meta) == sizeof(pgoff_t));
@@ -471,6 +473,11 @@ int slab_live_objects(struct kslab_cache *s, struct page *page, void **objs,
 		      unsigned int max);
 typedef void (*slab_object_fn)(struct kslab_cache *s, void *obj, bool free,
 			       void *arg);
+typedef unsigned int (*slab_walk_fn)(struct kslab_cache *s,
+				     struct kslab_node *n, struct page *page,
+				     unsigned int state, void *arg);
+unsigned long slab_walk_node(struct kslab_cache *s, struct kslab_node *n,
+			     unsigned int states, slab_walk_fn fn, void *arg);
 int slab_walk_objects(struct kslab_cache *s, struct page *page,
 		      unsigned long *map, slab_object_fn fn, void *arg);
 

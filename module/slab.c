@@ -229,7 +229,8 @@ static struct list_head *state_list(struct kslab_node *n, unsigned int state,
  * slab_move - put a slab on the node list its counts call for. Partial
  * slabs join the tail, so allocation keeps filling the oldest (fullest)
  * ones and sparse slabs get the time to empty. An isolated slab stays
- * where it is until defragmentation releases it.
+ * where it is until defragmentation releases it, and a node walk's cursor
+ * until the walk lets go of it (slab_walk_list()).
  */
 static void slab_move(struct kslab_node *n, struct page *page)
 {
@@ -239,7 +240,8 @@ static void slab_move(struct kslab_node *n, struct page *page)
 	struct list_head *list;
 
 	lockdep_assert_held(&n->list_lock);
-	if (m->state == SLAB_STATE_ISOLATED)
+	if (m->state == SLAB_STATE_ISOLATED ||
+	    (m->walk && m->state != SLAB_STATE_NONE))
 		return;
 	if (!m->inuse)
 		state = SLAB_STATE_EMPTY;
@@ -258,6 +260,7 @@ static void slab_move(struct kslab_node *n, struct page *page)
 	list_add_tail(&page->lru, list);
 	(*count)++;
 	m->state = state;
+	n->gen++;
 }
 
 /* slab_unlink - take a slab off the node for good, onto @discard. */
@@ -277,6 +280,7 @@ static void slab_unlink(struct kslab_node *n, struct page *page,
 	WRITE_ONCE(n->nr_pages, n->nr_pages - compound_nr(page));
 	WRITE_ONCE(n->total_objects, n->total_objects - m->objects);
 	n->inuse -= m->inuse;
+	n->gen++;
 }
 
 /* Quarantine the objects of @objs failing debug checks; return those left. */
@@ -299,6 +303,7 @@ static void slab_quarantine(struct kslab_cache *s, struct kslab_node *n,
 
 	m->inuse += lost;
 	n->inuse += lost;
+	n->gen++;
 	m->quarantine = 1;
 	atomic_long_add(lost, &s->quarantined);
 }
@@ -367,6 +372,7 @@ static unsigned int slab_pop(struct kslab_cache *s, struct kslab_node *n,
 	unsigned int idx = m->free, got = 0;
 
 	lockdep_assert_held(&n->list_lock);
+	n->gen++;
 	if (unlikely(idx == KSLAB_NO_FREE)) {
 		/* listed as having free objects, but its free list is empty */
 		report_slab(s, page, "counts disagree with the free list");
@@ -394,6 +400,22 @@ static unsigned int slab_pop(struct kslab_cache *s, struct kslab_node *n,
 	return got;
 }
 
+/*
+ * The first slab of @list to allocate from. A node walk's cursor stays on
+ * its list whatever its counts say (slab_walk_list()): passed over when it
+ * has no free object left.
+ */
+static struct page *slab_first_free(struct list_head *list)
+{
+	struct page *page;
+
+	list_for_each_entry(page, list, lru)
+		if (likely(!page_meta(page)->walk) ||
+		    page_meta(page)->free != KSLAB_NO_FREE)
+			return page;
+	return NULL;
+}
+
 /**
  * slab_take - take objects from a node's partial slabs, then its empty ones
  * @s: the cache
@@ -413,9 +435,9 @@ unsigned int slab_take(struct kslab_cache *s, struct kslab_node *n,
 
 	lockdep_assert_held(&n->list_lock);
 	while (got < want) {
-		page = list_first_entry_or_null(&n->partial, struct page, lru);
+		page = slab_first_free(&n->partial);
 		if (!page)
-			page = list_first_entry_or_null(&n->empty, struct page, lru);
+			page = slab_first_free(&n->empty);
 		if (!page)
 			break;
 		partial = page_meta(page)->state == SLAB_STATE_PARTIAL;
@@ -475,8 +497,8 @@ static void slab_put_settle(struct kslab_cache *s, struct kslab_node *n,
 	if (!m->inuse) {
 		if (m->objects > 1)
 			stat(s, KSLAB_FREE_REMOVE_PARTIAL);
-		if (n->nr_empty >= READ_ONCE(s->min_partial) ||
-		    (s->slowpath & KSLAB_SLOW_DEAD)) {
+		if ((n->nr_empty >= READ_ONCE(s->min_partial) ||
+		     (s->slowpath & KSLAB_SLOW_DEAD)) && !m->walk) {
 			slab_unlink(n, page, discard);
 			return;
 		}
@@ -582,6 +604,7 @@ unsigned int slab_put_batch(struct kslab_cache *s, struct kslab_node *n,
 	if (run.page)
 		done += put_run_end(s, n, &run, discard);
 	n->inuse -= done;
+	n->gen++;
 	return done;
 }
 
@@ -597,12 +620,14 @@ unsigned int slab_put_batch(struct kslab_cache *s, struct kslab_node *n,
 void slab_trim(struct kslab_cache *s, struct kslab_node *n, unsigned int keep,
 	       struct list_head *discard)
 {
-	struct page *page;
+	struct page *page, *tmp;
 
 	lockdep_assert_held(&n->list_lock);
-	while (n->nr_empty > keep) {
-		page = list_first_entry(&n->empty, struct page, lru);
-		slab_unlink(n, page, discard);
+	list_for_each_entry_safe(page, tmp, &n->empty, lru) {
+		if (n->nr_empty <= keep)
+			break;
+		if (!page_meta(page)->walk)	/* a walk's cursor stays */
+			slab_unlink(n, page, discard);
 	}
 }
 
@@ -630,12 +655,13 @@ unsigned int slab_isolate_sparse(struct kslab_cache *s, struct kslab_node *n,
 	lockdep_assert_held(&n->list_lock);
 	list_for_each_entry_safe(page, tmp, &n->partial, lru) {
 		m = page_meta(page);
-		if (m->quarantine || m->inuse * 100 > ratio * m->objects)
+		if (m->quarantine || m->walk || m->inuse * 100 > ratio * m->objects)
 			continue;
 		list_move_tail(&page->lru, &n->isolated);
 		n->nr_partial--;
 		n->nr_isolated++;
 		m->state = SLAB_STATE_ISOLATED;
+		n->gen++;
 		nr++;
 	}
 	if (nr == 1 && !n->nr_partial) {
@@ -677,7 +703,7 @@ void slab_release_isolated(struct kslab_cache *s, struct kslab_node *n,
 
 	lockdep_assert_held(&n->list_lock);
 	list_for_each_entry_safe(page, tmp, &n->isolated, lru) {
-		if (discard && !page_meta(page)->inuse) {
+		if (discard && !page_meta(page)->inuse && !page_meta(page)->walk) {
 			slab_unlink(n, page, discard);
 			stat(s, KSLAB_DEFRAG_SLABS);
 			continue;
@@ -858,10 +884,12 @@ static long slab_validate(struct kslab_cache *s, struct kslab_node *n,
 		if (!errors)
 			report_slab(s, page, "counts disagree with the free list");
 		errors += !errors;
-		if (m->inuse + nr_free < m->objects)
+		if (m->inuse + nr_free < m->objects) {
 			slab_quarantine(s, n, page, m->objects - nr_free - m->inuse);
-		else
+		} else {
 			n->inuse -= m->inuse - (m->objects - nr_free);
+			n->gen++;
+		}
 		m->inuse = m->objects - nr_free;
 	}
 	for (i = 0; i < m->objects; i++)
@@ -870,58 +898,193 @@ static long slab_validate(struct kslab_cache *s, struct kslab_node *n,
 	return errors + debug_validate_slab(s, page);
 }
 
+/*
+ * Work a node walk does under the list_lock before it lets interrupts and
+ * the other CPUs in: objects looked at, or slabs counted (what its
+ * callback says each slab cost).
+ */
+#define KSLAB_WALK_BATCH	512
+
+/* A walk's cursor let go of: now it goes where its counts call for. */
+static void slab_walk_release(struct kslab_cache *s, struct kslab_node *n,
+			      struct page *page, struct list_head *discard)
+{
+	struct slab_meta *m = page_meta(page);
+
+	m->walk = 0;
+	slab_move(n, page);
+	if (m->state == SLAB_STATE_EMPTY &&
+	    n->nr_empty > READ_ONCE(s->min_partial))
+		slab_unlink(n, page, discard);
+}
+
+/*
+ * slab_walk_list - call @fn on each slab of one list of a node, dropping
+ * the list_lock (and calling cond_resched()) whenever @fn has reported
+ * KSLAB_WALK_BATCH of work since the last time: a walk of a big cache
+ * never keeps interrupts off for long.
+ *
+ * Before dropping the lock, the walk makes the next slab its cursor
+ * (slab_meta.walk): the cursor stays on its list, whatever its counts do
+ * meanwhile, and is not freed (slab_move() and the paths that unlink
+ * empty slabs leave it be; slab_take() passes it over when it is full), so
+ * the walk goes on from it and then lets it go. So every slab that stays
+ * on the list through the walk is visited exactly once; one that joins or
+ * leaves it meanwhile may be visited or not. A slab that is already some
+ * other walk's cursor is never taken as one (the mark is one bit): the
+ * walk stops a slab later. Only defragmentation may take a cursor off the
+ * isolated list, when it releases all of it at once: the walk of that
+ * list then ends.
+ *
+ * Context: @n->list_lock held with interrupts saved in *@flags; dropped
+ * and taken again. Return: how many times it was dropped.
+ */
+static unsigned long slab_walk_list(struct kslab_cache *s, struct kslab_node *n,
+				    unsigned int state, slab_walk_fn fn,
+				    void *arg, unsigned long *flags,
+				    struct list_head *discard)
+{
+	struct page *page, *next, *cursor = NULL;
+	unsigned long *count, drops = 0;
+	unsigned int work = 0;
+	struct list_head *list;
+
+	list = state_list(n, state, &count);
+	page = list_first_entry_or_null(list, struct page, lru);
+	while (page) {
+		/* before @fn, which may move @page (validation's repairs) */
+		next = list_is_last(&page->lru, list) ? NULL :
+		       list_next_entry(page, lru);
+		work += fn(s, n, page, state, arg);
+		if (page == cursor) {
+			slab_walk_release(s, n, page, discard);
+			cursor = NULL;
+		}
+		if (next && work >= KSLAB_WALK_BATCH && !page_meta(next)->walk) {
+			cursor = next;
+			page_meta(cursor)->walk = 1;
+			spin_unlock_irqrestore(&n->list_lock, *flags);
+			cond_resched();
+			spin_lock_irqsave(&n->list_lock, *flags);
+			drops++;
+			work = 0;
+			if (page_meta(cursor)->state != state) {
+				slab_walk_release(s, n, cursor, discard);
+				break;
+			}
+		}
+		page = next;
+	}
+	return drops;
+}
+
+/**
+ * slab_walk_node - call @fn on every slab of some of a node's lists
+ * @s: the cache
+ * @n: the node
+ * @states: the lists, BIT(SLAB_STATE_*); walked in the order of the states
+ * @fn: called with @n->list_lock held; returns the work it did (objects
+ *	looked at, or 1 for a slab only counted)
+ * @arg: passed to @fn
+ *
+ * The lock is dropped every so often (slab_walk_list()): on a quiet node
+ * @fn sees every slab once, as in one walk under the lock; while the lists
+ * change, every slab that stays on its list.
+ *
+ * Context: process context, no kslab lock held; may sleep.
+ * Return: how many times the lock was dropped on the way.
+ */
+unsigned long slab_walk_node(struct kslab_cache *s, struct kslab_node *n,
+			     unsigned int states, slab_walk_fn fn, void *arg)
+{
+	unsigned long flags, drops = 0;
+	LIST_HEAD(discard);
+	unsigned int state;
+
+	might_sleep();
+	spin_lock_irqsave(&n->list_lock, flags);
+	for (state = SLAB_STATE_PARTIAL; state <= SLAB_STATE_ISOLATED; state++)
+		if (states & BIT(state))
+			drops += slab_walk_list(s, n, state, fn, arg, &flags,
+						&discard);
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	slab_discard_list(s, &discard);
+	return drops;
+}
+
+KSLAB_EXPORT_INTERNAL(slab_walk_node);
+
+/* What validation adds up over a node's slabs, for the node's own counts. */
+struct node_sums {
+	unsigned long *map;
+	long errors;
+	unsigned long slabs[SLAB_STATE_ISOLATED + 1];
+	unsigned long objects, inuse;
+};
+
+static unsigned int slab_validate_one(struct kslab_cache *s,
+				      struct kslab_node *n, struct page *page,
+				      unsigned int state, void *arg)
+{
+	struct node_sums *sums = arg;
+	struct slab_meta *m = page_meta(page);
+
+	sums->errors += slab_validate(s, n, page, state, sums->map);
+	sums->slabs[state]++;
+	sums->objects += m->objects;
+	sums->inuse += m->inuse;
+	return m->objects;
+}
+
 /**
  * slab_validate_node - check every slab of one node of a cache
  * @s: the cache
  * @n: the node
  *
- * Checks each slab (see slab_validate()) and the node's own counts:
- * nr_slabs == |partial| + |full| + |empty| + |isolated| and inuse == sum
- * of slab inuse.
+ * Checks each slab (see slab_validate()), walking the node's lists with
+ * the lock dropped every so often (slab_walk_list()), and then the node's
+ * own counts: nr_slabs == |partial| + |full| + |empty| + |isolated| and
+ * inuse == sum of slab inuse. Those hold at every moment, so they are only
+ * checked when the node did not change during the walk (its gen: always,
+ * on a quiet cache); after a repair they wait for the next validation.
  *
  * Context: process context (allocates a bitmap); takes @n->list_lock.
  * Return: the number of problems found (each one reported).
  */
 long slab_validate_node(struct kslab_cache *s, struct kslab_node *n)
 {
-	static const unsigned int states[] = {
-		SLAB_STATE_PARTIAL, SLAB_STATE_FULL, SLAB_STATE_EMPTY,
-		SLAB_STATE_ISOLATED
-	};
-	unsigned long *map, *count, slabs = 0, objects = 0, inuse = 0, nr;
-	unsigned long flags;
-	struct list_head *list;
-	struct page *page;
-	long errors = 0;
-	unsigned int i;
+	struct node_sums sums = {};
+	unsigned long flags, gen, *count, slabs = 0;
+	unsigned int state;
+	LIST_HEAD(discard);
 
-	map = bitmap_zalloc(max(s->objects, s->min_objects), GFP_KERNEL);
-	if (!map)
+	sums.map = bitmap_zalloc(max(s->objects, s->min_objects), GFP_KERNEL);
+	if (!sums.map)
 		return -ENOMEM;
 	spin_lock_irqsave(&n->list_lock, flags);
-	for (i = 0; i < ARRAY_SIZE(states); i++) {
-		list = state_list(n, states[i], &count);
-		nr = 0;
-		list_for_each_entry(page, list, lru) {
-			errors += slab_validate(s, n, page, states[i], map);
-			objects += page_meta(page)->objects;
-			inuse += page_meta(page)->inuse;
-			nr++;
+	gen = n->gen;
+	for (state = SLAB_STATE_PARTIAL; state <= SLAB_STATE_ISOLATED; state++)
+		slab_walk_list(s, n, state, slab_validate_one, &sums, &flags,
+			       &discard);
+	if (n->gen == gen) {
+		for (state = SLAB_STATE_PARTIAL; state <= SLAB_STATE_ISOLATED; state++) {
+			state_list(n, state, &count);
+			if (sums.slabs[state] != *count) {
+				report_node(s, n, "list count disagrees with the list");
+				sums.errors++;
+			}
+			slabs += sums.slabs[state];
 		}
-		if (nr != *count) {
-			report_node(s, n, "list count disagrees with the list");
-			errors++;
+		if (slabs != n->nr_slabs || sums.objects != n->total_objects ||
+		    sums.inuse != n->inuse) {
+			report_node(s, n, "node counts disagree with its slabs");
+			sums.errors++;
 		}
-		slabs += nr;
-	}
-	if (slabs != n->nr_slabs || objects != n->total_objects ||
-	    inuse != n->inuse) {
-		report_node(s, n, "node counts disagree with its slabs");
-		errors++;
 	}
 	spin_unlock_irqrestore(&n->list_lock, flags);
-	bitmap_free(map);
-	return errors;
+	slab_discard_list(s, &discard);
+	bitmap_free(sums.map);
+	return sums.errors;
 }
 
 /**

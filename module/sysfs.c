@@ -49,12 +49,19 @@ enum node_figure {
 	NF_CPU_SLABS,
 };
 
+/* slab_walk_node() callback adding up the objects in use of slabs. */
+static unsigned int add_inuse(struct kslab_cache *s, struct kslab_node *n,
+			      struct page *page, unsigned int state, void *arg)
+{
+	*(unsigned long *)arg += page_meta(page)->inuse;
+	return 1;
+}
+
 static unsigned long node_figure(struct kslab_cache *s, int nid,
 				 enum node_figure what)
 {
 	struct kslab_node *n = s->node[nid];
-	unsigned long flags, x = 0, inuse, depot;
-	struct page *page;
+	unsigned long x = 0, inuse, depot;
 
 	switch (what) {
 	case NF_SLABS:
@@ -68,10 +75,8 @@ static unsigned long node_figure(struct kslab_cache *s, int nid,
 		depot = READ_ONCE(n->depot_objects);
 		return inuse > depot ? inuse - depot : 0;
 	case NF_OBJECTS_PARTIAL:
-		spin_lock_irqsave(&n->list_lock, flags);
-		list_for_each_entry(page, &n->partial, lru)
-			x += page_meta(page)->inuse;
-		spin_unlock_irqrestore(&n->list_lock, flags);
+		/* a few hundred slabs at a time: not all with interrupts off */
+		slab_walk_node(s, n, BIT(SLAB_STATE_PARTIAL), add_inuse, &x);
 		return x;
 	case NF_CPU_SLABS:
 		cache_cpu_objects(s, nid, &x);
