@@ -5,8 +5,8 @@
  * cache made in the same test, read back from /proc/slabinfo), shuffled
  * free lists of new slabs, slab_index() over every byte of a slab, the
  * empty slabs a node keeps, the checks of a run of frees into one slab,
- * and node walks: interrupts let in on a big cache, and the cursor a walk
- * leaves while it waits.
+ * the list a slab validation repairs goes to, and node walks: interrupts
+ * let in on a big cache, and the cursor a walk leaves while it waits.
  * Each test creates and destroys its own caches.
  */
 #include <linux/bitmap.h>
@@ -360,6 +360,74 @@ static void slab_put_batch_refuses(struct kunit *test)
 	}
 }
 
+/* The node list @page is on, as enum slab_state; SLAB_STATE_NONE if none. */
+static unsigned int slab_list_of(struct kslab_node *n, struct page *page)
+{
+	struct list_head *lists[] = {
+		[SLAB_STATE_PARTIAL] = &n->partial, [SLAB_STATE_FULL] = &n->full,
+		[SLAB_STATE_EMPTY] = &n->empty, [SLAB_STATE_ISOLATED] = &n->isolated,
+	};
+	unsigned int state, found = SLAB_STATE_NONE;
+	unsigned long flags;
+	struct page *p;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	for (state = SLAB_STATE_PARTIAL; state < ARRAY_SIZE(lists); state++)
+		list_for_each_entry(p, lists[state], lru)
+			if (p == page)
+				found = state;
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return found;
+}
+
+/* The list a slab's counts call for. */
+static unsigned int slab_state_for(struct slab_meta *m)
+{
+	if (!m->inuse)
+		return SLAB_STATE_EMPTY;
+	return m->inuse == m->objects ? SLAB_STATE_FULL : SLAB_STATE_PARTIAL;
+}
+
+/*
+ * A slab whose counts validation repairs goes to the list its new counts
+ * call for, as after any other change of them: an empty slab whose free
+ * list is cut (the objects beyond quarantined) is partial; once the list is
+ * whole again and validation gives those objects back, empty again.
+ */
+static void slab_validate_relists(struct kunit *test)
+{
+	struct kslab_cache *s;
+	unsigned long tmp, *ptr;
+	struct kslab_node *n;
+	struct slab_meta *m;
+	struct page *page;
+	void *p;
+
+	s = ktest_create(test, "kunit_slab_relist", 64, 0, SLAB_POISON, NULL);
+	p = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	page = virt_to_head_page(p);
+	m = page_meta(page);
+	n = s->node[page_to_nid(page)];
+	kslab_cache_free(s, p);		/* empty, kept: min_partial */
+	KUNIT_ASSERT_EQ(test, SLAB_STATE_EMPTY, slab_list_of(n, page));
+	ptr = p + s->offset;
+	tmp = *ptr;
+	*(u8 *)ptr = ~*(u8 *)ptr;
+	KUNIT_EXPECT_EQ(test, 1L, kslab_cache_validate(s));
+	KUNIT_EXPECT_NE(test, 0U, (unsigned int)m->inuse);
+	KUNIT_EXPECT_EQ(test, slab_state_for(m), slab_list_of(n, page));
+	KUNIT_EXPECT_EQ(test, (unsigned int)m->state, slab_list_of(n, page));
+
+	*ptr = tmp;
+	KUNIT_EXPECT_EQ(test, 1L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, 0U, (unsigned int)m->inuse);
+	KUNIT_EXPECT_EQ(test, SLAB_STATE_EMPTY, slab_list_of(n, page));
+	KUNIT_EXPECT_EQ(test, (unsigned int)m->state, slab_list_of(n, page));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	ktest_destroy(test, s);
+}
+
 /*
  * irq_watch - counts the times one task turns interrupts back on, from the
  * preemptirq tracepoint irq_enable (CONFIG_PREEMPTIRQ_TRACEPOINTS, which
@@ -683,6 +751,7 @@ static struct kunit_case slab_cases[] = {
 	KUNIT_CASE(slab_min_partial),
 	KUNIT_CASE(slab_fresh_meta),
 	KUNIT_CASE(slab_put_batch_refuses),
+	KUNIT_CASE(slab_validate_relists),
 	KUNIT_CASE_SLOW(slab_walk_big),
 	KUNIT_CASE_PARAM(slab_walk_cursor, cursor_gen_params),
 	{}

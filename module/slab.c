@@ -839,8 +839,9 @@ int slab_free_count(struct kslab_cache *s, struct page *page, void *obj)
  * Check one slab of a node list against its own counts and its list, and
  * repair what is reported: a corrupt free list is cut at the object
  * holding the bad link (it stays free) and the objects beyond are
- * quarantined; counts that disagree with the list are set from it. So a
- * second validation finds the slab clean.
+ * quarantined; counts that disagree with the list are set from it, and the
+ * slab moves to the list they then call for. So a second validation finds
+ * the slab clean. Called by slab_walk_list(), which allows the move.
  */
 static long slab_validate(struct kslab_cache *s, struct kslab_node *n,
 			  struct page *page, unsigned int state,
@@ -891,6 +892,9 @@ static long slab_validate(struct kslab_cache *s, struct kslab_node *n,
 			n->gen++;
 		}
 		m->inuse = m->objects - nr_free;
+		/* as after any change of its counts: the list they call for */
+		if (m->state == state)
+			slab_move(n, page);
 	}
 	for (i = 0; i < m->objects; i++)
 		errors += debug_validate_object(s, page, slab_object(s, base, i),
