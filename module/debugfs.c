@@ -237,7 +237,12 @@ static int traces_release(struct inode *inode, struct file *file)
 	return seq_release_private(inode, file);
 }
 
+/*
+ * .owner: an open file holds a reference on the module, so rmmod is
+ * refused until it is closed (its close runs traces_release()).
+ */
 static const struct file_operations alloc_traces_fops = {
+	.owner = THIS_MODULE,
 	.open = alloc_traces_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
@@ -245,6 +250,7 @@ static const struct file_operations alloc_traces_fops = {
 };
 
 static const struct file_operations free_traces_fops = {
+	.owner = THIS_MODULE,
 	.open = free_traces_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
