@@ -359,7 +359,7 @@ static unsigned int cache_free_direct(struct kslab_cache *s, struct page *page,
  * gives on architectures with memoryless nodes; x86 has none, and there
  * numa_mem_id() is the CPU's own node, memory or not.
  */
-static int slab_mem_node(int nid)
+int slab_mem_node(int nid)
 {
 	int n, best = nid, dist = INT_MAX;
 
@@ -373,6 +373,8 @@ static int slab_mem_node(int nid)
 	}
 	return best;
 }
+
+KSLAB_EXPORT_INTERNAL(slab_mem_node);
 
 /* The node this CPU's magazines are filled from: see slab_mem_node(). */
 static int cpu_mem_node(void)

@@ -482,6 +482,7 @@ int slab_walk_objects(struct kslab_cache *s, struct page *page,
 		      unsigned long *map, slab_object_fn fn, void *arg);
 
 /* core.c: objects */
+int slab_mem_node(int nid);
 unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
 				unsigned int nr, unsigned long caller);
 unsigned int cache_alloc_objects(struct kslab_cache *s, gfp_t gfp, int node,
