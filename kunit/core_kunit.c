@@ -691,18 +691,6 @@ static void core_depot_trim(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
-/* fail_page_alloc, armed for the tasks that ask (scripts/guest-init). */
-static bool core_fpa_armed(void)
-{
-	struct file *f = filp_open("/sys/kernel/debug/fail_page_alloc/task-filter",
-				   O_RDONLY, 0);
-
-	if (IS_ERR(f))
-		return false;
-	filp_close(f, NULL);
-	return true;
-}
-
 static void core_init_on_alloc_enable(void *unused)
 {
 	static_branch_enable(&init_on_alloc);
@@ -772,7 +760,7 @@ static void core_free_slow_room(struct kunit *test)
 	long invalid;
 	void *f, *p;
 
-	if (!core_fpa_armed())
+	if (!ktest_fpa_armed())
 		kunit_skip(test, "no fail_page_alloc in debugfs: no fallback slab to force");
 	s = ktest_create(test, "kunit_core_slow_room", 700, 0, 0, NULL);
 	KUNIT_ASSERT_GT(test, s->order, s->min_order);
@@ -824,7 +812,7 @@ static void core_init_on_free_fallback(struct kunit *test)
 
 	if (!static_key_enabled(&init_on_free))
 		kunit_skip(test, "init_on_free is off: boot with init_on_free=1 to run this");
-	if (!core_fpa_armed())
+	if (!ktest_fpa_armed())
 		kunit_skip(test, "no fail_page_alloc in debugfs: no fallback slab to force");
 	if (static_key_enabled(&init_on_alloc)) {
 		static_branch_disable(&init_on_alloc);
@@ -957,7 +945,7 @@ static void core_node_out_of_memory(struct kunit *test)
 	struct kslab_cache *s;
 	unsigned long slabs;
 
-	if (!core_fpa_armed())
+	if (!ktest_fpa_armed())
 		kunit_skip(test, "no fail_page_alloc in debugfs: no node can run out of memory");
 	s = ktest_create(test, "kunit_core_node_oom", 64, 0, 0, NULL);
 	migrate_disable();

@@ -103,23 +103,6 @@ static void fail_bad_values(struct kunit *test)
 }
 
 /*
- * The guest arms fail_page_alloc filtered by task (scripts/guest-init):
- * probability 100, interval 1, any order and gfp. Nothing fails unless a
- * task sets make_it_fail (every page allocation of it fails) or fail_nth
- * (its nth one fails).
- */
-static bool fpa_armed(void)
-{
-	struct file *f = filp_open("/sys/kernel/debug/fail_page_alloc/task-filter",
-				   O_RDONLY, 0);
-
-	if (IS_ERR(f))
-		return false;
-	filp_close(f, NULL);
-	return true;
-}
-
-/*
  * Everything kslab can be asked while the page allocator fails every
  * request of this task: nothing is handed out half-built, nothing leaks.
  */
@@ -130,7 +113,7 @@ static void fail_page_alloc_all(struct kunit *test)
 	void *objs[16], *p, *q, *r;
 	int bulk;
 
-	if (!fpa_armed())
+	if (!ktest_fpa_armed())
 		kunit_skip(test, "fail_page_alloc is not in debugfs");
 	s = ktest_create(test, "kunit_fail_pages", 256, 0, 0, NULL);
 	current->make_it_fail = 1;
@@ -166,7 +149,7 @@ static void fail_bulk_after_pops(struct kunit *test)
 	unsigned int i;
 	int bulk;
 
-	if (!fpa_armed())
+	if (!ktest_fpa_armed())
 		kunit_skip(test, "fail_page_alloc is not in debugfs");
 	s = ktest_create(test, "kunit_fail_bulk_pops", 256, 0, 0, NULL);
 	migrate_disable();	/* the magazine warmed is the one bulk takes */
@@ -206,7 +189,7 @@ static void fail_order_fallback(struct kunit *test)
 	unsigned long e;
 	u8 *inner = NULL;
 
-	if (!fpa_armed())
+	if (!ktest_fpa_armed())
 		kunit_skip(test, "fail_page_alloc is not in debugfs");
 	s = ktest_create(test, "kunit_fail_fallback", 700, 0, 0, NULL);
 	KUNIT_ASSERT_GT(test, s->order, s->min_order);
@@ -270,7 +253,7 @@ static void fail_nth_sweep(struct kunit *test)
 	void *objs[40], *big;
 	int bulk;
 
-	if (!fpa_armed())
+	if (!ktest_fpa_armed())
 		kunit_skip(test, "fail_page_alloc is not in debugfs");
 	s = ktest_create(test, "kunit_fail_nth", 1024, 0, 0, NULL);
 	for (n = 1; n < 200; n++) {

@@ -347,4 +347,34 @@ static inline void ktest_trim_twice(struct kslab_cache *s)
 	kslab_trim_depot(s);
 }
 
+/*
+ * fail_page_alloc, armed by the guest filtered by task (scripts/guest-init):
+ * probability 100, interval 1, any order and gfp. Nothing fails unless a
+ * task sets make_it_fail (every page allocation of it fails) or fail_nth
+ * (its nth one fails).
+ */
+static inline bool ktest_fpa_armed(void)
+{
+	struct file *f = filp_open("/sys/kernel/debug/fail_page_alloc/task-filter",
+				   O_RDONLY, 0);
+
+	if (IS_ERR(f))
+		return false;
+	filp_close(f, NULL);
+	return true;
+}
+
+/* Objects in use in @n's partial slabs, counted in one go under its lock. */
+static inline unsigned long ktest_node_partial_inuse(struct kslab_node *n)
+{
+	unsigned long flags, x = 0;
+	struct page *page;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	list_for_each_entry(page, &n->partial, lru)
+		x += page_meta(page)->inuse;
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return x;
+}
+
 #endif /* _KSLAB_TEST_H */

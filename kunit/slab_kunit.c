@@ -475,19 +475,6 @@ static void irq_watch_start(struct kunit *test, struct irq_watch *w)
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, irq_watch_stop, w));
 }
 
-/* Objects in use in @n's partial slabs, counted in one go under its lock. */
-static unsigned long node_partial_inuse(struct kslab_node *n)
-{
-	unsigned long flags, x = 0;
-	struct page *page;
-
-	spin_lock_irqsave(&n->list_lock, flags);
-	list_for_each_entry(page, &n->partial, lru)
-		x += page_meta(page)->inuse;
-	spin_unlock_irqrestore(&n->list_lock, flags);
-	return x;
-}
-
 /* Work a walk may do with interrupts off, at most: objects or slabs. */
 #define WALK_IRQ_OFF_MAX	1024
 
@@ -543,7 +530,7 @@ static void slab_walk_big(struct kunit *test)
 			    "objects_partial of %lu partial slabs", info.partial_slabs);
 	x = 0;
 	for_each_node(nid)
-		x += node_partial_inuse(s->node[nid]);
+		x += ktest_node_partial_inuse(s->node[nid]);
 	buf[strcspn(buf, "\n ")] = 0;
 	KUNIT_EXPECT_EQ(test, 0, kstrtoul(buf, 10, &base));
 	KUNIT_EXPECT_EQ(test, x, base);

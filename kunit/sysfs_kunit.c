@@ -201,19 +201,6 @@ static void sysfs_stat_clear(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
-/* Objects in use in @n's partial slabs, counted in one go under its lock. */
-static unsigned long node_partial_inuse(struct kslab_node *n)
-{
-	unsigned long flags, x = 0;
-	struct page *page;
-
-	spin_lock_irqsave(&n->list_lock, flags);
-	list_for_each_entry(page, &n->partial, lru)
-		x += page_meta(page)->inuse;
-	spin_unlock_irqrestore(&n->list_lock, flags);
-	return x;
-}
-
 /*
  * objects_partial of a big cache (thousands of partial slabs, which it
  * walks in many holds of each node's lock): on the quiet cache, exactly
@@ -239,7 +226,7 @@ static void sysfs_objects_partial_big(struct kunit *test)
 	kslab_cache_info(s, &info);
 	KUNIT_EXPECT_GT(test, info.partial_slabs, 2000UL);
 	for_each_node(nid)
-		x += node_partial_inuse(s->node[nid]);
+		x += ktest_node_partial_inuse(s->node[nid]);
 	KUNIT_EXPECT_EQ(test, x, attr_ul(test, name, "objects_partial"));
 	expect_parts_add_up(test, name, "objects_partial", 'N');
 	for (i = 0; i < NR; i += 2)
