@@ -8,6 +8,7 @@
  */
 #include <linux/kstrtox.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/sort.h>
 #include <linux/string.h>
 
@@ -306,6 +307,13 @@ static bool foreign_free(struct kunit *test, struct page *page, u8 magic,
 	KUNIT_EXPECT_EQ_MSG(test, orphans + 1, kslab_cache_errors(NULL), "%s", what);
 	if (!refused)
 		return false;
+	kslab_free_rcu(p);
+	rcu_barrier();
+	refused = kslab_held_pages() == pages &&
+		  kslab_cache_errors(NULL) == orphans + 2;
+	KUNIT_EXPECT_TRUE_MSG(test, refused, "%s: kslab_free_rcu() took it", what);
+	if (!refused)
+		return false;
 	KUNIT_EXPECT_EQ_MSG(test, 0UL, ktest_check(p, size, magic), "%s", what);
 	page_undress(page);
 	return true;
@@ -314,9 +322,11 @@ static bool foreign_free(struct kunit *test, struct page *page, u8 magic,
 /*
  * kslab_kfree() of memory that is not kslab's but whose page looks like
  * kslab's: a large allocation's mark, a slab's mark with a kslab cache
- * that is no kmalloc class, with a pointer that is no cache at all (which
- * kslab must not read through: it would fault), and memory of the
- * kernel's kmalloc() (a SLUB slab, whose struct page is SLUB's).
+ * that is no kmalloc class, with a real kmalloc class (a page's owner can
+ * leave any value in page->private, that one too), with a pointer that is
+ * no cache at all (which kslab must not read through: it would fault),
+ * and memory of the kernel's kmalloc() (a SLUB slab, whose struct page is
+ * SLUB's).
  */
 static void kmalloc_foreign_page(struct kunit *test)
 {
@@ -344,6 +354,16 @@ static void kmalloc_foreign_page(struct kunit *test)
 			 "slab mark, a cache that is not a kmalloc class"))
 		__free_page(page);
 	ktest_destroy(test, s);
+
+	p = kslab_kmalloc(64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	s = page_cache(virt_to_head_page(p));
+	kslab_kfree(p);
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	if (foreign_free(test, page, KSLAB_MAGIC_SLAB, (unsigned long)s,
+			 "slab mark, the kmalloc-64 cache"))
+		__free_page(page);
 
 	page = alloc_page(GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, page);
