@@ -7,18 +7,14 @@
  *
  * A pointer kslab_kfree() is given may be anyone's: its page->index and
  * page->private, where kslab keeps a slab's mark and cache, then hold
- * whatever their owner put there. So the mark only picks the check: a
- * slab's cache pointer is compared with the kmalloc caches, never read
- * through; a large allocation's page must be in the record kslab keeps of
- * them (large_pages), never given back on the strength of its mark alone.
+ * whatever their owner put there. So nothing of the page is read before
+ * the record of kslab's pages (pagemap.c) says the page is kslab's.
  */
 #define pr_fmt(fmt) "kslab: " fmt
 
 #include <linux/gfp.h>
 #include <linux/mm.h>
-#include <linux/random.h>
 #include <linux/slab.h>
-#include <linux/xarray.h>
 
 #include "kslab_int.h"
 #include "fastpath.h"
@@ -47,65 +43,11 @@ static const u8 class_small_index[24] = {
 
 static struct kslab_cache *class_caches[KSLAB_KMALLOC_CLASSES + 1];
 
-/*
- * class_slots[]: the kmalloc caches again, each in the slot its own address
- * hashes to (class_slot()), with a multiplier drawn at init until no two
- * share a slot. A cache pointer read from a page is looked up there, so
- * nothing is read through a pointer that may not be a cache at all.
- */
-#define KSLAB_CLASS_SLOTS_SHIFT		6
-static struct kslab_cache *class_slots[1 << KSLAB_CLASS_SLOTS_SHIFT] __read_mostly;
-static unsigned long class_mul __read_mostly;
-
-static __always_inline unsigned int class_slot(const struct kslab_cache *s)
-{
-	return ((unsigned long)s * class_mul) >> (BITS_PER_LONG - KSLAB_CLASS_SLOTS_SHIFT);
-}
-
-/* The large allocations handed out, by pfn of their head page. */
-static DEFINE_XARRAY_FLAGS(large_pages, XA_FLAGS_LOCK_IRQ);
-
-/* What of a caller's GFP flags the record's own allocations may use. */
-#define KSLAB_LARGE_RECORD_GFP	(__GFP_HIGH | __GFP_IO | __GFP_FS | \
-				 __GFP_RECLAIM | __GFP_NOWARN)
-
 static __always_inline unsigned int class_index(size_t size)
 {
 	if (size <= 192)
 		return class_small_index[(size - 1) / 8];
 	return fls(size - 1);
-}
-
-/*
- * Record @page as a large allocation. Irqsave: kslab_kmalloc() may be
- * called from hard interrupts; a GFP that may sleep comes with interrupts
- * on, which the xarray turns back on to allocate. Return: 0 or -ENOMEM.
- */
-static int large_record(struct page *page, gfp_t gfp)
-{
-	unsigned long flags;
-	void *old;
-
-	xa_lock_irqsave(&large_pages, flags);
-	old = __xa_store(&large_pages, page_to_pfn(page), page,
-			 gfp & KSLAB_LARGE_RECORD_GFP);
-	xa_unlock_irqrestore(&large_pages, flags);
-	return xa_is_err(old) ? xa_err(old) : 0;
-}
-
-static void large_forget(struct page *page)
-{
-	unsigned long flags;
-
-	xa_lock_irqsave(&large_pages, flags);
-	__xa_erase(&large_pages, page_to_pfn(page));
-	xa_unlock_irqrestore(&large_pages, flags);
-}
-
-/* Is @page, marked KSLAB_MAGIC_LARGE, a large allocation of kslab's? */
-static bool large_recorded(struct page *page)
-{
-	return xa_load(&large_pages, page_to_pfn(page)) == page;
 }
 
 /* Sizes above the largest class: whole pages (noinline: a tail call). */
@@ -116,7 +58,7 @@ static noinline void *large_alloc(size_t size, gfp_t gfp, unsigned long caller)
 	void *p = NULL;
 
 	page = alloc_pages_node(numa_mem_id(), gfp | __GFP_COMP, order);
-	if (page && large_record(page, gfp)) {
+	if (page && pagemap_add(page, gfp)) {
 		__free_pages(page, order);
 		page = NULL;
 	}
@@ -135,22 +77,34 @@ static noinline void large_free(struct page *page, const void *p,
 {
 	unsigned int order = compound_order(page);
 
-	if (unlikely(page_address(page) != p || !large_recorded(page)))
+	if (unlikely(page_address(page) != p))
 		return report_orphan_free(p);
 	trace_kslab_free("kmalloc-large", p, caller);
 
-	large_forget(page);
+	pagemap_del(page);
 	page_meta(page)->magic = 0;
 	atomic_long_sub(1L << order, &kslab_pages);
 	__free_pages(page, order);
 }
 
-/* The kmalloc cache a slab belongs to, or NULL if it is not one. */
-static __always_inline struct kslab_cache *class_cache_of(struct page *page)
+/*
+ * The kmalloc cache of the slab whose head page is @page, or NULL if
+ * @page is no such slab. *@magic: the page's mark, read only once the
+ * page is known to be kslab's.
+ */
+static __always_inline struct kslab_cache *class_cache_of(struct page *page,
+							  u8 *magic)
 {
-	struct kslab_cache *s = page_cache(page);
+	struct kslab_cache *s;
 
-	return class_slots[class_slot(s)] == s ? s : NULL;
+	*magic = 0;
+	if (unlikely(!pagemap_has(page)))
+		return NULL;
+	*magic = page_meta(page)->magic;
+	if (unlikely(*magic != KSLAB_MAGIC_SLAB))
+		return NULL;
+	s = page_cache(page);
+	return s->kmalloc_index ? s : NULL;
 }
 
 /**
@@ -198,19 +152,16 @@ void kslab_kfree(const void *p)
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return;
 	page = virt_to_head_page(p);
-	magic = page_meta(page)->magic;
-	if (likely(magic == KSLAB_MAGIC_SLAB)) {
-		s = class_cache_of(page);
-		if (likely(s)) {
-			if (trace_kslab_free_enabled())
-				slab_free_traced(s, page, (void *)p, _RET_IP_);
-			else
-				slab_free(s, page, (void *)p, _RET_IP_);
-			return;
-		}
-	} else if (magic == KSLAB_MAGIC_LARGE) {
-		return large_free(page, p, _RET_IP_);
+	s = class_cache_of(page, &magic);
+	if (likely(s)) {
+		if (trace_kslab_free_enabled())
+			slab_free_traced(s, page, (void *)p, _RET_IP_);
+		else
+			slab_free(s, page, (void *)p, _RET_IP_);
+		return;
 	}
+	if (magic == KSLAB_MAGIC_LARGE)
+		return large_free(page, p, _RET_IP_);
 	report_orphan_free(p);
 }
 EXPORT_SYMBOL_GPL(kslab_kfree);
@@ -227,44 +178,20 @@ size_t kslab_ksize(const void *p)
 {
 	struct page *page;
 	struct kslab_cache *s;
+	u8 magic;
 
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return 0;
 	page = virt_to_head_page(p);
-	if (page_meta(page)->magic == KSLAB_MAGIC_LARGE)
-		return large_recorded(page) ? page_size(page) : 0;
-	if (page_meta(page)->magic != KSLAB_MAGIC_SLAB)
-		return 0;
-	s = class_cache_of(page);
+	s = class_cache_of(page, &magic);
 	if (!s)
-		return 0;
+		return magic == KSLAB_MAGIC_LARGE ? page_size(page) : 0;
 	/* owner tracks follow the object, red zone or not: not the caller's */
 	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER))
 		return s->object_size;
 	return s->offset >= s->object_size ? s->offset : s->size;
 }
 EXPORT_SYMBOL_GPL(kslab_ksize);
-
-/* Fill class_slots[]. Return: 0, or -EBUSY when no multiplier fits. */
-static int class_slots_init(void)
-{
-	unsigned int i, slot, tries;
-
-	/* 13 of 64 slots: each draw fits with a chance above 1 in 4 */
-	for (tries = 0; tries < 200; tries++) {
-		memset(class_slots, 0, sizeof(class_slots));
-		class_mul = get_random_long() | 1;
-		for (i = 1; i <= KSLAB_KMALLOC_CLASSES; i++) {
-			slot = class_slot(class_caches[i]);
-			if (class_slots[slot])
-				break;
-			class_slots[slot] = class_caches[i];
-		}
-		if (i > KSLAB_KMALLOC_CLASSES)
-			return 0;
-	}
-	return -EBUSY;
-}
 
 /**
  * kmalloc_init - create the kmalloc caches
@@ -274,7 +201,6 @@ static int class_slots_init(void)
 int kmalloc_init(void)
 {
 	unsigned int i;
-	int ret;
 
 	for (i = 1; i <= KSLAB_KMALLOC_CLASSES; i++) {
 		class_caches[i] = kslab_cache_create(class_names[i],
@@ -285,10 +211,7 @@ int kmalloc_init(void)
 		}
 		class_caches[i]->kmalloc_index = i;
 	}
-	ret = class_slots_init();
-	if (ret)
-		kmalloc_exit();
-	return ret;
+	return 0;
 }
 
 /**
@@ -304,6 +227,4 @@ void kmalloc_exit(void)
 		kslab_cache_destroy(class_caches[i]);
 		class_caches[i] = NULL;
 	}
-	/* large allocations never freed are kept; only the record goes */
-	xa_destroy(&large_pages);
 }

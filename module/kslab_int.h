@@ -449,6 +449,42 @@ unsigned long kslab_stat_sum(struct kslab_cache *s, enum kslab_stat item);
 void stat_clear(struct kslab_cache *s, enum kslab_stat item);
 long cache_live(struct kslab_cache *s);
 
+/* pagemap.c: the record of kslab's pages (see there) */
+#define PAGEMAP_CHUNK_SHIFT	(PAGE_SHIFT + 3)	/* a page of bits a chunk */
+#define PAGEMAP_CHUNK_MASK	((1UL << PAGEMAP_CHUNK_SHIFT) - 1)
+struct pagemap_dir {
+	unsigned long nr;		/* constant: entries of chunks[] */
+	struct pagemap_dir *retired;	/* constant: the smaller one it replaced */
+	unsigned long *chunks[];	/* pagemap_lock: set once, then constant */
+};
+extern struct pagemap_dir *pagemap_dir;
+int pagemap_add(struct page *page, gfp_t gfp);
+void pagemap_del(struct page *page);
+void pagemap_exit(void);
+
+/* The chunk holding @pfn's bit, or NULL if none was made. Context: any. */
+static __always_inline unsigned long *pagemap_chunk(unsigned long pfn)
+{
+	const struct pagemap_dir *dir = smp_load_acquire(&pagemap_dir);
+	unsigned long i = pfn >> PAGEMAP_CHUNK_SHIFT;
+
+	if (unlikely(!dir || i >= dir->nr))
+		return NULL;
+	return smp_load_acquire(&dir->chunks[i]);
+}
+
+/*
+ * pagemap_has - is @page, any head page, the head page of a slab or large
+ * allocation of kslab's? Context: any.
+ */
+static __always_inline bool pagemap_has(struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+	const unsigned long *chunk = pagemap_chunk(pfn);
+
+	return chunk && test_bit(pfn & PAGEMAP_CHUNK_MASK, chunk);
+}
+
 /* slab.c: slabs and their objects */
 int slab_calculate_order(unsigned int size);
 int slab_init_random_seq(struct kslab_cache *s);

@@ -92,6 +92,7 @@ out_hotplug:
 	hotplug_exit();
 out_cache:
 	cache_exit();
+	pagemap_exit();
 	return ret;
 }
 
@@ -105,6 +106,7 @@ static void __exit kslab_exit(void)
 	cache_exit();
 	debugfs_exit();
 	sysfs_exit();
+	pagemap_exit();
 	pr_info("unloaded; %ld pages still held\n", atomic_long_read(&kslab_pages));
 }
 

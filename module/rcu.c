@@ -69,14 +69,14 @@ static void rcu_free_object(struct rcu_head *head)
 void kslab_free_rcu(struct rcu_head *head)
 {
 	struct page *page = virt_to_head_page(head);
-	u8 magic = page_meta(page)->magic;
+	u8 magic;
 
-	if (magic == KSLAB_MAGIC_SLAB) {
+	/* the page says what it is only once it is known to be kslab's */
+	if (unlikely(!pagemap_has(page)))
+		return report_orphan_free(head);
+	magic = page_meta(page)->magic;
+	if (magic == KSLAB_MAGIC_SLAB)
 		atomic_long_inc(&page_cache(page)->rcu_pending);
-	} else if (magic != KSLAB_MAGIC_LARGE) {
-		report_orphan_free(head);
-		return;
-	}
 	call_rcu(head, rcu_free_object);
 }
 EXPORT_SYMBOL_GPL(kslab_free_rcu);

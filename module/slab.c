@@ -180,6 +180,10 @@ struct page *slab_new(struct kslab_cache *s, gfp_t gfp, int node)
 		if (s->order != s->min_order)
 			stat(s, KSLAB_ORDER_FALLBACK);
 	}
+	if (pagemap_add(page, gfp)) {
+		__free_pages(page, order);
+		return NULL;
+	}
 	/*
 	 * Every field, the quarantine bit too: page->index keeps what the
 	 * page's last user left there (a SLUB slab's free pointer sets the
@@ -744,6 +748,7 @@ void slab_free_pages(struct kslab_cache *s, struct page *page)
 {
 	unsigned int order = compound_order(page);
 
+	pagemap_del(page);
 	page->index = 0;
 	set_page_private(page, 0);
 	INIT_LIST_HEAD(&page->lru);
