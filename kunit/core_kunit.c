@@ -857,6 +857,7 @@ struct memless_run {
 	unsigned int cpu;	/* where the calls ran */
 	unsigned int got;
 	unsigned long slabs;	/* new slabs the calls made */
+	unsigned long remote;	/* frees of the objects counted as remote */
 };
 
 /* @nr allocations for @node, on one CPU (migration off or a bound worker). */
@@ -875,6 +876,23 @@ static long core_memless_fn(void *arg)
 	return 0;
 }
 
+/* Free what a run got, on the CPU it ran on, counting remote frees. */
+static long core_memless_free_fn(void *arg)
+{
+	struct memless_run *r = arg;
+	unsigned long remote = kslab_stat_sum(r->s, KSLAB_FREE_REMOTE);
+	unsigned int i;
+
+	for (i = 0; i < r->nr; i++) {
+		if (r->objs[i])
+			kslab_cache_free(r->s, r->objs[i]);
+		r->objs[i] = NULL;
+	}
+	kslab_cache_shrink(r->s);	/* remote buffers go home, counted */
+	r->remote = kslab_stat_sum(r->s, KSLAB_FREE_REMOTE) - remote;
+	return 0;
+}
+
 /*
  * A node with CPUs and no memory: kslab_cache_alloc_node() for it takes
  * objects of a node that has memory, as SLUB does, and so does any
@@ -882,7 +900,8 @@ static long core_memless_fn(void *arg)
  * objects need: not a new slab each, left on a list the next call never
  * searches. Runs only in a guest with such a node (KSLAB_TOPOLOGY=
  * memoryless): from this CPU for the node, then on the node's CPU for
- * it and for no node.
+ * it and for no node. That CPU's objects are of the node it allocates
+ * from, so its frees of them are local, never remote.
  */
 static void core_node_memoryless(struct kunit *test)
 {
@@ -912,6 +931,10 @@ static void core_node_memoryless(struct kunit *test)
 	if (cpu < nr_cpu_ids) {
 		KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu, core_memless_fn, &r[1]));
 		KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu, core_memless_fn, &r[2]));
+		KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu, core_memless_free_fn, &r[1]));
+		KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu, core_memless_free_fn, &r[2]));
+		KUNIT_EXPECT_EQ_MSG(test, 0UL, r[1].remote + r[2].remote,
+				    "CPU %u frees its own objects as remote", cpu);
 		runs = 3;
 	}
 	need = DIV_ROUND_UP(NR, s->min_objects);
