@@ -19,7 +19,7 @@ static int other_node(void)
 	int nid;
 
 	for_each_node_state(nid, N_MEMORY)
-		if (nid != numa_mem_id())
+		if (nid != slab_mem_node(numa_mem_id()))
 			return nid;
 	return NUMA_NO_NODE;
 }
@@ -107,7 +107,7 @@ static void fastpath_refill_after_push(struct kunit *test)
 	kslab_cache_free(s, x);			/* the interrupt's free */
 	KUNIT_EXPECT_EQ(test, 1U, c->loaded->count);
 	KUNIT_EXPECT_EQ(test, 0U, c->previous->count);
-	KUNIT_EXPECT_GT(test, READ_ONCE(s->node[numa_mem_id()]->nr_depot_full), 0U);
+	KUNIT_EXPECT_GT(test, READ_ONCE(s->node[slab_mem_node(numa_mem_id())]->nr_depot_full), 0U);
 	got = __slab_alloc(s, GFP_KERNEL, NUMA_NO_NODE, _RET_IP_);
 	migrate_enable();
 

@@ -63,7 +63,6 @@ static void hotplug_flushes_dead_cpu(struct kunit *test)
 	a.s = ktest_create(test, "kunit_hotplug_flush", 128, 0, 0, NULL);
 	KUNIT_ASSERT_EQ(test, 0L, work_on_cpu(cpu, fill_cpu, &a));
 	c = per_cpu_ptr(a.s->cpu, cpu);
-	/* a CPU of a memoryless node batches its frees as remote ones */
 	KUNIT_EXPECT_GT(test, c->loaded->count + c->nr_remote, 0U);
 	KUNIT_ASSERT_EQ(test, 0, cpu_set_online(cpu, false));
 	KUNIT_EXPECT_PTR_EQ(test, c->loaded, &kslab_empty_mag);

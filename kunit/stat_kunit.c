@@ -211,7 +211,7 @@ static void stat_node_events(struct kunit *test)
 	unsigned int nr = 0, i;
 	struct kslab_cache *s;
 	void **objs;
-	int nid, here, mem;
+	int nid, mem;
 
 	objs = ktest_ptrs(test, PER_NODE * (num_node_state(N_MEMORY) + 1));
 	s = ktest_create(test, "kunit_stat_nodes", 128, 0, 0, NULL);
@@ -219,10 +219,9 @@ static void stat_node_events(struct kunit *test)
 	migrate_disable();
 	/*
 	 * A CPU of a memoryless node allocates from the nearest node with
-	 * memory (@mem) but frees anything not of its own node as remote.
+	 * memory (@mem), and frees objects of @mem as its own.
 	 */
-	here = numa_mem_id();
-	mem = slab_mem_node(here);
+	mem = slab_mem_node(numa_mem_id());
 	mismatch = kslab_stat_sum(s, KSLAB_ALLOC_NODE_MISMATCH);
 	remote = kslab_stat_sum(s, KSLAB_FREE_REMOTE);
 	for_each_node_state(nid, N_MEMORY)
@@ -239,7 +238,7 @@ static void stat_node_events(struct kunit *test)
 	}
 	mismatch = kslab_stat_sum(s, KSLAB_ALLOC_NODE_MISMATCH) - mismatch;
 	for (i = 0; i < nr; i++) {
-		want_remote += page_to_nid(virt_to_page(objs[i])) != here;
+		want_remote += page_to_nid(virt_to_page(objs[i])) != mem;
 		kslab_cache_free(s, objs[i]);
 	}
 	remote = kslab_stat_sum(s, KSLAB_FREE_REMOTE) - remote;

@@ -376,10 +376,13 @@ int slab_mem_node(int nid)
 
 KSLAB_EXPORT_INTERNAL(slab_mem_node);
 
-/* The node this CPU's magazines are filled from: see slab_mem_node(). */
-static int cpu_mem_node(void)
+/*
+ * The node this CPU's magazines hold objects of, which is what "local"
+ * means to every path here: see slab_mem_node() and cpu_mem_nid.
+ */
+static __always_inline int cpu_mem_node(void)
 {
-	return slab_mem_node(numa_mem_id());
+	return raw_cpu_read(cpu_mem_nid);
 }
 
 /*
@@ -573,7 +576,7 @@ static bool cpu_refill(struct kslab_cache *s, struct kslab_cpu *c)
  */
 static bool cpu_make_room(struct kslab_cache *s, struct kslab_cpu *c)
 {
-	int nid = numa_mem_id();
+	int nid = cpu_mem_node();
 	struct kslab_node *n = s->node[nid];
 	struct kslab_mag *mag = c->loaded, *empty;
 
@@ -857,7 +860,7 @@ void __slab_free(struct kslab_cache *s, struct page *page, void *obj,
 		return;
 	}
 	/* only room-making changes the loaded magazine: only it is bracketed */
-	if (page_to_nid(page) != numa_mem_id()) {
+	if (page_to_nid(page) != cpu_mem_node()) {
 		if (unlikely(wipe))
 			memset(obj, 0, s->object_size);
 		cpu_push_remote(s, c, obj, page_to_nid(page));
@@ -1171,7 +1174,7 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 			cache_free_one(s, objs[i], _RET_IP_);
 		return;
 	}
-	nid = numa_mem_id();
+	nid = cpu_mem_node();
 	mark = cpu_stat_mark(c);
 	for (i = 0; i < nr; i++) {
 		obj = objs[i];

@@ -265,7 +265,7 @@ static __always_inline void *slab_alloc(struct kslab_cache *s, gfp_t gfp,
 		goto slow;
 	mag = c->loaded;
 	if (unlikely(!mag->count ||
-		     (node != NUMA_NO_NODE && node != numa_mem_id()))) {
+		     (node != NUMA_NO_NODE && node != raw_cpu_read(cpu_mem_nid)))) {
 		cpu_cache_abort(c);
 		goto slow;
 	}
@@ -297,7 +297,7 @@ static __always_inline void slab_free_push(struct kslab_cache *s,
 
 	if (unlikely(!cpu_cache_own_fast(s, &c)))
 		goto slow;
-	if (unlikely(page_to_nid(page) != numa_mem_id()))
+	if (unlikely(page_to_nid(page) != raw_cpu_read(cpu_mem_nid)))
 		return slab_free_remote(s, c, page, obj);
 	mag = c->loaded;
 	if (unlikely(mag->count >= mag->size || mag_freed_last(mag, obj))) {

@@ -449,6 +449,14 @@ unsigned long kslab_stat_sum(struct kslab_cache *s, enum kslab_stat item);
 void stat_clear(struct kslab_cache *s, enum kslab_stat item);
 long cache_live(struct kslab_cache *s);
 
+/*
+ * hotplug.c: the node whose objects this CPU's magazines hold, what
+ * "local" means to the fast paths: the CPU's own node, or for a node
+ * without memory the nearest one with some (slab_mem_node()). Read with
+ * raw_cpu_read() by a task pinned to its CPU.
+ */
+DECLARE_PER_CPU_READ_MOSTLY(int, cpu_mem_nid);
+
 /* pagemap.c: the record of kslab's pages (see there) */
 #define PAGEMAP_CHUNK_SHIFT	(PAGE_SHIFT + 3)	/* a page of bits a chunk */
 #define PAGEMAP_CHUNK_MASK	((1UL << PAGEMAP_CHUNK_SHIFT) - 1)
