@@ -9,7 +9,8 @@
 # and judge the console log: tests, splats, the torture, and every page
 # back after the unload. It does that in three boots ($KSLAB_CHECK_BOOTS):
 # the test kernel, the same with init_on_alloc=1 init_on_free=1
-# preempt=full, and the PREEMPT_RT test kernel. Last, `make compat` on
+# preempt=full on a guest with a memoryless node, and the PREEMPT_RT test
+# kernel. Last, `make compat` on
 # Debian's stock kernels (KSLAB_COMPAT=0 skips it). Its last line is
 # "N passed, N failed, N skipped" over every boot; it exits 1 when a test
 # failed, no test ran, lint failed, a guest did not power off by itself
@@ -88,14 +89,18 @@ check_boot() {
 }
 
 # The boots: the test kernel as it boots by default; the same kernel with
-# memory auto-init and full preemption, as hardened distributions run;
-# the PREEMPT_RT test kernel, its modules built in a copy of the tree.
+# memory auto-init and full preemption, as hardened distributions run, on
+# a guest with a memoryless node (scripts/boot.sh's KSLAB_TOPOLOGY); the
+# PREEMPT_RT test kernel, its modules built in a copy of the tree.
 # KSLAB_CHECK_BOOTS picks some of them (default: all three).
 autoinit="init_on_alloc=1 init_on_free=1 preempt=full"
 for b in ${KSLAB_CHECK_BOOTS:-test autoinit rt}; do
 	case "$b" in
 	test) check_boot test "$kdir" "${KSLAB_CMDLINE:-}" "${mods[@]}" ;;
-	autoinit) check_boot autoinit "$kdir" "$autoinit ${KSLAB_CMDLINE:-}" "${mods[@]}" ;;
+	autoinit)
+		KSLAB_TOPOLOGY=${KSLAB_TOPOLOGY:-memoryless} \
+			check_boot autoinit "$kdir" "$autoinit ${KSLAB_CMDLINE:-}" "${mods[@]}"
+		;;
 	rt)
 		rtdir=$(bash scripts/kernel.sh rt)
 		rt=$KSLAB_BUILD/rt
