@@ -10,8 +10,8 @@
 #     OUT/guest/lib/modules/KVER/updates/dkms/ with a modules.dep, for the
 #     guest's modprobe; kslab leaves DKMS and /usr/src again on exit;
 #   `make install` of OUT/tree into the scratch root OUT/root;
-#   the client module skeleton, written to OUT/client and built with W=1
-#     against that installed kslab: kslab.h and Module.symvers only.
+#   the client module of README.md, taken from it to OUT/client and built
+#     with W=1 against that installed kslab: kslab.h and Module.symvers only.
 # Checks that every module was built for KVER (vermagic). Prints a line
 # per step; the logs are OUT/{dkms,install,client}.log.
 set -euo pipefail
@@ -45,65 +45,18 @@ dkms_remove() {
 	"${sudo_cmd[@]}" rm -rf "/usr/src/kslab-$ver"
 }
 
-# client_write DIR: the client skeleton of README.md ("Use it on your
-# machine"): its Kbuild and its source.
+# client_write DIR: the client of README.md ("Use kslab from a module"),
+# its Kbuild and kslab_hello.c, from the blocks README marks with
+# "<!-- client: FILE -->": what README shows is what is built.
 client_write() {
-	cat >"$1/Kbuild" <<'EOF'
-# SPDX-License-Identifier: GPL-2.0
-# A client of an installed kslab: kslab.h from its include directory.
-KSLAB_INCLUDE ?= /usr/local/include
-ccflags-y += -I$(KSLAB_INCLUDE)
-obj-m += kslab_hello.o
-EOF
-	cat >"$1/kslab_hello.c" <<'EOF'
-// SPDX-License-Identifier: GPL-2.0
-/*
- * kslab_hello.c - the smallest client of kslab: a cache of greetings,
- * one object kept while the module is loaded.
- */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
-#include <linux/module.h>
-#include <linux/string.h>
-#include <kslab/kslab.h>
-
-struct greeting {
-	unsigned int id;
-	char text[60];
-};
-
-static struct kslab_cache *greetings;
-static struct greeting *hello;
-
-static int __init hello_init(void)
-{
-	greetings = kslab_cache_create("kslab_hello", sizeof(struct greeting),
-				       0, SLAB_HWCACHE_ALIGN, NULL);
-	if (!greetings)
-		return -ENOMEM;
-	hello = kslab_cache_zalloc(greetings, GFP_KERNEL);
-	if (!hello) {
-		kslab_cache_destroy(greetings);
-		return -ENOMEM;
-	}
-	strscpy(hello->text, "hello from kslab", sizeof(hello->text));
-	pr_info("%s (objects of %u bytes)\n", hello->text,
-		kslab_cache_size(greetings));
-	return 0;
-}
-
-static void __exit hello_exit(void)
-{
-	kslab_cache_free(greetings, hello);
-	kslab_cache_destroy(greetings);
-	pr_info("goodbye\n");
-}
-
-module_init(hello_init);
-module_exit(hello_exit);
-MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("kslab client skeleton");
-EOF
+	local f
+	for f in Kbuild kslab_hello.c; do
+		awk -v mark="<!-- client: $f -->" '
+			$0 == mark { want = 1; next }
+			want && /^```/ { if (inside) exit; inside = 1; next }
+			inside { print }' README.md >"$1/$f"
+		[ -s "$1/$f" ] || die client "README.md has no block marked '<!-- client: $f -->'"
+	done
 }
 
 # DKMS gets a clean copy (no build products) of what it builds.
