@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# kslab: SLUB-style object caches as a loadable module. README.md tells
-# the whole story; the two commands to start with:
+# kslab: SLUB-style object caches as a loadable module. README.md starts
+# the story, docs/ tells the rest; the two commands to start with:
 #   make demo    set everything up and show kslab working in a QEMU guest
 #   make check   set everything up and run every test (what CI runs)
 # Plain `make` builds kslab.ko against the running kernel (or KDIR=...).
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-# Harness knobs, read by scripts/ (see README.md).
+# Harness knobs, read by scripts/ (docs/testing.md lists them).
 export KSLAB_EXTRA_TESTS KSLAB_GUEST_FILES KSLAB_GUEST_SCRIPT KSLAB_PARAMS
 export KSLAB_TIMEOUT KSLAB_CMDLINE KSLAB_ICOUNT KSLAB_TORTURE_DURATION KSLAB_MEMFREE_SLACK
 export KSLAB_DEMO_BUG KSLAB_COMPAT KSLAB_TORTURE_PARAMS KSLAB_COMPAT_LINES KSLAB_CHECK_BOOTS KSLAB_TOPOLOGY KSLAB_CACHE

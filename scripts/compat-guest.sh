@@ -3,7 +3,7 @@
 # compat-guest.sh - the steps `make compat` runs in a stock kernel's guest,
 # sourced by scripts/guest-init after a line setting $duration and
 # $torture_params: note the free memory, modprobe kslab (the DKMS-built
-# one, the only kslab.ko in the guest's /lib/modules) with README's
+# one, the only kslab.ko in the guest's /lib/modules) with docs/install.md's
 # parameters, load the example client and the client skeleton
 # (kslab_hello), read /proc/kslabinfo and every readable file under
 # /sys/kernel/kslab, validate every cache, check that the parameters took
@@ -53,7 +53,7 @@ sysfs_walk() {
 	[ -s /tmp/unreadable ] || [ $((invalid + errors)) -ne 0 ] && failed=$((failed + 1))
 }
 
-# params_check: the parameters of README's modprobe line took effect:
+# params_check: the parameters of docs/install.md's modprobe line took effect:
 # kslab_hello has sanity checks, red zones, poison and owner tracking
 # (debug=FZPU,kslab_hello) and /proc/kslabinfo is world-readable.
 params_check() {
