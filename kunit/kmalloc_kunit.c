@@ -278,7 +278,7 @@ static void page_dress(struct page *page, u8 magic, unsigned long private)
 
 static void page_undress(struct page *page)
 {
-	page->index = 0;
+	kslab_page_word(page) = 0;
 	set_page_private(page, 0);
 }
 

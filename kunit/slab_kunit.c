@@ -284,7 +284,7 @@ static void slab_fresh_meta(struct kunit *test)
 	for (i = 0; i < NR_PAGES; i++) {
 		pages[i] = alloc_pages(GFP_KERNEL, s->order);
 		if (pages[i])
-			pages[i]->index = ~0UL;
+			kslab_page_word(pages[i]) = ~0UL;
 	}
 	for (i = 0; i < NR_PAGES; i++)
 		if (pages[i])

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * compat.h - every difference between the kernels kslab supports (Debian's
- * 6.1 and 6.12 LTS lines) lives here, behind LINUX_VERSION_CODE checks, so
- * that the rest of kslab is written once against one API.
+ * 6.1 and 6.12 LTS lines, and 7.3 from trixie-backports) lives here,
+ * behind LINUX_VERSION_CODE checks, so that the rest of kslab is written
+ * once against one API.
  */
 #ifndef _KSLAB_COMPAT_H
 #define _KSLAB_COMPAT_H
@@ -22,6 +23,19 @@
 #define KSLAB_MAX_PAGE_ORDER	MAX_ORDER
 #else
 #define KSLAB_MAX_PAGE_ORDER	(MAX_ORDER - 1)
+#endif
+
+/*
+ * The word of a slab's head page that holds its struct slab_meta
+ * (kslab_int.h, where the choice of that word is argued): page->index up
+ * to 6.15, renamed page->__folio_index in 6.16 to keep new users off it
+ * (the page cache reaches it as folio->index). Same word, same offset; an
+ * lvalue, so a freed slab can clear it.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+#define kslab_page_word(page)	((page)->__folio_index)
+#else
+#define kslab_page_word(page)	((page)->index)
 #endif
 
 /* SLAB_NO_MERGE appeared in 6.5; older kernels had no way to ask. */

@@ -220,7 +220,21 @@ struct kslab_cache {
  * struct slab_meta - a slab's state, kept in its head page's struct page
  * (no memory of its own, as SLUB's struct slab): the owning cache in
  * page->private, the node-list link in page->lru, and this packed word in
- * page->index. kslab_kmalloc's large allocations carry KSLAB_MAGIC_LARGE.
+ * the index word, kslab_page_word() (page->index, page->__folio_index
+ * since 6.16). kslab_kmalloc's large allocations carry KSLAB_MAGIC_LARGE.
+ *
+ * Why that word, now that 6.16 renamed it to keep new users off: the
+ * alternatives cost more and last no longer. folio->index is the same
+ * word, but reached through page_folio() (a load of the compound head
+ * and a test on every free) or by calling a slab a folio, which it is
+ * not: a plain compound allocation, that the memdesc work will not give a
+ * folio at all. Metadata outside struct page (a header in the slab, whose
+ * start obj & ~slab_mask already finds, or a table by pfn) is what kslab
+ * will need when memdescs shrink struct page to a flags word and a
+ * pointer: page->private and page->lru go then with this word, so the
+ * move is one redesign of the slab layout and the free path, done then,
+ * not now for a rename. Until then the renamed word keeps the layout and
+ * every access as it was (the fast path's code on 6.12 is unchanged).
  */
 struct slab_meta {
 	u16 free;	/* list_lock: first free object's index, or KSLAB_NO_FREE */
@@ -244,7 +258,7 @@ enum slab_state {
 
 static inline struct slab_meta *page_meta(struct page *page)
 {
-	return (struct slab_meta *)&page->index;
+	return (struct slab_meta *)&kslab_page_word(page);
 }
 
 static inline struct kslab_cache *page_cache(struct page *page)

@@ -749,7 +749,7 @@ void slab_free_pages(struct kslab_cache *s, struct page *page)
 	unsigned int order = compound_order(page);
 
 	pagemap_del(page);
-	page->index = 0;
+	kslab_page_word(page) = 0;
 	set_page_private(page, 0);
 	INIT_LIST_HEAD(&page->lru);
 	atomic_long_sub(1L << order, &kslab_pages);
