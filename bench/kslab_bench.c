@@ -1098,7 +1098,7 @@ static int __init kslab_bench_init(void)
 	}
 	if (!alloc_cpumask_var(&saved, GFP_KERNEL))
 		return -ENOMEM;
-	bench_wq = alloc_workqueue("kslab_bench", WQ_HIGHPRI, 0);
+	bench_wq = alloc_workqueue("kslab_bench", WQ_HIGHPRI | KSLAB_WQ_PERCPU, 0);
 	if (!bench_wq) {
 		free_cpumask_var(saved);
 		return -ENOMEM;

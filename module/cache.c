@@ -659,7 +659,7 @@ void cache_dead_freed(struct kslab_cache *s)
 {
 	/* not on kslab_flush_wq: cache_flush_all() waits on that one */
 	if (!kslab_cache_pages(s))
-		queue_work(system_wq, &kslab_reap_work);
+		queue_work(kslab_percpu_wq, &kslab_reap_work);
 }
 
 /**
@@ -754,7 +754,7 @@ EXPORT_SYMBOL_GPL(kslab_cache_errors);
  */
 int cache_init(void)
 {
-	kslab_flush_wq = alloc_workqueue("kslab_flush", WQ_MEM_RECLAIM, 0);
+	kslab_flush_wq = alloc_workqueue("kslab_flush", WQ_MEM_RECLAIM | KSLAB_WQ_PERCPU, 0);
 	return kslab_flush_wq ? 0 : -ENOMEM;
 }
 

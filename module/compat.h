@@ -93,6 +93,30 @@ static inline void kslab_shrinker_destroy(struct shrinker *shrinker)
 }
 #endif
 
+/*
+ * Workqueues. 6.17 added the WQ_PERCPU flag, and system_percpu_wq and
+ * system_dfl_wq as the names of system_wq and system_unbound_wq, ahead of
+ * making unbound the default; 7.2 WARNs (and so taints) on an
+ * alloc_workqueue() with neither WQ_PERCPU nor WQ_UNBOUND, and logs a
+ * line for work queued on either old name. Before 6.17: no flag (bound
+ * was the default) and the old names. A version check, not a feature
+ * test, to keep one mechanism in this file: stable kernels that took the
+ * new names (Debian's 6.12.118 has all three, its 6.1.192 none) never
+ * warn, so the old names stay right on every 6.x. kslab's own names, not
+ * the kernel's: where the kernel's exist they must not be shadowed.
+ */
+#include <linux/workqueue.h>
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+#define KSLAB_WQ_PERCPU		WQ_PERCPU
+#define kslab_percpu_wq		system_percpu_wq
+#define kslab_dfl_wq		system_dfl_wq
+#else
+#define KSLAB_WQ_PERCPU		0
+#define kslab_percpu_wq		system_wq
+#define kslab_dfl_wq		system_unbound_wq
+#endif
+
 /* Trace events: __assign_str() takes only the field since 6.10. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 #define kslab_assign_str(field, src)	do { (void)(src); __assign_str(field); } while (0)

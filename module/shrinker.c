@@ -99,7 +99,7 @@ static unsigned long shrinker_scan(struct shrinker *shrinker,
 		 * unmovable under before its destruction waits for the work.
 		 */
 		if (defrag_wanted(s))
-			queue_work(system_unbound_wq, &s->defrag_work);
+			queue_work(kslab_dfl_wq, &s->defrag_work);
 		freed += cache_reclaim(s, cpus);
 		if (freed >= sc->nr_to_scan)
 			break;
