@@ -17,7 +17,7 @@
 
 #include "kslab_int.h"
 
-DEFINE_PER_CPU_READ_MOSTLY(int, cpu_mem_nid);
+DEFINE_PER_CPU(int, cpu_mem_nid);
 
 static enum cpuhp_state hotplug_state;
 

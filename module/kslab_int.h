@@ -469,7 +469,7 @@ long cache_live(struct kslab_cache *s);
  * without memory the nearest one with some (slab_mem_node()). Read with
  * raw_cpu_read() by a task pinned to its CPU.
  */
-DECLARE_PER_CPU_READ_MOSTLY(int, cpu_mem_nid);
+DECLARE_PER_CPU(int, cpu_mem_nid);
 
 /* pagemap.c: the record of kslab's pages (see there) */
 #define PAGEMAP_CHUNK_SHIFT	(PAGE_SHIFT + 3)	/* a page of bits a chunk */
@@ -479,6 +479,7 @@ struct pagemap_dir {
 	struct pagemap_dir *retired;	/* constant: the smaller one it replaced */
 	unsigned long *chunks[];	/* pagemap_lock: set once, then constant */
 };
+
 extern struct pagemap_dir *pagemap_dir;
 int pagemap_add(struct page *page, gfp_t gfp);
 void pagemap_del(struct page *page);
@@ -487,11 +488,13 @@ void pagemap_exit(void);
 /* The chunk holding @pfn's bit, or NULL if none was made. Context: any. */
 static __always_inline unsigned long *pagemap_chunk(unsigned long pfn)
 {
+	/* pairs with pagemap_grow()'s release: the copy is filled first */
 	const struct pagemap_dir *dir = smp_load_acquire(&pagemap_dir);
 	unsigned long i = pfn >> PAGEMAP_CHUNK_SHIFT;
 
 	if (unlikely(!dir || i >= dir->nr))
 		return NULL;
+	/* pairs with pagemap_grow()'s release: the chunk is zeroed first */
 	return smp_load_acquire(&dir->chunks[i]);
 }
 

@@ -69,6 +69,7 @@ static noinline unsigned long *pagemap_grow(unsigned long pfn, gfp_t gfp)
 				       dir->nr * sizeof(*dir->chunks));
 				big->retired = dir;
 			}
+			/* lockless readers see the copied chunks */
 			smp_store_release(&pagemap_dir, big);
 			dir = big;
 			big = NULL;
@@ -84,6 +85,7 @@ static noinline unsigned long *pagemap_grow(unsigned long pfn, gfp_t gfp)
 	}
 	chunk = dir->chunks[i];
 	if (!chunk) {
+		/* lockless readers see the zeroed page */
 		smp_store_release(&dir->chunks[i], fresh);
 		chunk = fresh;
 		fresh = NULL;
