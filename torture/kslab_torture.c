@@ -374,6 +374,10 @@ static unsigned int nr_ctxs;
 static struct tctx *teardown_ctx;
 static struct task_struct *onoff_task;
 
+/* Each context @c, in the order of ctxs[]; the teardown's is not one. */
+#define for_each_ctx(c) \
+	for (struct tctx **__pc = ctxs; __pc < ctxs + nr_ctxs && ((c) = *__pc); __pc++)
+
 static bool torture_stopping;
 static bool inject_armed;
 static atomic_t inject_done = ATOMIC_INIT(0);
@@ -405,6 +409,43 @@ static __printf(1, 2) void error_report(const char *fmt, ...)
 	vaf.va = &args;
 	pr_err("ERROR: %pV\n", &vaf);
 	va_end(args);
+}
+
+/*
+ * torture_kthread_start - run @fn(@arg) in a kthread named by @namefmt and
+ * keep a reference to it in *@task for torture_kthread_stop(), as
+ * kernel/torture.c's torture_create_kthread() does.
+ * Return: 0, or a negative errno (and *@task NULL).
+ */
+static __printf(4, 5) int torture_kthread_start(struct task_struct **task,
+						int (*fn)(void *arg), void *arg,
+						const char *namefmt, ...)
+{
+	char name[32];
+	va_list args;
+	int ret;
+
+	va_start(args, namefmt);
+	vsnprintf(name, sizeof(name), namefmt, args);
+	va_end(args);
+	*task = kthread_run(fn, arg, "%s", name);
+	if (IS_ERR(*task)) {
+		ret = PTR_ERR(*task);
+		*task = NULL;
+		return ret;
+	}
+	get_task_struct(*task);
+	return 0;
+}
+
+/* Stop the kthread of *@task, if it runs, and drop the reference. */
+static void torture_kthread_stop(struct task_struct **task)
+{
+	if (!*task)
+		return;
+	kthread_stop(*task);
+	put_task_struct(*task);
+	*task = NULL;
 }
 
 static const char *tcache_name(unsigned int ci)
@@ -518,9 +559,15 @@ DEFINE_CTOR(328, TC_328_CTOR)
 DEFINE_CTOR(2048, TC_2048_CTOR)
 DEFINE_CTOR(8192, TC_8192_DEBUG_CTOR)
 
+/* A number below @n from @rnd. */
+static u32 torture_rand(struct rnd_state *rnd, u32 n)
+{
+	return ((u64)prandom_u32_state(rnd) * n) >> 32;
+}
+
 static u32 ctx_rand(struct tctx *c, u32 n)
 {
-	return ((u64)prandom_u32_state(&c->rnd) * n) >> 32;
+	return torture_rand(&c->rnd, n);
 }
 
 /* Report why @obj, which should carry @w0's stamp, does not. */
@@ -878,14 +925,21 @@ static void op_kmalloc(struct tctx *c, gfp_t gfp)
 		held_keep(c, &r);
 }
 
+/* Take a random held record into @r. Return: false when none is held. */
+static bool held_take_any(struct tctx *c, struct trec *r)
+{
+	if (!c->nheld)
+		return false;
+	held_take(c, ctx_rand(c, c->nheld), r);
+	return true;
+}
+
 static void op_free(struct tctx *c)
 {
 	struct trec r;
 
-	if (!c->nheld)
-		return;
-	held_take(c, ctx_rand(c, c->nheld), &r);
-	rec_free(c, &r);
+	if (held_take_any(c, &r))
+		rec_free(c, &r);
 }
 
 /* Free up to 8 held objects of one cache in one bulk free. */
@@ -915,10 +969,8 @@ static void op_handoff(struct tctx *c)
 {
 	struct trec r;
 
-	if (!c->nheld)
-		return;
-	held_take(c, ctx_rand(c, c->nheld), &r);
-	rec_pass(c, &r);
+	if (held_take_any(c, &r))
+		rec_pass(c, &r);
 }
 
 /* Free what others handed over; adopt some to free or pass on later. */
@@ -1206,34 +1258,28 @@ static void ctxs_free(void)
 static int ctxs_start_threads(void)
 {
 	struct tctx *c;
-	unsigned int i;
-	int ret;
+	int ret = 0;
 
-	for (i = 0; i < nr_ctxs; i++) {
-		c = ctxs[i];
+	for_each_ctx(c) {
 		if (c->kind != TK_THREAD)
 			continue;
-		c->task = kthread_run(thread_fn, c, "kslab_torture/%u", i);
-		if (IS_ERR(c->task)) {
-			ret = PTR_ERR(c->task);
-			c->task = NULL;
-			pr_err("cannot start thread %u: %d\n", i, ret);
-			return ret;
+		ret = torture_kthread_start(&c->task, thread_fn, c,
+					    "kslab_torture/%u", c->idx);
+		if (ret) {
+			pr_err("cannot start thread %u: %d\n", c->idx, ret);
+			break;
 		}
-		get_task_struct(c->task);
 	}
-	return 0;
+	return ret;
 }
 
 /* Start each timer on its CPU. Context: cpus_read_lock() held. */
 static int ctxs_start_timers(void)
 {
 	struct tctx *c;
-	unsigned int i;
 	int ret;
 
-	for (i = 0; i < nr_ctxs; i++) {
-		c = ctxs[i];
+	for_each_ctx(c) {
 		if (c->kind == TK_HARDIRQ) {
 			hrtimer_init(&c->hrtimer, CLOCK_MONOTONIC,
 				     TORTURE_HRTIMER_MODE);
@@ -1256,20 +1302,14 @@ static int ctxs_start_timers(void)
 static void ctxs_stop(void)
 {
 	struct tctx *c;
-	unsigned int i;
 
 	WRITE_ONCE(torture_stopping, true);
-	for (i = 0; i < nr_ctxs; i++) {
-		c = ctxs[i];
+	for_each_ctx(c) {
 		if (c->hrtimer.function)
 			hrtimer_cancel(&c->hrtimer);
 		if (c->timer.function)
 			del_timer_sync(&c->timer);
-		if (c->task) {
-			kthread_stop(c->task);
-			put_task_struct(c->task);
-			c->task = NULL;
-		}
+		torture_kthread_stop(&c->task);
 	}
 }
 
@@ -1277,13 +1317,11 @@ static void ctxs_stop(void)
 static void ctxs_drain(void)
 {
 	struct tctx *t = teardown_ctx, *c;
-	unsigned int i;
 	struct trec r;
 
 	if (!t)
 		return;
-	for (i = 0; i < nr_ctxs; i++) {
-		c = ctxs[i];
+	for_each_ctx(c) {
 		while (c->nheld) {
 			held_take(c, c->nheld - 1, &r);
 			rec_free(t, &r);
@@ -1335,40 +1373,42 @@ static void tcaches_destroy(void)
 	}
 }
 
+/*
+ * errors_account - count as errors what kslab_cache_errors() of the cache
+ * @name (NULL: of no cache) shows, @now, above what was seen, *@seen.
+ */
+static void errors_account(const char *name, unsigned long now,
+			   unsigned long *seen)
+{
+	if (now == *seen)
+		return;
+	if (name)
+		error_report("%s: kslab_cache_errors() grew from %lu to %lu",
+			     name, *seen, now);
+	else
+		error_report("kslab_cache_errors(NULL) grew from %lu to %lu",
+			     *seen, now);
+	atomic_long_add(now - *seen - 1, &nr_errors);
+	*seen = now;
+}
+
 /* Count what kslab_cache_errors() caught since the last look. */
 static void tcaches_poll_errors(void)
 {
-	unsigned long now, orphans = kslab_cache_errors(NULL);
+	unsigned long orphans = kslab_cache_errors(NULL);
 	struct mcache *mc;
-	struct tcache *tc;
 	unsigned int ci;
 
-	for (ci = 0; ci < NR_TCACHES; ci++) {
-		tc = &tcaches[ci];
-		now = kslab_cache_errors(tc->s);
-		if (now == tc->errors)
-			continue;
-		error_report("%s: kslab_cache_errors() grew from %lu to %lu",
-			     tcache_defs[ci].name, tc->errors, now);
-		atomic_long_add(now - tc->errors - 1, &nr_errors);
-		tc->errors = now;
-	}
+	for (ci = 0; ci < NR_TCACHES; ci++)
+		errors_account(tcache_defs[ci].name, kslab_cache_errors(tcaches[ci].s),
+			       &tcaches[ci].errors);
 	for (ci = 0; ci < NR_MCACHES; ci++) {
 		mc = &mcaches[ci];
-		now = mc->s ? kslab_cache_errors(mc->s) : mc->errors;
-		if (now == mc->errors)
-			continue;
-		error_report("%s: kslab_cache_errors() grew from %lu to %lu",
-			     mcache_defs[ci].name, mc->errors, now);
-		atomic_long_add(now - mc->errors - 1, &nr_errors);
-		mc->errors = now;
+		errors_account(mcache_defs[ci].name,
+			       mc->s ? kslab_cache_errors(mc->s) : mc->errors,
+			       &mc->errors);
 	}
-	if (orphans != orphan_errors) {
-		error_report("kslab_cache_errors(NULL) grew from %lu to %lu",
-			     orphan_errors, orphans);
-		atomic_long_add(orphans - orphan_errors - 1, &nr_errors);
-		orphan_errors = orphans;
-	}
+	errors_account(NULL, orphans, &orphan_errors);
 }
 
 static void tcache_validate(unsigned int ci)
@@ -1498,11 +1538,6 @@ static struct task_struct *mdefrag_task;
 static unsigned long nr_mdefrag_hops, nr_mdefrag_displaced;
 static struct cpumask mdefrag_cpus;	/* where kslab_cache_defrag() was called */
 static long mkstats[NR_MCACHES][NR_KSTATS];
-
-static u32 mrand(struct rnd_state *rnd, u32 n)
-{
-	return ((u64)prandom_u32_state(rnd) * n) >> 32;
-}
 
 static unsigned int mcache_ci(const struct mcache *mc)
 {
@@ -1787,7 +1822,7 @@ static void mwave(struct mworker *w, struct mcache *mc)
 	}
 	for (j = 0; j < MOV_SLOTS; j++) {
 		i = first + j;
-		if (mrand(&w->rnd, MOV_KEEP))
+		if (torture_rand(&w->rnd, MOV_KEEP))
 			mslot_free(w, mc, i);
 		else
 			mslot_check(w, mc, i);
@@ -1795,11 +1830,11 @@ static void mwave(struct mworker *w, struct mcache *mc)
 			return;
 	}
 	for (j = 0; j < MOV_SLOTS; j++) {
-		i = first + mrand(&w->rnd, MOV_SLOTS);
+		i = first + torture_rand(&w->rnd, MOV_SLOTS);
 		if (!READ_ONCE(mc->slots[i])) {
-			if (!mrand(&w->rnd, 8))
+			if (!torture_rand(&w->rnd, 8))
 				mslot_alloc(w, mc, i);
-		} else if (mrand(&w->rnd, 2)) {
+		} else if (torture_rand(&w->rnd, 2)) {
 			mslot_free(w, mc, i);
 		} else {
 			mslot_check(w, mc, i);
@@ -1842,7 +1877,7 @@ static int mworker_fn(void *arg)
 		if (!torture_at_home(w->home) &&
 		    !set_cpus_allowed_ptr(current, torture_home_mask(w->home)))
 			w->rehomed++;
-		mwave(w, &mcaches[mrand(&w->rnd, NR_MCACHES)]);
+		mwave(w, &mcaches[torture_rand(&w->rnd, NR_MCACHES)]);
 	}
 	return 0;
 }
@@ -1850,7 +1885,7 @@ static int mworker_fn(void *arg)
 /* A random online CPU, the boot CPU included, or -1. */
 static int mdefrag_pick(struct rnd_state *rnd)
 {
-	unsigned int cpu = cpumask_nth(mrand(rnd, num_online_cpus()), cpu_online_mask);
+	unsigned int cpu = cpumask_nth(torture_rand(rnd, num_online_cpus()), cpu_online_mask);
 
 	return cpu < nr_cpu_ids ? cpu : -1;
 }
@@ -1884,7 +1919,7 @@ static int mdefrag_fn(void *arg)
 			want = -1;
 		}
 		cpumask_set_cpu(cpu, &mdefrag_cpus);
-		mc = &mcaches[mrand(&rnd, NR_MCACHES)];
+		mc = &mcaches[torture_rand(&rnd, NR_MCACHES)];
 		ret = kslab_cache_defrag(mc->s);
 		atomic_long_inc(&mc->stat[MS_CALLS]);
 		if (ret >= 0)
@@ -1894,7 +1929,7 @@ static int mdefrag_fn(void *arg)
 		else
 			error_report("%s: kslab_cache_defrag() returned %ld",
 				     tcache_name(mcache_ci(mc)), ret);
-		schedule_timeout_interruptible(mrand(&rnd, 3));
+		schedule_timeout_interruptible(torture_rand(&rnd, 3));
 	}
 	return 0;
 }
@@ -1978,43 +2013,28 @@ static int mov_start(unsigned int nowners)
 		w->idx = i;
 		w->home = cpu;
 		prandom_seed_state(&w->rnd, torture_seed ^ (0x6d6f766500ULL + i));
-		w->task = kthread_run(mworker_fn, w, "kslab_torture_mov/%u", i);
-		if (IS_ERR(w->task)) {
-			ret = PTR_ERR(w->task);
-			w->task = NULL;
+		ret = torture_kthread_start(&w->task, mworker_fn, w,
+					    "kslab_torture_mov/%u", i);
+		if (ret) {
 			pr_err("cannot start movable owner %u: %d\n", i, ret);
 			return ret;
 		}
-		get_task_struct(w->task);
 		nr_mworkers++;
 	}
-	mdefrag_task = kthread_run(mdefrag_fn, NULL, "kslab_torture_defrag");
-	if (IS_ERR(mdefrag_task)) {
-		ret = PTR_ERR(mdefrag_task);
-		mdefrag_task = NULL;
+	ret = torture_kthread_start(&mdefrag_task, mdefrag_fn, NULL,
+				    "kslab_torture_defrag");
+	if (ret)
 		pr_err("cannot start the defragmentation thread: %d\n", ret);
-		return ret;
-	}
-	get_task_struct(mdefrag_task);
-	return 0;
+	return ret;
 }
 
 static void mov_stop(void)
 {
 	unsigned int i;
 
-	if (mdefrag_task) {
-		kthread_stop(mdefrag_task);
-		put_task_struct(mdefrag_task);
-		mdefrag_task = NULL;
-	}
-	for (i = 0; i < nr_mworkers; i++) {
-		if (!mworkers[i].task)
-			continue;
-		kthread_stop(mworkers[i].task);
-		put_task_struct(mworkers[i].task);
-		mworkers[i].task = NULL;
-	}
+	torture_kthread_stop(&mdefrag_task);
+	for (i = 0; i < nr_mworkers; i++)
+		torture_kthread_stop(&mworkers[i].task);
 }
 
 /*
@@ -2234,7 +2254,7 @@ static int onoff_pick(struct rnd_state *rnd, int boot_cpu)
 
 	if (n < 2)
 		return -1;
-	k = ((u64)prandom_u32_state(rnd) * (n - 1)) >> 32;
+	k = torture_rand(rnd, n - 1);
 	for_each_online_cpu(cpu)
 		if (cpu != boot_cpu && !k--)
 			return cpu;
@@ -2250,10 +2270,8 @@ static int onoff_pick(struct rnd_state *rnd, int boot_cpu)
 static void onoff_rehome(int cpu)
 {
 	struct tctx *c;
-	unsigned int i;
 
-	for (i = 0; i < nr_ctxs; i++) {
-		c = ctxs[i];
+	for_each_ctx(c) {
 		if (c->home != cpu)
 			continue;
 		if (c->kind == TK_HARDIRQ) {
@@ -2494,25 +2512,17 @@ static int __init torture_start(unsigned int nthreads, unsigned int *nirq)
 		ret = mov_start(nthreads);
 	if (ret || !torture_hotplug || num_online_cpus() < 2)
 		return ret;
-	onoff_task = kthread_run(onoff_fn, (void *)(long)cpumask_first(cpu_online_mask),
-				 "kslab_torture_onoff");
-	if (IS_ERR(onoff_task)) {
-		ret = PTR_ERR(onoff_task);
-		onoff_task = NULL;
+	ret = torture_kthread_start(&onoff_task, onoff_fn,
+				    (void *)(long)cpumask_first(cpu_online_mask),
+				    "kslab_torture_onoff");
+	if (ret)
 		pr_err("cannot start the hotplug thread: %d\n", ret);
-		return ret;
-	}
-	get_task_struct(onoff_task);
-	return 0;
+	return ret;
 }
 
 static void torture_stop(void)
 {
-	if (onoff_task) {
-		kthread_stop(onoff_task);
-		put_task_struct(onoff_task);
-		onoff_task = NULL;
-	}
+	torture_kthread_stop(&onoff_task);
 	ctxs_stop();
 	mov_stop();
 	ctxs_drain();
