@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kslab_bench.c - the benchmark of issue 8, run once when the module loads:
- * each workload on a kslab cache and on a kernel kmem_cache of the same
- * object size, alignment and flags (SLAB_NO_MERGE, no debug), in the same
- * boot, the two alternating over several rounds. It prints one "result"
- * line per measurement (median ns per operation of each side, min and max,
- * and the ratio kslab/SLUB; pages for the memory workload) and one "stats"
- * line with kslab's slow-path counters over the timed rounds, which
- * scripts/bench.sh turns into a table, a CSV file and a chart. An
- * operation is one object allocated or one freed. The clock is
- * ktime_get_ns(): under QEMU's TCG only ratios within one boot mean
+ * kslab_bench.c - kslab's benchmark (make bench), run once when the
+ * module loads: each workload on a kslab cache and on a kernel kmem_cache
+ * of the same object size, alignment and flags (SLAB_NO_MERGE, no debug),
+ * in the same boot, the two alternating over several rounds. It prints
+ * one "result" line per measurement (median ns per operation of each
+ * side, min and max, and the ratio kslab/SLUB; pages for the memory
+ * workload) and one "stats" line with kslab's slow-path counters over the
+ * timed rounds, which scripts/bench.sh turns into a table, a CSV file and
+ * a chart. An operation is one object allocated or one freed. The clock
+ * is ktime_get_ns(): under QEMU's TCG only ratios within one boot mean
  * anything. It is not a test: loading fails only when it cannot run.
  */
 #define pr_fmt(fmt) "kslab_bench: " fmt
@@ -810,11 +810,13 @@ static int bench_memory(void)
 }
 
 /*
- * D: the waves of the reliability issue, on three caches of 192 B side by
- * side: kslab with movable objects, defragmented after each wave; kslab
- * without; SLUB. A wave allocates a burst, keeps every 40th object for
- * good and frees the rest, then each cache is shrunk. After each wave:
- * the pages each holds against the pages the live objects need.
+ * D: what defragmentation is for. Waves of short-lived objects leave a
+ * few long-lived ones scattered over many slabs, each slab pinned by one
+ * of them. On three caches of 192 B side by side: kslab with movable
+ * objects, defragmented after each wave; kslab without; SLUB. A wave
+ * allocates a burst, keeps every 40th object for good and frees the
+ * rest, then each cache is shrunk. After each wave: the pages each holds
+ * against the pages the live objects need.
  */
 #define WAVES		6
 #define WAVE_BURST	24000
