@@ -26,8 +26,6 @@
 #define pr_fmt(fmt) "kslab-torture: " fmt
 
 #include <linux/delay.h>
-#include <linux/err.h>
-#include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/random.h>
@@ -36,6 +34,7 @@
 #include <linux/smp.h>
 #include <linux/string.h>
 
+#include "kfile.h"
 #include "torture.h"
 
 #define MOV_BUCKET		64	/* slots under one bucket lock */
@@ -598,30 +597,6 @@ void mcaches_drain(void)
 	}
 }
 
-/* A counter of kslab's sysfs statistics of cache @name, or a negative errno. */
-static long mcache_kstat_read(const char *name, const char *item)
-{
-	char path[96], buf[32];
-	unsigned long v;
-	struct file *f;
-	loff_t pos = 0;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/kernel/kslab/%s/%s", name, item);
-	f = filp_open(path, O_RDONLY, 0);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
-	filp_close(f, NULL);
-	if (n < 0)
-		return n;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\t\n C")] = '\0';	/* the sum, before per-CPU counts */
-	if (kstrtoul(buf, 10, &v))
-		return -EINVAL;
-	return v;
-}
-
 /*
  * mcaches_finish - every object freed: each movable cache must give back
  * every slab, validate clean, show no active object, have moved objects,
@@ -662,7 +637,7 @@ void mcaches_finish(unsigned int *idle)
 			error_report("%s: defragmentation moved no object in %ld calls",
 				     name, atomic_long_read(&mc->stat[MS_CALLS]));
 		for (j = 0; j < NR_KSTATS; j++)
-			mkstats[k][j] = mcache_kstat_read(name, kstat_names[j]);
+			mkstats[k][j] = kfile_ulong(KFILE_KSLAB "/%s/%s", name, kstat_names[j]);
 		if (mkstats[k][KS_MOVED] < 0)
 			continue;	/* no sysfs: nothing to compare */
 		if (mkstats[k][KS_MOVED] != moved || mkstats[k][KS_REFUSED] != refused)

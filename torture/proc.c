@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "kfile.h"
 #include "torture.h"
 
 /* Written by the controller only. */
@@ -47,31 +48,17 @@ void drop_caches_write(void)
  */
 long kslabinfo_active(const char *name, bool prefix)
 {
-	size_t size = SZ_64K, len = 0;
 	char *buf, *line, *next;
 	unsigned long active;
 	char cname[48];
 	long sum = 0;
-	struct file *f;
-	loff_t pos = 0;
 	ssize_t n;
 
-	f = filp_open("/proc/kslabinfo", O_RDONLY, 0);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	buf = kvmalloc(size, GFP_KERNEL);
-	if (!buf) {
-		filp_close(f, NULL);
+	buf = kvmalloc(SZ_64K, GFP_KERNEL);
+	if (!buf)
 		return -ENOMEM;
-	}
-	do {
-		n = kernel_read(f, buf + len, size - 1 - len, &pos);
-		if (n > 0)
-			len += n;
-	} while (n > 0 && len < size - 1);
-	filp_close(f, NULL);
-	buf[len] = '\0';
-	for (line = buf; line && *line; line = next) {
+	n = kfile_read("/proc/kslabinfo", buf, SZ_64K);
+	for (line = buf; n > 0 && line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';

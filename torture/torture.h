@@ -15,6 +15,7 @@
  *   hotplug.c   CPU hotplug, and keeping a thread to a CPU through it
  *   proc.c      what the torture reads and writes in /proc
  *   judge.c     errors, the final checks, the statistics lines
+ *   kfile.c     reading /proc and /sys from a module (shared with bench/)
  */
 #ifndef _KSLAB_TORTURE_H
 #define _KSLAB_TORTURE_H

@@ -1,23 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kslab_bench.c - kslab's benchmark (make bench), run once when the
- * module loads: each workload on a kslab cache and on a kernel kmem_cache
- * of the same object size, alignment and flags (SLAB_NO_MERGE, no debug),
- * in the same boot, the two alternating over several rounds. It prints
- * one "result" line per measurement (median ns per operation of each
- * side, min and max, and the ratio kslab/SLUB; pages for the memory
+ * bench.c - kslab's benchmark, kslab_bench.ko (make bench), run once when
+ * the module loads: each workload on a kslab cache and on a kernel
+ * kmem_cache of the same object size, alignment and flags (SLAB_NO_MERGE,
+ * no debug), in the same boot, the two alternating over several rounds.
+ * It prints one "result" line per measurement (median ns per operation of
+ * each side, min and max, and the ratio kslab/SLUB; pages for the memory
  * workload) and one "stats" line with kslab's slow-path counters over the
  * timed rounds, which scripts/bench.sh turns into a table, a CSV file and
  * a chart. An operation is one object allocated or one freed. The clock
  * is ktime_get_ns(): under QEMU's TCG only ratios within one boot mean
- * anything. It is not a test: loading fails only when it cannot run.
+ * anything. It uses only kslab.h: kslab's counters and pages, like
+ * SLUB's, it reads from sysfs (kfile.c, shared with the torture), before
+ * and after the timed rounds, never during them. It is not a test:
+ * loading fails only when it cannot run.
  */
 #define pr_fmt(fmt) "kslab_bench: " fmt
 
 #include <linux/atomic.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
-#include <linux/fs.h>
 #include <linux/ktime.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
@@ -29,8 +31,13 @@
 #include <linux/topology.h>
 #include <linux/workqueue.h>
 
+#include "kfile.h"
 #include "kslab.h"
-#include "kslab_int.h"
+
+/* SLAB_NO_MERGE appeared in 6.5; before it, SLUB could not be asked. */
+#ifndef SLAB_NO_MERGE
+#define SLAB_NO_MERGE		0
+#endif
 
 #define BENCH_MAX_ROUNDS	31
 #define BENCH_FAILED		U64_MAX
@@ -67,25 +74,15 @@ static const char *const workload_names[W_NR] = {
 	"defrag"
 };
 
-/* The kslab counters a "stats" line reports, deltas over the timed rounds. */
-static const struct bench_stat {
-	enum kslab_stat item;
-	const char *name;
-} bench_stats[] = {
-	{ KSLAB_ALLOC_FASTPATH, "alloc_fastpath" },
-	{ KSLAB_ALLOC_SLOWPATH, "alloc_slowpath" },
-	{ KSLAB_FREE_FASTPATH, "free_fastpath" },
-	{ KSLAB_FREE_SLOWPATH, "free_slowpath" },
-	{ KSLAB_FREE_REMOTE, "free_remote" },
-	{ KSLAB_ALLOC_REFILL, "alloc_refill" },
-	{ KSLAB_ALLOC_FROM_PARTIAL, "alloc_from_partial" },
-	{ KSLAB_ALLOC_SLAB, "alloc_slab" },
-	{ KSLAB_FREE_SLAB, "free_slab" },
-	{ KSLAB_CPU_PARTIAL_ALLOC, "cpu_partial_alloc" },
-	{ KSLAB_CPU_PARTIAL_FREE, "cpu_partial_free" },
-	{ KSLAB_CPU_PARTIAL_DRAIN, "cpu_partial_drain" },
-	{ KSLAB_DEPOT_GET, "depot_get" },
-	{ KSLAB_DEPOT_PUT, "depot_put" },
+/*
+ * The kslab counters a "stats" line reports, deltas over the timed rounds:
+ * files of /sys/kernel/kslab/<cache>/, read before and after the rounds.
+ */
+static const char *const bench_stats[] = {
+	"alloc_fastpath", "alloc_slowpath", "free_fastpath", "free_slowpath",
+	"free_remote", "alloc_refill", "alloc_from_partial", "alloc_slab",
+	"free_slab", "cpu_partial_alloc", "cpu_partial_free",
+	"cpu_partial_drain", "depot_get", "depot_put",
 };
 
 /*
@@ -104,6 +101,8 @@ struct bench_row {
 	u64 (*sample)(struct bench_row *r, bool k);
 	struct kslab_cache *ks;
 	struct kmem_cache *kc;
+	char kname[24];		/* their names: /sys/kernel/kslab/<kname>/ */
+	char sname[24];		/* and /sys/kernel/slab/<sname>/ */
 	void **objs;		/* n objects per CPU */
 	unsigned int *perm;	/* the order frees take (identity or shuffled) */
 };
@@ -381,15 +380,13 @@ static u64 kmalloc_sample(struct bench_row *r, bool k)
 /* Create the row's two caches (none for the kmalloc mix). */
 static int row_caches_create(struct bench_row *r)
 {
-	char name[32];
-
 	if (!r->size)
 		return 0;
 	cache_serial++;
-	snprintf(name, sizeof(name), "kbench_k%u", cache_serial);
-	r->ks = kslab_cache_create(name, r->size, 0, SLAB_NO_MERGE, NULL);
-	snprintf(name, sizeof(name), "kbench_s%u", cache_serial);
-	r->kc = kmem_cache_create(name, r->size, 0, SLAB_NO_MERGE, NULL);
+	snprintf(r->kname, sizeof(r->kname), "kbench_k%u", cache_serial);
+	r->ks = kslab_cache_create(r->kname, r->size, 0, SLAB_NO_MERGE, NULL);
+	snprintf(r->sname, sizeof(r->sname), "kbench_s%u", cache_serial);
+	r->kc = kmem_cache_create(r->sname, r->size, 0, SLAB_NO_MERGE, NULL);
 	if (r->ks && r->kc)
 		return 0;
 	pr_err("%s: cannot create caches of %u bytes\n",
@@ -456,12 +453,25 @@ static void row_print(struct bench_row *r, u64 ns[2][BENCH_MAX_ROUNDS])
 		lo[1] / 1000, lo[1] % 1000 / 10, hi[1] / 1000, hi[1] % 1000 / 10);
 }
 
-static void stats_read(struct kslab_cache *s, unsigned long *v)
+/*
+ * stats_read - the row's kslab counters (none for the kmalloc mix), from
+ * sysfs, never while a sample runs. Return: 0 or a negative errno.
+ */
+static int stats_read(const struct bench_row *r, unsigned long *v)
 {
 	unsigned int i;
+	long x;
 
-	for (i = 0; i < ARRAY_SIZE(bench_stats); i++)
-		v[i] = s ? kslab_stat_sum(s, bench_stats[i].item) : 0;
+	for (i = 0; i < ARRAY_SIZE(bench_stats); i++) {
+		x = r->ks ? kfile_ulong(KFILE_KSLAB "/%s/%s", r->kname, bench_stats[i]) : 0;
+		if (x < 0) {
+			pr_err("cannot read %s/%s/%s: %ld\n", KFILE_KSLAB, r->kname,
+			       bench_stats[i], x);
+			return x;
+		}
+		v[i] = x;
+	}
+	return 0;
 }
 
 static void stats_print(struct bench_row *r, const unsigned long *before,
@@ -479,7 +489,7 @@ static void stats_print(struct bench_row *r, const unsigned long *before,
 			r->ops * r->ncpus * rounds);
 	for (i = 0; i < ARRAY_SIZE(bench_stats); i++)
 		len += scnprintf(line + len, sizeof(line) - len, " %s=%lu",
-				 bench_stats[i].name, after[i] - before[i]);
+				 bench_stats[i], after[i] - before[i]);
 	pr_info("%s\n", line);
 }
 
@@ -536,7 +546,10 @@ static int row_run(struct bench_row *r, bool shuffle)
 	ret = -ENOMEM;
 	if (r->sample(r, true) == BENCH_FAILED || r->sample(r, false) == BENCH_FAILED)
 		goto out;
-	stats_read(r->ks, before);
+	ret = stats_read(r, before);
+	if (ret)
+		goto out;
+	ret = -ENOMEM;
 	for (i = 0; i < rounds; i++) {
 		for (j = 0; j < 2; j++) {
 			side = (i + j) & 1;	/* side 0 is kslab */
@@ -546,12 +559,13 @@ static int row_run(struct bench_row *r, bool shuffle)
 			cond_resched();
 		}
 	}
-	stats_read(r->ks, after);
+	ret = stats_read(r, after);
+	if (ret)
+		goto out;
 	row_print(r, ns);
 	stats_print(r, before, after);
-	ret = 0;
 out:
-	if (ret)
+	if (ret == -ENOMEM)
 		pr_err("%s %s size %u: allocation failed\n",
 		       workload_names[r->w], r->param, r->size);
 	row_caches_destroy(r);
@@ -688,31 +702,6 @@ static int bench_kmalloc(void)
 	return row_run(&r, false);
 }
 
-/* The first number in SLUB's sysfs file /sys/kernel/slab/@name/@attr. */
-static long slub_sysfs_read(const char *name, const char *attr)
-{
-	char path[96], buf[64];
-	unsigned long v;
-	struct file *f;
-	loff_t pos = 0;
-	ssize_t got;
-
-	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/%s", name, attr);
-	f = filp_open(path, O_RDONLY, 0);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	got = kernel_read(f, buf, sizeof(buf) - 1, &pos);
-	filp_close(f, NULL);
-	if (got <= 0)
-		return got ? got : -ENODATA;
-	buf[got] = '\0';
-	/* "slabs" goes on with per-node counts: keep the first word */
-	buf[strcspn(buf, "\t\n ")] = '\0';
-	if (kstrtoul(buf, 10, &v) || v > LONG_MAX)
-		return -EINVAL;
-	return v;
-}
-
 /*
  * slub_pages - pages SLUB holds for the cache @name: its slab count (every
  * slab of every node, the CPUs' included) times its pages a slab, as
@@ -724,9 +713,9 @@ static long slub_pages(const char *name, unsigned int *objperslab,
 {
 	long slabs, order, objs;
 
-	slabs = slub_sysfs_read(name, "slabs");
-	order = slub_sysfs_read(name, "order");
-	objs = slub_sysfs_read(name, "objs_per_slab");
+	slabs = kfile_ulong(KFILE_SLUB "/%s/slabs", name);
+	order = kfile_ulong(KFILE_SLUB "/%s/order", name);
+	objs = kfile_ulong(KFILE_SLUB "/%s/objs_per_slab", name);
 	if (slabs < 0 || order < 0 || objs < 0)
 		return slabs < 0 ? slabs : order < 0 ? order : objs;
 	*objperslab = objs;
@@ -742,9 +731,7 @@ static int bench_memory_one(unsigned int size, unsigned int n)
 {
 	struct bench_row r = { .w = W_MEMORY, .size = size, .n = n };
 	unsigned int ratio, objperslab = 0, pagesperslab = 0;
-	long kpages, spages, kidle, sidle;
-	struct kslab_cache_info info;
-	char kname[32];
+	long kpages, kobjs, korder, kidle, spages, sidle;
 	int ret;
 
 	snprintf(r.param, sizeof(r.param), "%u", n);
@@ -755,30 +742,36 @@ static int bench_memory_one(unsigned int size, unsigned int n)
 		row_release(&r);
 		return ret;
 	}
-	snprintf(kname, sizeof(kname), "kbench_s%u", cache_serial);
 	ret = -ENOMEM;
 	if (!objs_alloc(&r, true, r.objs, n))
 		goto out;
-	kpages = kslab_cache_pages(r.ks);
-	kslab_cache_info(r.ks, &info);
+	kpages = kfile_ulong(KFILE_KSLAB "/%s/pages", r.kname);
+	kobjs = kfile_ulong(KFILE_KSLAB "/%s/objs_per_slab", r.kname);
+	korder = kfile_ulong(KFILE_KSLAB "/%s/order", r.kname);
 	objs_free(&r, true, r.objs, n);
-	kidle = kslab_cache_pages(r.ks);
+	kidle = kfile_ulong(KFILE_KSLAB "/%s/pages", r.kname);
 	if (!objs_alloc(&r, false, r.objs, n))
 		goto out;
-	spages = slub_pages(kname, &objperslab, &pagesperslab);
+	spages = slub_pages(r.sname, &objperslab, &pagesperslab);
 	objs_free(&r, false, r.objs, n);
-	sidle = slub_pages(kname, &objperslab, &pagesperslab);
+	sidle = slub_pages(r.sname, &objperslab, &pagesperslab);
+	ret = -ENOENT;
+	if (kpages < 0 || kobjs < 0 || korder < 0 || kidle < 0) {
+		pr_err("memory: cannot read kslab's counts of %s in %s\n",
+		       r.kname, KFILE_KSLAB);
+		goto out;
+	}
 	ret = 0;
 	if (spages <= 0) {
-		pr_err("memory: cannot read SLUB's counts of %s in /sys/kernel/slab (%ld)\n",
-		       kname, spages);
+		pr_err("memory: cannot read SLUB's counts of %s in %s (%ld)\n",
+		       r.sname, KFILE_SLUB, spages);
 		ret = spages ? (int)spages : -ENOENT;
 		goto out;
 	}
 	ratio = div64_u64((u64)kpages * 1000 + spages / 2, spages);
-	pr_info("result workload=memory param=%u size=%u kslab=%ld slub=%ld ratio=%u.%03u unit=pages kslab_objperslab=%u kslab_order=%u slub_objperslab=%u slub_pagesperslab=%u kslab_idle=%ld slub_idle=%ld\n",
+	pr_info("result workload=memory param=%u size=%u kslab=%ld slub=%ld ratio=%u.%03u unit=pages kslab_objperslab=%ld kslab_order=%ld slub_objperslab=%u slub_pagesperslab=%u kslab_idle=%ld slub_idle=%ld\n",
 		n, size, kpages, spages, ratio / 1000, ratio % 1000,
-		info.objects_per_slab, info.order, objperslab, pagesperslab,
+		kobjs, korder, objperslab, pagesperslab,
 		kidle, sidle);
 out:
 	if (ret == -ENOMEM)
@@ -952,7 +945,7 @@ static int bench_defrag(void)
 	struct bench_row r = { .w = W_DEFRAG, .size = WAVE_SIZE };
 	struct wave_table t[NR_SIDES] = {};
 	unsigned int f[NR_SIDES], ratio;
-	long held[NR_SIDES];
+	long held[NR_SIDES], moved, refused;
 	unsigned int objperslab, pagesperslab;
 	struct kslab_cache *plain;
 	char name[32];
@@ -978,7 +971,6 @@ static int bench_defrag(void)
 	if (ret)
 		goto out;
 	t[SIDE_MOVABLE].movable = true;
-	snprintf(name, sizeof(name), "kbench_s%u", cache_serial);
 	for (w = 1; w <= WAVES; w++) {
 		ret = -ENOMEM;
 		if (!wave_run(r.ks, NULL, &t[SIDE_MOVABLE], live, burst) ||
@@ -987,12 +979,21 @@ static int bench_defrag(void)
 			goto out;
 		live += DIV_ROUND_UP(burst, WAVE_KEEP);
 		need = DIV_ROUND_UP((unsigned long)live * WAVE_SIZE, PAGE_SIZE);
-		held[SIDE_MOVABLE] = kslab_cache_pages(r.ks);
-		held[SIDE_KSLAB] = kslab_cache_pages(plain);
-		held[SIDE_SLUB] = slub_pages(name, &objperslab, &pagesperslab);
+		held[SIDE_MOVABLE] = kfile_ulong(KFILE_KSLAB "/%s/pages", r.kname);
+		held[SIDE_KSLAB] = kfile_ulong(KFILE_KSLAB "/%s/pages", name);
+		held[SIDE_SLUB] = slub_pages(r.sname, &objperslab, &pagesperslab);
+		moved = kfile_ulong(KFILE_KSLAB "/%s/defrag_moved", r.kname);
+		refused = kfile_ulong(KFILE_KSLAB "/%s/defrag_refused", r.kname);
+		if (held[SIDE_MOVABLE] < 0 || held[SIDE_KSLAB] < 0 || moved < 0 ||
+		    refused < 0) {
+			pr_err("defrag: cannot read kslab's counts of %s and %s in %s\n",
+			       r.kname, name, KFILE_KSLAB);
+			ret = -ENOENT;
+			goto out;
+		}
 		if (held[SIDE_SLUB] <= 0) {
 			pr_err("defrag: cannot read SLUB's counts of %s (%ld)\n",
-			       name, held[SIDE_SLUB]);
+			       r.sname, held[SIDE_SLUB]);
 			ret = held[SIDE_SLUB] ? (int)held[SIDE_SLUB] : -ENOENT;
 			goto out;
 		}
@@ -1000,15 +1001,13 @@ static int bench_defrag(void)
 			f[side] = frag_x100(held[side], need);
 		ratio = div64_u64((u64)held[SIDE_MOVABLE] * 1000 + held[SIDE_SLUB] / 2,
 				  held[SIDE_SLUB]);
-		pr_info("result workload=defrag param=wave%u size=%u kslab=%ld slub=%ld ratio=%u.%03u unit=pages live=%u need=%lu kslab_nodefrag=%ld frag_kslab=%u.%02u frag_nodefrag=%u.%02u frag_slub=%u.%02u moved=%lu refused=%lu returned=%ld\n",
+		pr_info("result workload=defrag param=wave%u size=%u kslab=%ld slub=%ld ratio=%u.%03u unit=pages live=%u need=%lu kslab_nodefrag=%ld frag_kslab=%u.%02u frag_nodefrag=%u.%02u frag_slub=%u.%02u moved=%ld refused=%ld returned=%ld\n",
 			w, WAVE_SIZE, held[SIDE_MOVABLE], held[SIDE_SLUB],
 			ratio / 1000, ratio % 1000, live, need, held[SIDE_KSLAB],
 			f[SIDE_MOVABLE] / 100, f[SIDE_MOVABLE] % 100,
 			f[SIDE_KSLAB] / 100, f[SIDE_KSLAB] % 100,
 			f[SIDE_SLUB] / 100, f[SIDE_SLUB] % 100,
-			kslab_stat_sum(r.ks, KSLAB_DEFRAG_MOVED),
-			kslab_stat_sum(r.ks, KSLAB_DEFRAG_REFUSED),
-			t[SIDE_MOVABLE].returned);
+			moved, refused, t[SIDE_MOVABLE].returned);
 		cond_resched();
 	}
 	ret = 0;
@@ -1134,4 +1133,3 @@ module_exit(kslab_bench_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("kslab against the kernel's SLUB, side by side in one boot");
-KSLAB_IMPORT_INTERNAL();
