@@ -484,4 +484,4 @@ kunit_test_suite(cache_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suite kslab_cache: creating and destroying kslab caches");
-KSLAB_IMPORT_INTERNAL();
+KSLAB_IMPORT_FOR_KUNIT();

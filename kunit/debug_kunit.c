@@ -769,4 +769,4 @@ kunit_test_suite(debug_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suite kslab_debug: red zones, poison, tracking, checks");
-KSLAB_IMPORT_INTERNAL();
+KSLAB_IMPORT_FOR_KUNIT();

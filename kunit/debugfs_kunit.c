@@ -159,4 +159,4 @@ kunit_test_suite(debugfs_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suite kslab_debugfs: alloc_traces and free_traces");
-KSLAB_IMPORT_INTERNAL();
+KSLAB_IMPORT_FOR_KUNIT();

@@ -469,4 +469,4 @@ kunit_test_suite(defrag_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suite kslab_defrag: movable objects");
-KSLAB_IMPORT_INTERNAL();
+KSLAB_IMPORT_FOR_KUNIT();

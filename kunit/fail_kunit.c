@@ -312,4 +312,4 @@ kunit_test_suite(fail_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suite kslab_fail: fault injection, kslab's and the kernel's");
-KSLAB_IMPORT_INTERNAL();
+KSLAB_IMPORT_FOR_KUNIT();

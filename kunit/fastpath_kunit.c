@@ -303,4 +303,4 @@ kunit_test_suite(fastpath_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suite kslab_fastpath: hardening and init_on_* on the fast path");
-KSLAB_IMPORT_INTERNAL();
+KSLAB_IMPORT_FOR_KUNIT();

@@ -168,4 +168,4 @@ kunit_test_suite(hotplug_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suite kslab_hotplug: CPUs going offline and back");
-KSLAB_IMPORT_INTERNAL();
+KSLAB_IMPORT_FOR_KUNIT();

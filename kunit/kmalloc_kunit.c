@@ -448,4 +448,4 @@ kunit_test_suite(kmalloc_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suite kslab_kmalloc: kslab_kmalloc() and friends");
-KSLAB_IMPORT_INTERNAL();
+KSLAB_IMPORT_FOR_KUNIT();

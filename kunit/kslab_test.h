@@ -22,7 +22,7 @@
 /* cache.c: destroyed caches kept for their live objects, not yet freed */
 extern unsigned int kslab_nr_zombies;
 
-static void ktest_destroy_action(void *s)
+static inline void ktest_destroy_action(void *s)
 {
 	kslab_cache_destroy(s);
 }

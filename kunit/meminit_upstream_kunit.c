@@ -412,4 +412,4 @@ kunit_test_suite(meminit_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suite kslab_meminit_upstream: Linux 6.12's lib/test_meminit.c on kslab");
-KSLAB_IMPORT_INTERNAL();
+KSLAB_IMPORT_FOR_KUNIT();

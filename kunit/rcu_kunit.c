@@ -306,4 +306,4 @@ kunit_test_suite(rcu_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suite kslab_rcu: typesafe-by-RCU caches, kslab_kfree_rcu");
-KSLAB_IMPORT_INTERNAL();
+KSLAB_IMPORT_FOR_KUNIT();

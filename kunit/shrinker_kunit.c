@@ -136,4 +136,4 @@ kunit_test_suite(shrinker_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suite kslab_shrinker: memory back under pressure");
-KSLAB_IMPORT_INTERNAL();
+KSLAB_IMPORT_FOR_KUNIT();

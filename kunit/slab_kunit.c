@@ -753,4 +753,4 @@ kunit_test_suite(slab_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suite kslab_slab: slab orders, free lists and slab pages");
-KSLAB_IMPORT_INTERNAL();
+KSLAB_IMPORT_FOR_KUNIT();

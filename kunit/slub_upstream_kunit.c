@@ -254,4 +254,4 @@ kunit_test_suite(test_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suite kslab_slub_upstream: Linux 6.12's lib/slub_kunit.c on kslab");
-KSLAB_IMPORT_INTERNAL();
+KSLAB_IMPORT_FOR_KUNIT();

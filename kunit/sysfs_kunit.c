@@ -271,4 +271,4 @@ kunit_test_suite(sysfs_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suite kslab_sysfs: /sys/kernel/kslab");
-KSLAB_IMPORT_INTERNAL();
+KSLAB_IMPORT_FOR_KUNIT();

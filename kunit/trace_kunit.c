@@ -102,4 +102,4 @@ kunit_test_suite(trace_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suite kslab_trace: kslab:kslab_alloc and kslab:kslab_free");
-KSLAB_IMPORT_INTERNAL();
+KSLAB_IMPORT_FOR_KUNIT();

@@ -30,7 +30,7 @@ LIST_HEAD(kslab_caches);		/* kslab_mutex */
 static LIST_HEAD(kslab_zombies);	/* kslab_mutex: destroyed, objects live */
 /* Caches on kslab_zombies (kslab_mutex; READ_ONCE): for kslab's tests. */
 unsigned int kslab_nr_zombies;
-KSLAB_EXPORT_INTERNAL(kslab_nr_zombies);
+EXPORT_SYMBOL_IF_KUNIT(kslab_nr_zombies);
 /* one flush of every CPU at a time (lock order 3) */
 static DEFINE_MUTEX(kslab_flush_mutex);
 static struct workqueue_struct *kslab_flush_wq;
@@ -811,5 +811,4 @@ unsigned long kslab_cache_pages(struct kslab_cache *s)
 		pages += READ_ONCE(s->node[nid]->nr_pages);
 	return pages;
 }
-
-KSLAB_EXPORT_INTERNAL(kslab_cache_pages);
+EXPORT_SYMBOL_IF_KUNIT(kslab_cache_pages);

@@ -125,15 +125,32 @@ static inline void kslab_shrinker_destroy(struct shrinker *shrinker)
 #endif
 
 /*
- * Internals exported to kslab's own KUnit suites only, in a symbol
- * namespace of their own (the namespace became a string in 6.13).
+ * Internals kslab's own KUnit suites call: VISIBLE_IF_KUNIT on what would
+ * otherwise be static, EXPORT_SYMBOL_IF_KUNIT() after each one the suites
+ * use, and KSLAB_IMPORT_FOR_KUNIT() in each suite: the kernel's mechanism,
+ * include/kunit/visibility.h (6.2 and later). The kernel's macros export
+ * whenever it has CONFIG_KUNIT, which a distribution's kernel may have;
+ * kslab takes them only when its suites are built with it (KSLAB_KUNIT,
+ * which the top-level Kbuild sets when it adds kunit/), so that make
+ * install and DKMS, which build module/ alone, export the API of kslab.h
+ * and nothing else, whatever the kernel's configuration. The namespace
+ * is a string since 6.13.
  */
+#ifdef KSLAB_KUNIT
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+#error "kslab's KUnit suites need kunit/visibility.h (Linux 6.2 or later)"
+#endif
+#include <kunit/visibility.h>
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
-#define KSLAB_EXPORT_INTERNAL(sym)	EXPORT_SYMBOL_NS_GPL(sym, "KSLAB_INTERNAL")
-#define KSLAB_IMPORT_INTERNAL()		MODULE_IMPORT_NS("KSLAB_INTERNAL")
+#define KSLAB_IMPORT_FOR_KUNIT()	MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
 #else
-#define KSLAB_EXPORT_INTERNAL(sym)	EXPORT_SYMBOL_NS_GPL(sym, KSLAB_INTERNAL)
-#define KSLAB_IMPORT_INTERNAL()		MODULE_IMPORT_NS(KSLAB_INTERNAL)
+#define KSLAB_IMPORT_FOR_KUNIT()	MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#endif
+#else
+#define VISIBLE_IF_KUNIT		static
+/* not exported: what is left is a check that @symbol exists (and a ';') */
+#define EXPORT_SYMBOL_IF_KUNIT		KSLAB_NOT_EXPORTED
+#define KSLAB_NOT_EXPORTED(symbol)	static_assert(sizeof(typeof(symbol) *) != 0)
 #endif
 
 /*

@@ -116,7 +116,7 @@
 #include "trace.h"
 
 struct kslab_mag kslab_empty_mag;
-KSLAB_EXPORT_INTERNAL(kslab_empty_mag);
+EXPORT_SYMBOL_IF_KUNIT(kslab_empty_mag);
 
 /* A fresh, empty magazine with the cache's current capacity, or NULL. */
 static struct kslab_mag *mag_alloc(struct kslab_cache *s, int node)
@@ -295,8 +295,7 @@ unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
 	slab_discard_list(s, &discard);
 	return done;
 }
-
-KSLAB_EXPORT_INTERNAL(cache_free_objects);
+EXPORT_SYMBOL_IF_KUNIT(cache_free_objects);
 
 /*
  * Wipe an object on its slab's free list for init_on_free: every byte but
@@ -373,8 +372,7 @@ int slab_mem_node(int nid)
 	}
 	return best;
 }
-
-KSLAB_EXPORT_INTERNAL(slab_mem_node);
+EXPORT_SYMBOL_IF_KUNIT(slab_mem_node);
 
 /*
  * The node this CPU's magazines hold objects of, which is what "local"
@@ -778,8 +776,7 @@ void *__slab_alloc(struct kslab_cache *s, gfp_t gfp, int node,
 	}
 	return slab_alloc_finish(s, obj, gfp, node, caller);
 }
-
-KSLAB_EXPORT_INTERNAL(__slab_alloc);
+EXPORT_SYMBOL_IF_KUNIT(__slab_alloc);
 
 /*
  * __GFP_ZERO on a cache with a constructor: the caller's bug, reported
@@ -1441,8 +1438,7 @@ unsigned long kslab_trim_depot(struct kslab_cache *s)
 		stat_add(s, KSLAB_DEPOT_TRIM, trimmed);
 	return trimmed;
 }
-
-KSLAB_EXPORT_INTERNAL(kslab_trim_depot);
+EXPORT_SYMBOL_IF_KUNIT(kslab_trim_depot);
 
 /**
  * cache_cpu_objects - free objects the CPUs of a node hold in magazines
@@ -1514,5 +1510,4 @@ void kslab_cache_info(struct kslab_cache *s, struct kslab_cache_info *info)
 	info->objects_per_slab = s->objects;
 	info->order = s->order;
 }
-
-KSLAB_EXPORT_INTERNAL(kslab_cache_info);
+EXPORT_SYMBOL_IF_KUNIT(kslab_cache_info);

@@ -382,8 +382,7 @@ long kslab_debug_parse(const char *param, const char *name)
 	}
 	return global;
 }
-
-KSLAB_EXPORT_INTERNAL(kslab_debug_parse);
+EXPORT_SYMBOL_IF_KUNIT(kslab_debug_parse);
 
 /**
  * debug_flags_for - the debug flags kslab.debug= adds to a new cache

@@ -260,5 +260,4 @@ void defrag_cancel(struct kslab_cache *s)
 	mutex_unlock(&s->defrag_mutex);
 	cancel_work_sync(&s->defrag_work);
 }
-
-KSLAB_EXPORT_INTERNAL(defrag_cancel);
+EXPORT_SYMBOL_IF_KUNIT(defrag_cancel);

@@ -20,7 +20,7 @@ bool kslab_freelist_hardened = IS_ENABLED(CONFIG_SLAB_FREELIST_HARDENED);
 module_param_named(freelist_hardened, kslab_freelist_hardened, bool, 0444);
 MODULE_PARM_DESC(freelist_hardened,
 		 "obfuscate free pointers and check frees (default: as the kernel's CONFIG_SLAB_FREELIST_HARDENED)");
-KSLAB_EXPORT_INTERNAL(kslab_freelist_hardened);
+EXPORT_SYMBOL_IF_KUNIT(kslab_freelist_hardened);
 
 bool kslab_freelist_random = IS_ENABLED(CONFIG_SLAB_FREELIST_RANDOM);
 module_param_named(freelist_random, kslab_freelist_random, bool, 0444);
@@ -39,8 +39,7 @@ long kslab_held_pages(void)
 {
 	return atomic_long_read(&kslab_pages);
 }
-
-KSLAB_EXPORT_INTERNAL(kslab_held_pages);
+EXPORT_SYMBOL_IF_KUNIT(kslab_held_pages);
 
 static int __init kslab_init(void)
 {

@@ -1020,8 +1020,7 @@ unsigned long slab_walk_node(struct kslab_cache *s, struct kslab_node *n,
 	slab_discard_list(s, &discard);
 	return drops;
 }
-
-KSLAB_EXPORT_INTERNAL(slab_walk_node);
+EXPORT_SYMBOL_IF_KUNIT(slab_walk_node);
 
 /* What validation adds up over a node's slabs, for the node's own counts. */
 struct node_sums {

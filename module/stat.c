@@ -43,9 +43,9 @@ const char *const kslab_stat_names[KSLAB_NR_STATS] = {
 	[KSLAB_DEFRAG_SLABS]		= "defrag_slabs",
 	[KSLAB_DEFRAG_PAGES]		= "defrag_pages",
 };
+EXPORT_SYMBOL_IF_KUNIT(kslab_stat_names);
 
 static_assert(ARRAY_SIZE(kslab_stat_names) == KSLAB_NR_STATS);
-KSLAB_EXPORT_INTERNAL(kslab_stat_names);
 
 /*
  * A CPU's fast pops plus fast pushes (kslab_int.h; their difference is
@@ -117,8 +117,7 @@ unsigned long kslab_stat_sum(struct kslab_cache *s, enum kslab_stat item)
 	rcu_read_unlock();
 	return sum;
 }
-
-KSLAB_EXPORT_INTERNAL(kslab_stat_sum);
+EXPORT_SYMBOL_IF_KUNIT(kslab_stat_sum);
 
 /**
  * stat_clear - zero one counter of a cache on every CPU (sysfs: write 0)
