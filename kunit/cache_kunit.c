@@ -72,7 +72,7 @@ static void cache_bad_input(struct kunit *test)
 	const struct bad_case *c = test->param_value;
 	unsigned long orphans = kslab_cache_errors(NULL);
 	struct kslab_cache *orig = NULL, *s;
-	long pages = kslab_held_pages();
+	long pages = held_pages();
 	unsigned int rows;
 	char *buf, row[KTEST_ROW_MAX];
 	void *obj;
@@ -87,7 +87,7 @@ static void cache_bad_input(struct kunit *test)
 	if (s)
 		kslab_cache_destroy(s);
 	KUNIT_EXPECT_EQ(test, rows, ktest_kslabinfo_rows(test));
-	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages, held_pages());
 	KUNIT_EXPECT_EQ(test, orphans, kslab_cache_errors(NULL));
 	if (!name_valid(c->name))
 		return;
@@ -290,11 +290,11 @@ static void cache_destroy_null(struct kunit *test)
 {
 	unsigned int rows = ktest_kslabinfo_rows(test);
 	unsigned long orphans = kslab_cache_errors(NULL);
-	long pages = kslab_held_pages();
+	long pages = held_pages();
 
 	kslab_cache_destroy(NULL);
 	KUNIT_EXPECT_EQ(test, rows, ktest_kslabinfo_rows(test));
-	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages, held_pages());
 	KUNIT_EXPECT_EQ(test, orphans, kslab_cache_errors(NULL));
 }
 
@@ -306,7 +306,7 @@ static void cache_large_objects(struct kunit *test)
 {
 	static const unsigned int sizes[] = { SZ_64K, 100000, SZ_256K, SZ_1M };
 	enum { NR = 4 };
-	long pages = kslab_held_pages();
+	long pages = held_pages();
 	struct kslab_cache *s;
 	void **objs = ktest_ptrs(test, NR);
 	unsigned int k, i;
@@ -327,7 +327,7 @@ static void cache_large_objects(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, (unsigned long)NR, ktest_active(s));
 		ktest_free_n(s, objs, NR);
 		KUNIT_EXPECT_EQ(test, 0, kslab_cache_shrink(s));
-		KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+		KUNIT_EXPECT_EQ(test, pages, held_pages());
 		KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
 		ktest_destroy(test, s);
 	}
@@ -398,7 +398,7 @@ static long leak_free_fn(void *arg)
 static void cache_destroy_leaks(struct kunit *test)
 {
 	enum { NR = 600, SIZE = 200 };
-	long pages = kslab_held_pages();
+	long pages = held_pages();
 	unsigned int rows = ktest_kslabinfo_rows(test), i, cpu;
 	struct kslab_cache *s, *again;
 	void **objs = ktest_ptrs(test, NR);
@@ -432,7 +432,7 @@ static void cache_destroy_leaks(struct kunit *test)
 	buf = ktest_read_file(test, "/proc/kslabinfo");
 	KUNIT_EXPECT_FALSE(test, ktest_find_row(buf, "kunit_cache_leak", row));
 	KUNIT_EXPECT_EQ(test, rows, ktest_count_rows(buf));
-	KUNIT_EXPECT_GT(test, kslab_held_pages(), pages);
+	KUNIT_EXPECT_GT(test, held_pages(), pages);
 	for (i = 0; i < NR; i++)
 		if (i % 3)
 			KUNIT_EXPECT_EQ_MSG(test, 0UL, ktest_check(objs[i], SIZE, i),
@@ -451,14 +451,14 @@ static void cache_destroy_leaks(struct kunit *test)
 		kslab_cache_free(s, objs[i]);
 	}
 	KUNIT_EXPECT_EQ(test, errors, kslab_cache_errors(s));
-	KUNIT_EXPECT_EQ(test, 1UL, kslab_cache_pages(s) >> s->order);
+	KUNIT_EXPECT_EQ(test, 1UL, cache_pages(s) >> s->order);
 	KUNIT_EXPECT_EQ(test, 0UL, ktest_check(objs[NR - 1], SIZE, NR - 1));
 	kslab_cache_free(s, objs[NR - 1]);
 	KUNIT_EXPECT_EQ(test, 1UL, ktest_active(again));
 	kslab_cache_free(again, objs[0]);
 	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(again));
 	ktest_destroy(test, again);
-	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages, held_pages());
 }
 
 static struct kunit_case cache_cases[] = {

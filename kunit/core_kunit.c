@@ -109,7 +109,7 @@ static void core_ctor(struct kunit *test)
 {
 	enum { NR = 300 };
 	struct kslab_cache *s;
-	struct kslab_cache_info info;
+	struct cache_info info;
 	u32 **objs, *p;
 	unsigned int i, calls;
 
@@ -124,7 +124,7 @@ static void core_ctor(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, 0u, objs[i][1]);
 		objs[i][1] = 1000 + i;	/* the user's state */
 	}
-	kslab_cache_info(s, &info);
+	cache_info(s, &info);
 	calls = atomic_read(&ctor_calls);
 	KUNIT_EXPECT_EQ(test, (unsigned long)calls, info.num_objs);
 
@@ -141,7 +141,7 @@ static void core_ctor(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, !p[1] || (p[1] >= 1000 && p[1] < 1000 + NR));
 		objs[i] = p;
 	}
-	kslab_cache_info(s, &info);
+	cache_info(s, &info);
 	KUNIT_EXPECT_EQ(test, (unsigned long)atomic_read(&ctor_calls), info.num_objs);
 	KUNIT_EXPECT_GE(test, (unsigned int)atomic_read(&ctor_calls), calls);
 	for (i = 0; i < NR; i++)
@@ -432,7 +432,7 @@ static void core_remote_free(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&h.errors));
 	if (num_online_nodes() > 1 && !fc->flags)
-		KUNIT_EXPECT_GT(test, kslab_stat_sum(h.s, KSLAB_FREE_REMOTE), 0UL);
+		KUNIT_EXPECT_GT(test, stat_sum(h.s, KSLAB_FREE_REMOTE), 0UL);
 	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(h.s));
 	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(h.s));
 	kslab_cache_shrink(h.s);
@@ -580,7 +580,7 @@ static void core_nowait_storm(struct kunit *test)
 		nr++;
 	}
 	KUNIT_EXPECT_TRUE_MSG(test, failed, "%lu objects of 64 KiB and no failure", nr);
-	KUNIT_EXPECT_GT(test, kslab_stat_sum(s, KSLAB_ALLOC_FAILED), 0UL);
+	KUNIT_EXPECT_GT(test, stat_sum(s, KSLAB_ALLOC_FAILED), 0UL);
 	KUNIT_EXPECT_EQ(test, nr, ktest_active(s));
 	while (list) {
 		p = *list;
@@ -591,7 +591,7 @@ static void core_nowait_storm(struct kunit *test)
 	kslab_cache_shrink(s);
 	KUNIT_EXPECT_EQ(test, 0UL, ktest_slabs(s));
 	/* this cache's pages: other caches' may go to the shrinker meanwhile */
-	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_pages(s));
+	KUNIT_EXPECT_EQ(test, 0UL, cache_pages(s));
 
 	ktest_destroy_works(test, s);
 }
@@ -604,7 +604,7 @@ static void core_nowait_storm(struct kunit *test)
 static void core_shrink(struct kunit *test)
 {
 	enum { NR = 10000 };
-	long pages_before = kslab_held_pages();
+	long pages_before = held_pages();
 	struct kslab_cache *s;
 	void **objs;
 	unsigned int i;
@@ -616,20 +616,20 @@ static void core_shrink(struct kunit *test)
 		objs[i] = kslab_cache_alloc(s, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
 	}
-	KUNIT_EXPECT_GE(test, kslab_cache_pages(s), NR * 256UL / PAGE_SIZE);
+	KUNIT_EXPECT_GE(test, cache_pages(s), NR * 256UL / PAGE_SIZE);
 	for (i = 0; i < NR; i++)
 		kslab_cache_free(s, objs[i]);
-	KUNIT_EXPECT_LE(test, kslab_cache_pages(s), ktest_idle_pages_max(s));
+	KUNIT_EXPECT_LE(test, cache_pages(s), ktest_idle_pages_max(s));
 	ktest_trim_twice(s);
-	KUNIT_EXPECT_GT(test, kslab_stat_sum(s, KSLAB_DEPOT_TRIM), 0UL);
+	KUNIT_EXPECT_GT(test, stat_sum(s, KSLAB_DEPOT_TRIM), 0UL);
 	/* two magazines a CPU and min_partial empty slabs a node at most */
-	KUNIT_EXPECT_LE(test, kslab_cache_pages(s),
+	KUNIT_EXPECT_LE(test, cache_pages(s),
 			(DIV_ROUND_UP(2 * num_possible_cpus() * s->mag_size, s->objects) +
 			 num_possible_nodes() * s->min_partial) << s->order);
 	KUNIT_EXPECT_EQ(test, 0, kslab_cache_shrink(s));
-	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_pages(s));
+	KUNIT_EXPECT_EQ(test, 0UL, cache_pages(s));
 	KUNIT_EXPECT_EQ(test, 0UL, ktest_slabs(s));
-	KUNIT_EXPECT_EQ(test, pages_before, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages_before, held_pages());
 	ktest_destroy(test, s);
 }
 
@@ -656,7 +656,7 @@ static void core_depot_trim(struct kunit *test)
 {
 	enum { NR = 4000 };
 	void **objs = ktest_ptrs(test, NR);
-	struct kslab_cache_info info;
+	struct cache_info info;
 	struct kslab_cache *s;
 	unsigned int refused;
 	long bad[3];
@@ -665,14 +665,14 @@ static void core_depot_trim(struct kunit *test)
 	migrate_disable();
 	refused = core_alloc_range(s, objs, 0, NR);
 	ktest_free_n(s, objs, NR);
-	kslab_trim_depot(s);		/* remembers the full magazines */
+	depot_trim(s);		/* remembers the full magazines */
 	refused += core_alloc_range(s, objs, 0, NR);	/* takes them all */
-	kslab_trim_depot(s);		/* remembers the empty ones left */
+	depot_trim(s);		/* remembers the empty ones left */
 	ktest_free_n(s, objs, NR / 2);	/* full again, empties used */
 	bad[0] = kslab_cache_validate(s);
-	kslab_trim_depot(s);		/* no full one stayed unused */
+	depot_trim(s);		/* no full one stayed unused */
 	bad[1] = kslab_cache_validate(s);
-	kslab_cache_info(s, &info);
+	cache_info(s, &info);
 	ktest_free_n(s, objs + NR / 2, NR - NR / 2);
 	migrate_enable();
 	KUNIT_EXPECT_EQ(test, 0U, refused);
@@ -683,7 +683,7 @@ static void core_depot_trim(struct kunit *test)
 	/* and the full magazines the frees just made stayed in the depot */
 	KUNIT_EXPECT_GE(test, info.depot_objs, NR / 2 - 2UL * s->mag_size);
 	ktest_trim_twice(s);
-	kslab_cache_info(s, &info);
+	cache_info(s, &info);
 	KUNIT_EXPECT_EQ(test, 0UL, info.depot_objs);
 	bad[2] = kslab_cache_validate(s);
 	KUNIT_EXPECT_EQ(test, 0L, bad[2]);
@@ -698,7 +698,7 @@ static void core_init_on_alloc_enable(void *unused)
 
 /*
  * Is @p wiped, but for the free pointer its slab may have stored in it
- * (slab_alloc_init() clears that one on the way out)?
+ * (cpu_alloc_init() clears that one on the way out)?
  */
 static bool core_wiped(struct kslab_cache *s, const u8 *p)
 {
@@ -796,7 +796,7 @@ static void core_free_slow_room(struct kunit *test)
 /*
  * init_on_free wipes the objects of slabs that fell back to min_order
  * too: the fast path's slab_index_fast() may call them bad, which sends a
- * single free to __slab_free() and a bulk free straight to the slab. The
+ * single free to cpu_free_slow() and a bulk free straight to the slab. The
  * next user, without __GFP_ZERO and init_on_alloc, must not read what the
  * last one left. Needs init_on_free=1 on the kernel's command line; an
  * init_on_alloc that is on is turned off for the test, then back on.
@@ -823,7 +823,7 @@ static void core_init_on_free_fallback(struct kunit *test)
 	KUNIT_ASSERT_GT(test, s->order, s->min_order);
 	bad = core_fallback_objects(s, objs, MAX, &nr, (void **)ab, 2);
 	KUNIT_ASSERT_EQ_MSG(test, 2U, bad, "%lu fallback slabs, no two objects of them called bad",
-			    kslab_stat_sum(s, KSLAB_ORDER_FALLBACK));
+			    stat_sum(s, KSLAB_ORDER_FALLBACK));
 
 	memset(ab[0], 0x5e, SIZE);
 	memset(ab[1], 0x5e, SIZE);
@@ -864,7 +864,7 @@ struct memless_run {
 static long core_memless_fn(void *arg)
 {
 	struct memless_run *r = arg;
-	unsigned long slabs = kslab_stat_sum(r->s, KSLAB_ALLOC_SLAB);
+	unsigned long slabs = stat_sum(r->s, KSLAB_ALLOC_SLAB);
 	unsigned int i;
 
 	r->cpu = raw_smp_processor_id();
@@ -872,7 +872,7 @@ static long core_memless_fn(void *arg)
 		r->objs[i] = kslab_cache_alloc_node(r->s, GFP_KERNEL, r->node);
 		r->got += !!r->objs[i];
 	}
-	r->slabs = kslab_stat_sum(r->s, KSLAB_ALLOC_SLAB) - slabs;
+	r->slabs = stat_sum(r->s, KSLAB_ALLOC_SLAB) - slabs;
 	return 0;
 }
 
@@ -880,7 +880,7 @@ static long core_memless_fn(void *arg)
 static long core_memless_free_fn(void *arg)
 {
 	struct memless_run *r = arg;
-	unsigned long remote = kslab_stat_sum(r->s, KSLAB_FREE_REMOTE);
+	unsigned long remote = stat_sum(r->s, KSLAB_FREE_REMOTE);
 	unsigned int i;
 
 	for (i = 0; i < r->nr; i++) {
@@ -889,7 +889,7 @@ static long core_memless_free_fn(void *arg)
 		r->objs[i] = NULL;
 	}
 	kslab_cache_shrink(r->s);	/* remote buffers go home, counted */
-	r->remote = kslab_stat_sum(r->s, KSLAB_FREE_REMOTE) - remote;
+	r->remote = stat_sum(r->s, KSLAB_FREE_REMOTE) - remote;
 	return 0;
 }
 
@@ -988,7 +988,7 @@ static void core_node_out_of_memory(struct kunit *test)
 		objs[i] = NULL;
 	}
 	kslab_cache_shrink(s);		/* magazines and depots back to slabs */
-	slabs = kslab_stat_sum(s, KSLAB_ALLOC_SLAB);
+	slabs = stat_sum(s, KSLAB_ALLOC_SLAB);
 	current->make_it_fail = 1;
 	for (i = NR; i < NR + OOM; i++)
 		objs[i] = kslab_cache_alloc_node(s, GFP_KERNEL | __GFP_NOWARN, here);
@@ -1000,7 +1000,7 @@ static void core_node_out_of_memory(struct kunit *test)
 		other_nr += objs[i] && page_to_nid(virt_to_page(objs[i])) == other;
 	}
 	KUNIT_EXPECT_EQ(test, (unsigned int)OOM, other_nr);
-	KUNIT_EXPECT_EQ(test, slabs, kslab_stat_sum(s, KSLAB_ALLOC_SLAB));
+	KUNIT_EXPECT_EQ(test, slabs, stat_sum(s, KSLAB_ALLOC_SLAB));
 	ktest_free_n(s, objs, NR + OOM);
 	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
 	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));

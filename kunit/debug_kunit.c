@@ -283,7 +283,7 @@ static void ctor_overflow(void *obj)
  */
 static void debug_ctor_overflow(struct kunit *test)
 {
-	struct kslab_cache_info info;
+	struct cache_info info;
 	struct kslab_cache *s;
 	unsigned long e;
 	unsigned int nr;
@@ -299,16 +299,16 @@ static void debug_ctor_overflow(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&ctor_overflows));
 	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
 	KUNIT_EXPECT_EQ(test, 1L, atomic_long_read(&s->quarantined));
-	kslab_cache_info(s, &info);
+	cache_info(s, &info);
 	KUNIT_EXPECT_EQ(test, nr + 1UL, info.inuse_objs);
 	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
 
 	kslab_cache_free_bulk(s, nr - 1, objs + 1);	/* objs[0] stays live */
-	kslab_cache_info(s, &info);
+	cache_info(s, &info);
 	KUNIT_EXPECT_EQ(test, 2UL, info.inuse_objs);
 	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
 	kslab_cache_free(s, objs[0]);
-	kslab_cache_info(s, &info);
+	cache_info(s, &info);
 	KUNIT_EXPECT_EQ(test, 1UL, info.inuse_objs);
 	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
 	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
@@ -426,7 +426,7 @@ static void debug_store_user(struct kunit *test)
  */
 static void debug_leak_destroy(struct kunit *test)
 {
-	long pages = kslab_held_pages();
+	long pages = held_pages();
 	struct kslab_cache *s;
 	void *p[3];
 	unsigned long e;
@@ -446,7 +446,7 @@ static void debug_leak_destroy(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, 0UL, ktest_check(p[i], 200, i));
 		kslab_cache_free(s, p[i]);
 	}
-	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages, held_pages());
 }
 
 /* SLAB_TRACE logs every call and changes nothing else. */
@@ -470,17 +470,17 @@ static void debug_param_syntax(struct kunit *test)
 	const long fz = (__force long)(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE);
 	const long p = (__force long)SLAB_POISON, u = (__force long)SLAB_STORE_USER;
 
-	KUNIT_EXPECT_EQ(test, 0L, kslab_debug_parse("", "a"));
-	KUNIT_EXPECT_EQ(test, fz, kslab_debug_parse("FZ", "a"));
-	KUNIT_EXPECT_EQ(test, fz, kslab_debug_parse("fz", "a"));
-	KUNIT_EXPECT_EQ(test, p, kslab_debug_parse("FZ;P,foo*", "foobar"));
-	KUNIT_EXPECT_EQ(test, fz, kslab_debug_parse("FZ;P,foo*", "bar"));
-	KUNIT_EXPECT_EQ(test, u, kslab_debug_parse("U,a,b;Z,c", "b"));
-	KUNIT_EXPECT_EQ(test, 0L, kslab_debug_parse("U,a,b;Z,c", "d"));
-	KUNIT_EXPECT_EQ(test, 0L, kslab_debug_parse("FZPU;-,kmalloc-*", "kmalloc-64"));
-	KUNIT_EXPECT_EQ(test, -EINVAL, kslab_debug_parse("Q", NULL));
-	KUNIT_EXPECT_EQ(test, -EINVAL, kslab_debug_parse("F,", NULL));
-	KUNIT_EXPECT_EQ(test, -EINVAL, kslab_debug_parse("F,a,,b", NULL));
+	KUNIT_EXPECT_EQ(test, 0L, debug_parse("", "a"));
+	KUNIT_EXPECT_EQ(test, fz, debug_parse("FZ", "a"));
+	KUNIT_EXPECT_EQ(test, fz, debug_parse("fz", "a"));
+	KUNIT_EXPECT_EQ(test, p, debug_parse("FZ;P,foo*", "foobar"));
+	KUNIT_EXPECT_EQ(test, fz, debug_parse("FZ;P,foo*", "bar"));
+	KUNIT_EXPECT_EQ(test, u, debug_parse("U,a,b;Z,c", "b"));
+	KUNIT_EXPECT_EQ(test, 0L, debug_parse("U,a,b;Z,c", "d"));
+	KUNIT_EXPECT_EQ(test, 0L, debug_parse("FZPU;-,kmalloc-*", "kmalloc-64"));
+	KUNIT_EXPECT_EQ(test, -EINVAL, debug_parse("Q", NULL));
+	KUNIT_EXPECT_EQ(test, -EINVAL, debug_parse("F,", NULL));
+	KUNIT_EXPECT_EQ(test, -EINVAL, debug_parse("F,a,,b", NULL));
 }
 
 /*

@@ -184,7 +184,7 @@ static void defrag_waves(struct kunit *test)
 		}
 		need = DIV_ROUND_UP((unsigned long)live * WAVE_SIZE, PAGE_SIZE);
 		for (k = 0; k < 2; k++) {
-			held[k] = kslab_cache_pages(s[k]);
+			held[k] = cache_pages(s[k]);
 			x100[k] = held[k] * 100 / need;
 		}
 		kunit_info(test, "wave %u: %u live objects, %lu pages needed: %u held without defrag (%u.%02u), %u with (%u.%02u)\n",
@@ -193,7 +193,7 @@ static void defrag_waves(struct kunit *test)
 		KUNIT_EXPECT_LE(test, x100[1], 125U);
 		KUNIT_EXPECT_EQ(test, (unsigned long)live, ktest_active(s[1]));
 	}
-	KUNIT_EXPECT_GT(test, kslab_stat_sum(s[1], KSLAB_DEFRAG_MOVED), 0UL);
+	KUNIT_EXPECT_GT(test, stat_sum(s[1], KSLAB_DEFRAG_MOVED), 0UL);
 	for (k = 0; k < 2; k++) {
 		for (i = 0; i < live; i++) {
 			table_free(s[k], t[k], i);
@@ -270,8 +270,8 @@ static void defrag_races(struct kunit *test)
 	WRITE_ONCE(t->stop, true);
 	while (atomic_read(&t->running))
 		msleep(20);
-	moved = kslab_stat_sum(s, KSLAB_DEFRAG_MOVED);
-	refused = kslab_stat_sum(s, KSLAB_DEFRAG_REFUSED);
+	moved = stat_sum(s, KSLAB_DEFRAG_MOVED);
+	refused = stat_sum(s, KSLAB_DEFRAG_REFUSED);
 	kunit_info(test, "%u defragmentations: %lu objects moved, %lu refused, %ld pages back\n",
 		   rounds, moved, refused, freed);
 	KUNIT_EXPECT_GT(test, moved, 0UL);
@@ -316,26 +316,26 @@ static void defrag_triggers(struct kunit *test)
 	unsigned long before;
 
 	s = fragmented(test, "kunit_defrag_call", &t);
-	before = kslab_cache_pages(s);
+	before = cache_pages(s);
 	KUNIT_EXPECT_GT(test, kslab_cache_defrag(s), 0L);
-	KUNIT_EXPECT_LT(test, kslab_cache_pages(s), before);
+	KUNIT_EXPECT_LT(test, cache_pages(s), before);
 	table_empty(s, t);
 	ktest_destroy(test, s);
 
 	s = fragmented(test, "kunit_defrag_sysfs", &t);
-	before = kslab_cache_pages(s);
+	before = cache_pages(s);
 	KUNIT_EXPECT_EQ(test, 0, ktest_write_file(SYSFS_DIR "defrag", "1"));
-	KUNIT_EXPECT_LT(test, kslab_cache_pages(s), before);
+	KUNIT_EXPECT_LT(test, cache_pages(s), before);
 	KUNIT_EXPECT_EQ(test, -EINVAL, ktest_write_file(SYSFS_DIR "defrag_ratio", "101"));
 	table_empty(s, t);
 	ktest_destroy(test, s);
 
 	s = fragmented(test, "kunit_defrag_shrinker", &t);
-	before = kslab_cache_pages(s);
+	before = cache_pages(s);
 	KUNIT_EXPECT_EQ(test, 0, ktest_write_file("/proc/sys/vm/drop_caches", "2"));
 	flush_work(&s->defrag_work);
-	KUNIT_EXPECT_LT(test, kslab_cache_pages(s), before);
-	KUNIT_EXPECT_GT(test, kslab_stat_sum(s, KSLAB_DEFRAG_PAGES), 0UL);
+	KUNIT_EXPECT_LT(test, cache_pages(s), before);
+	KUNIT_EXPECT_GT(test, stat_sum(s, KSLAB_DEFRAG_PAGES), 0UL);
 	table_empty(s, t);
 	ktest_destroy(test, s);
 }
@@ -343,8 +343,8 @@ static void defrag_triggers(struct kunit *test)
 /* Objects the move callback was asked about: moved or refused. */
 static unsigned long defrag_moves(struct kslab_cache *s)
 {
-	return kslab_stat_sum(s, KSLAB_DEFRAG_MOVED) +
-	       kslab_stat_sum(s, KSLAB_DEFRAG_REFUSED);
+	return stat_sum(s, KSLAB_DEFRAG_MOVED) +
+	       stat_sum(s, KSLAB_DEFRAG_REFUSED);
 }
 
 /*

@@ -31,11 +31,11 @@ static unsigned int fail_count(struct kslab_cache *s, unsigned int nr)
 static void fail_interval(struct kunit *test)
 {
 	struct kslab_cache *s = ktest_create(test, "kunit_fail_interval", 64, 0, 0, NULL);
-	unsigned long before = kslab_stat_sum(s, KSLAB_ALLOC_FAILED);
+	unsigned long before = stat_sum(s, KSLAB_ALLOC_FAILED);
 
 	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_fail(s, 100, 3, -1));
 	KUNIT_EXPECT_EQ(test, 10U, fail_count(s, 30));
-	KUNIT_EXPECT_EQ(test, before + 10, kslab_stat_sum(s, KSLAB_ALLOC_FAILED));
+	KUNIT_EXPECT_EQ(test, before + 10, stat_sum(s, KSLAB_ALLOC_FAILED));
 	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_fail(s, 0, 0, 0));
 	KUNIT_EXPECT_EQ(test, 0U, fail_count(s, 30));
 	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
@@ -93,12 +93,12 @@ static void fail_bad_values(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EINVAL, kslab_cache_set_fail(s, 0, 1, 0));
 	KUNIT_EXPECT_EQ(test, 0U, s->slowpath);
 	KUNIT_EXPECT_EQ(test, 0U, fail_count(s, 20));
-	fast = kslab_stat_sum(s, KSLAB_ALLOC_FASTPATH);
+	fast = stat_sum(s, KSLAB_ALLOC_FASTPATH);
 	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_fail(s, 100, 1, -1));
 	KUNIT_ASSERT_EQ(test, 0, kslab_cache_set_fail(s, 0, 0, 0));
 	KUNIT_EXPECT_EQ(test, 0U, s->slowpath);
 	KUNIT_EXPECT_EQ(test, 0U, fail_count(s, 20));
-	KUNIT_EXPECT_GT(test, kslab_stat_sum(s, KSLAB_ALLOC_FASTPATH), fast);
+	KUNIT_EXPECT_GT(test, stat_sum(s, KSLAB_ALLOC_FASTPATH), fast);
 	ktest_destroy(test, s);
 }
 
@@ -108,7 +108,7 @@ static void fail_bad_values(struct kunit *test)
  */
 static void fail_page_alloc_all(struct kunit *test)
 {
-	long pages = kslab_held_pages();
+	long pages = held_pages();
 	struct kslab_cache *s;
 	void *objs[16], *p, *q, *r;
 	int bulk;
@@ -128,9 +128,9 @@ static void fail_page_alloc_all(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, bulk);
 	KUNIT_EXPECT_NULL(test, r);
 	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
-	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_pages(s));
-	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
-	KUNIT_EXPECT_GT(test, kslab_stat_sum(s, KSLAB_ALLOC_FAILED), 0UL);
+	KUNIT_EXPECT_EQ(test, 0UL, cache_pages(s));
+	KUNIT_EXPECT_EQ(test, pages, held_pages());
+	KUNIT_EXPECT_GT(test, stat_sum(s, KSLAB_ALLOC_FAILED), 0UL);
 
 	ktest_destroy_works(test, s);
 }
@@ -156,14 +156,14 @@ static void fail_bulk_after_pops(struct kunit *test)
 	for (i = 0; i < WARM; i++)
 		objs[i] = kslab_cache_alloc(s, GFP_KERNEL);
 	ktest_free_n(s, objs, WARM);
-	fast = kslab_stat_sum(s, KSLAB_ALLOC_FASTPATH);
+	fast = stat_sum(s, KSLAB_ALLOC_FASTPATH);
 	current->make_it_fail = 1;
 	bulk = kslab_cache_alloc_bulk(s, GFP_KERNEL | __GFP_NOWARN, MAX, objs);
 	current->make_it_fail = 0;
 	migrate_enable();
 
 	KUNIT_EXPECT_EQ(test, 0, bulk);
-	KUNIT_EXPECT_GE(test, kslab_stat_sum(s, KSLAB_ALLOC_FASTPATH), fast + WARM);
+	KUNIT_EXPECT_GE(test, stat_sum(s, KSLAB_ALLOC_FASTPATH), fast + WARM);
 	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
 	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
 	KUNIT_EXPECT_EQ(test, WARM, kslab_cache_alloc_bulk(s, GFP_KERNEL, WARM, objs));
@@ -195,14 +195,14 @@ static void fail_order_fallback(struct kunit *test)
 	KUNIT_ASSERT_GT(test, s->order, s->min_order);
 	e = kslab_cache_errors(s);
 	/* fail the first page allocation of each call: a new slab's high order */
-	while (nr < MAX && kslab_stat_sum(s, KSLAB_ORDER_FALLBACK) < WANT) {
+	while (nr < MAX && stat_sum(s, KSLAB_ORDER_FALLBACK) < WANT) {
 		current->fail_nth = 1;
 		objs[nr] = kslab_cache_alloc(s, GFP_KERNEL | __GFP_NOWARN);
 		current->fail_nth = 0;
 		if (objs[nr])
 			nr++;
 	}
-	KUNIT_ASSERT_GE(test, kslab_stat_sum(s, KSLAB_ORDER_FALLBACK), (unsigned long)WANT);
+	KUNIT_ASSERT_GE(test, stat_sum(s, KSLAB_ORDER_FALLBACK), (unsigned long)WANT);
 
 	for (i = 0; i < nr; i++) {
 		page = virt_to_head_page(objs[i]);
@@ -220,7 +220,7 @@ static void fail_order_fallback(struct kunit *test)
 		inner = objs[i];
 	}
 	kunit_info(test, "%u objects on %lu fallback slabs, %u of them sent to the slow path\n",
-		   fallback, kslab_stat_sum(s, KSLAB_ORDER_FALLBACK), fast_bad);
+		   fallback, stat_sum(s, KSLAB_ORDER_FALLBACK), fast_bad);
 	KUNIT_ASSERT_NOT_NULL(test, inner);
 	ktest_stamp(inner, 700, 5);
 	kslab_cache_free(s, inner + 64);
@@ -246,7 +246,7 @@ static void fail_order_fallback(struct kunit *test)
  */
 static void fail_nth_sweep(struct kunit *test)
 {
-	long pages = kslab_held_pages();
+	long pages = held_pages();
 	unsigned int n, i, left, failures = 0;
 	unsigned long fallbacks;
 	struct kslab_cache *s;
@@ -277,14 +277,14 @@ static void fail_nth_sweep(struct kunit *test)
 		if (left)
 			break;		/* fewer than n page allocations: done */
 	}
-	fallbacks = kslab_stat_sum(s, KSLAB_ORDER_FALLBACK);
+	fallbacks = stat_sum(s, KSLAB_ORDER_FALLBACK);
 	kunit_info(test, "%u page allocations failed in turn: %u calls returned NULL or 0, %lu slabs fell back to min_order\n",
 		   n - 1, failures, fallbacks);
 	KUNIT_EXPECT_GT(test, failures + fallbacks, 0UL);
 	KUNIT_EXPECT_GT(test, n, 1U);
 	KUNIT_EXPECT_LT(test, n, 200U);
 	kslab_cache_shrink(s);
-	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages, held_pages());
 	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
 	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
 	ktest_destroy(test, s);

@@ -19,7 +19,7 @@ static int other_node(void)
 	int nid;
 
 	for_each_node_state(nid, N_MEMORY)
-		if (nid != slab_mem_node(numa_mem_id()))
+		if (nid != node_mem_nearest(numa_mem_id()))
 			return nid;
 	return NUMA_NO_NODE;
 }
@@ -78,7 +78,7 @@ static void fastpath_double_free_remote(struct kunit *test)
 
 /*
  * The fast path found the loaded magazine empty and gave up the CPU; before
- * the slow path (__slab_alloc()) owns it again, an interrupt frees an
+ * the slow path (cpu_alloc_slow()) owns it again, an interrupt frees an
  * object into that magazine. The slow path must hand that object out, not
  * trade the magazine to the depot as empty (which lost it: a leak that
  * stock 6.1's torture caught once in many runs). Set up with the previous
@@ -88,6 +88,7 @@ static void fastpath_refill_after_push(struct kunit *test)
 {
 	struct kslab_cache *s;
 	struct kslab_cpu *c;
+	struct kslab_node *n;
 	void **objs;
 	unsigned int nr, i = 0;
 	void *x, *got;
@@ -107,8 +108,9 @@ static void fastpath_refill_after_push(struct kunit *test)
 	kslab_cache_free(s, x);			/* the interrupt's free */
 	KUNIT_EXPECT_EQ(test, 1U, c->loaded->count);
 	KUNIT_EXPECT_EQ(test, 0U, c->previous->count);
-	KUNIT_EXPECT_GT(test, READ_ONCE(s->node[slab_mem_node(numa_mem_id())]->nr_depot_full), 0U);
-	got = __slab_alloc(s, GFP_KERNEL, NUMA_NO_NODE, _RET_IP_);
+	n = s->node[node_mem_nearest(numa_mem_id())];
+	KUNIT_EXPECT_GT(test, READ_ONCE(n->nr_depot_full), 0U);
+	got = cpu_alloc_slow(s, GFP_KERNEL, NUMA_NO_NODE, _RET_IP_);
 	migrate_enable();
 
 	KUNIT_EXPECT_PTR_EQ(test, x, got);
@@ -271,13 +273,13 @@ static void fastpath_warm_loop(struct kunit *test)
 	migrate_disable();
 	p = kslab_cache_alloc(s, GFP_ATOMIC);
 	kslab_cache_free(s, p);
-	fast = kslab_stat_sum(s, KSLAB_ALLOC_FASTPATH);
+	fast = stat_sum(s, KSLAB_ALLOC_FASTPATH);
 	for (i = 0; i < 1000; i++) {
 		p = kslab_cache_alloc(s, GFP_ATOMIC);
 		kslab_cache_free(s, p);
 	}
 	migrate_enable();
-	KUNIT_EXPECT_EQ(test, fast + 1000, kslab_stat_sum(s, KSLAB_ALLOC_FASTPATH));
+	KUNIT_EXPECT_EQ(test, fast + 1000, stat_sum(s, KSLAB_ALLOC_FASTPATH));
 	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
 	ktest_destroy(test, s);
 }

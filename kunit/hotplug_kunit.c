@@ -65,8 +65,8 @@ static void hotplug_flushes_dead_cpu(struct kunit *test)
 	c = per_cpu_ptr(a.s->cpu, cpu);
 	KUNIT_EXPECT_GT(test, c->loaded->count + c->nr_remote, 0U);
 	KUNIT_ASSERT_EQ(test, 0, cpu_set_online(cpu, false));
-	KUNIT_EXPECT_PTR_EQ(test, c->loaded, &kslab_empty_mag);
-	KUNIT_EXPECT_PTR_EQ(test, c->previous, &kslab_empty_mag);
+	KUNIT_EXPECT_PTR_EQ(test, c->loaded, &mag_empty);
+	KUNIT_EXPECT_PTR_EQ(test, c->previous, &mag_empty);
 	KUNIT_EXPECT_EQ(test, 0U, c->nr_remote);
 	KUNIT_EXPECT_EQ(test, 0, cpu_set_online(cpu, true));
 	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(a.s));

@@ -104,7 +104,7 @@ static void kmalloc_classes(struct kunit *test)
 static void kmalloc_zero_and_null(struct kunit *test)
 {
 	unsigned long orphans = kslab_cache_errors(NULL);
-	long pages = kslab_held_pages();
+	long pages = held_pages();
 
 	KUNIT_EXPECT_PTR_EQ(test, ZERO_SIZE_PTR, kslab_kmalloc(0, GFP_KERNEL));
 	KUNIT_EXPECT_PTR_EQ(test, ZERO_SIZE_PTR, kslab_kzalloc(0, GFP_KERNEL));
@@ -113,7 +113,7 @@ static void kmalloc_zero_and_null(struct kunit *test)
 	kslab_kfree(NULL);
 	kslab_kfree(ZERO_SIZE_PTR);
 	KUNIT_EXPECT_EQ(test, orphans, kslab_cache_errors(NULL));
-	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages, held_pages());
 }
 
 /*
@@ -127,7 +127,7 @@ static void kmalloc_too_large(struct kunit *test)
 		(PAGE_SIZE << KSLAB_MAX_PAGE_ORDER) + 1, SZ_1G, SIZE_MAX,
 	};
 	unsigned long orphans = kslab_cache_errors(NULL);
-	long pages = kslab_held_pages();
+	long pages = held_pages();
 	unsigned int k;
 
 	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
@@ -136,7 +136,7 @@ static void kmalloc_too_large(struct kunit *test)
 		KUNIT_EXPECT_NULL_MSG(test, kslab_kzalloc(sizes[k], GFP_KERNEL | __GFP_NOWARN),
 				      "size %zu", sizes[k]);
 	}
-	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages, held_pages());
 	KUNIT_EXPECT_EQ(test, orphans, kslab_cache_errors(NULL));
 }
 
@@ -159,7 +159,7 @@ static void kmalloc_large(struct kunit *test)
 	size_t size = *(const size_t *)test->param_value;
 	unsigned int order = get_order(size);
 	unsigned long orphans = kslab_cache_errors(NULL);
-	long pages = kslab_held_pages();
+	long pages = held_pages();
 	struct page *page;
 	void *p;
 
@@ -170,11 +170,11 @@ static void kmalloc_large(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, order, compound_order(page));
 	KUNIT_EXPECT_EQ(test, PAGE_SIZE << order, kslab_ksize(p));
 	KUNIT_EXPECT_EQ(test, page_size(page), kslab_ksize(p));
-	KUNIT_EXPECT_EQ(test, pages + (1L << order), kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages + (1L << order), held_pages());
 	ktest_stamp(p, kslab_ksize(p), order);
 	KUNIT_EXPECT_EQ(test, 0UL, ktest_check(p, PAGE_SIZE << order, order));
 	kslab_kfree(p);
-	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages, held_pages());
 	KUNIT_EXPECT_EQ(test, orphans, kslab_cache_errors(NULL));
 }
 
@@ -252,12 +252,12 @@ static void kmalloc_invalid_free(struct kunit *test)
 
 	p = kslab_kmalloc(SZ_64K, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	pages = kslab_held_pages();
+	pages = held_pages();
 	kslab_kfree(p + PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, ++orphans, kslab_cache_errors(NULL));
-	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages, held_pages());
 	kslab_kfree(p);
-	KUNIT_EXPECT_EQ(test, pages - (SZ_64K >> PAGE_SHIFT), kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages - (SZ_64K >> PAGE_SHIFT), held_pages());
 	KUNIT_EXPECT_EQ(test, orphans, kslab_cache_errors(NULL));
 }
 
@@ -293,7 +293,7 @@ static bool foreign_free(struct kunit *test, struct page *page, u8 magic,
 			 unsigned long private, const char *what)
 {
 	unsigned long orphans = kslab_cache_errors(NULL);
-	long pages = kslab_held_pages();
+	long pages = held_pages();
 	void *p = page_address(page);
 	size_t size = page_size(page);
 	bool refused;
@@ -302,14 +302,14 @@ static bool foreign_free(struct kunit *test, struct page *page, u8 magic,
 	page_dress(page, magic, private);
 	KUNIT_EXPECT_EQ_MSG(test, (size_t)0, kslab_ksize(p), "%s", what);
 	kslab_kfree(p);
-	refused = kslab_held_pages() == pages;
+	refused = held_pages() == pages;
 	KUNIT_EXPECT_TRUE_MSG(test, refused, "%s: freed by kslab", what);
 	KUNIT_EXPECT_EQ_MSG(test, orphans + 1, kslab_cache_errors(NULL), "%s", what);
 	if (!refused)
 		return false;
 	kslab_free_rcu(p);
 	rcu_barrier();
-	refused = kslab_held_pages() == pages &&
+	refused = held_pages() == pages &&
 		  kslab_cache_errors(NULL) == orphans + 2;
 	KUNIT_EXPECT_TRUE_MSG(test, refused, "%s: kslab_free_rcu() took it", what);
 	if (!refused)

@@ -20,7 +20,7 @@
 #include "kslab_int.h"
 
 /* cache.c: destroyed caches kept for their live objects, not yet freed */
-extern unsigned int kslab_nr_zombies;
+extern unsigned int cache_nr_zombies;
 
 static inline void ktest_destroy_action(void *s)
 {
@@ -95,17 +95,17 @@ static inline size_t ktest_check(const void *obj, size_t size, u32 seed)
 /* Objects live in a cache by kslab's own accounting. */
 static inline unsigned long ktest_active(struct kslab_cache *s)
 {
-	struct kslab_cache_info info;
+	struct cache_info info;
 
-	kslab_cache_info(s, &info);
+	cache_info(s, &info);
 	return info.active_objs;
 }
 
 static inline unsigned long ktest_slabs(struct kslab_cache *s)
 {
-	struct kslab_cache_info info;
+	struct cache_info info;
 
-	kslab_cache_info(s, &info);
+	cache_info(s, &info);
 	return info.num_slabs;
 }
 
@@ -343,8 +343,8 @@ static inline unsigned long ktest_idle_pages_max(struct kslab_cache *s)
 /* Two trims: what the depots did not need over an interval goes back. */
 static inline void ktest_trim_twice(struct kslab_cache *s)
 {
-	kslab_trim_depot(s);
-	kslab_trim_depot(s);
+	depot_trim(s);
+	depot_trim(s);
 }
 
 /*

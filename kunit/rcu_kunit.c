@@ -95,7 +95,7 @@ static int rcu_reader(void *arg)
 
 static void rcu_typesafe_readers(struct kunit *test)
 {
-	long pages = kslab_held_pages();
+	long pages = held_pages();
 	struct task_struct *t;
 	struct rcu_test *rt;
 	unsigned long end;
@@ -130,9 +130,9 @@ static void rcu_typesafe_readers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&rt->bad));
 	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(rt->s));
 	kslab_cache_shrink(rt->s);
-	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_pages(rt->s));
+	KUNIT_EXPECT_EQ(test, 0UL, cache_pages(rt->s));
 	rcu_barrier();
-	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages, held_pages());
 	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(rt->s));
 	ktest_destroy(test, rt->s);
 }
@@ -183,7 +183,7 @@ static void rcu_kfree_rcu(struct kunit *test)
  */
 static void rcu_destroy_waits(struct kunit *test)
 {
-	long pages = kslab_held_pages();
+	long pages = held_pages();
 	struct kslab_cache *s;
 	struct rcu_node *b;
 
@@ -192,7 +192,7 @@ static void rcu_destroy_waits(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	kslab_kfree_rcu(b, rcu);
 	ktest_destroy(test, s);
-	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages, held_pages());
 }
 
 struct zombie_race {
@@ -259,8 +259,8 @@ static long zombie_last_fn(void *arg)
  */
 static void rcu_zombie_reaped(struct kunit *test)
 {
-	long pages = kslab_held_pages();
-	unsigned int zombies = READ_ONCE(kslab_nr_zombies), now, i;
+	long pages = held_pages();
+	unsigned int zombies = READ_ONCE(cache_nr_zombies), now, i;
 	int cpu_rcu, cpu_last;
 	struct zombie_race *z;
 
@@ -277,16 +277,16 @@ static void rcu_zombie_reaped(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, z->last);
 	/* destroyed with both live: reported, kept */
 	ktest_destroy(test, z->s);
-	now = READ_ONCE(kslab_nr_zombies);
+	now = READ_ONCE(cache_nr_zombies);
 	KUNIT_ASSERT_EQ(test, zombies + 1, now);
 
 	KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu_rcu, zombie_queue_fn, z));
 	KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu_last, zombie_last_fn, z));
-	for (i = 0; i < 100 && (now = READ_ONCE(kslab_nr_zombies)) != zombies; i++)
+	for (i = 0; i < 100 && (now = READ_ONCE(cache_nr_zombies)) != zombies; i++)
 		msleep(20);
 	rcu_barrier();		/* the callback is done with z */
 	KUNIT_EXPECT_EQ(test, zombies, now);
-	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages, held_pages());
 }
 
 static struct kunit_case rcu_cases[] = {

@@ -37,7 +37,7 @@ static void shrinker_drop_caches(struct kunit *test)
 			kslab_cache_free(s[k], objs[i]);
 			cond_resched();
 		}
-		KUNIT_EXPECT_GT(test, kslab_cache_pages(s[k]), 0UL);
+		KUNIT_EXPECT_GT(test, cache_pages(s[k]), 0UL);
 	}
 	live = ktest_create(test, "kunit_shrink_live", 512, 0, 0, NULL);
 	for (i = 0; i < nr; i++)
@@ -49,7 +49,7 @@ static void shrinker_drop_caches(struct kunit *test)
 
 	drop_all_caches(test);
 	for (k = 0; k < ARRAY_SIZE(drop_sizes); k++) {
-		KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_pages(s[k]));
+		KUNIT_EXPECT_EQ(test, 0UL, cache_pages(s[k]));
 		KUNIT_EXPECT_EQ(test, 0UL, ktest_slabs(s[k]));
 		KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s[k]));
 	}
@@ -103,7 +103,7 @@ static void shrinker_waves(struct kunit *test)
 			cond_resched();
 		}
 		kslab_cache_shrink(s);
-		held = kslab_cache_pages(s);
+		held = cache_pages(s);
 		need = DIV_ROUND_UP((unsigned long)nr_live * size, PAGE_SIZE);
 		x100 = held * 100 / need;
 		if (!w)
@@ -117,7 +117,7 @@ static void shrinker_waves(struct kunit *test)
 	for (i = 0; i < nr_live; i++)
 		kslab_cache_free(s, live[i]);
 	kslab_cache_shrink(s);
-	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_pages(s));
+	KUNIT_EXPECT_EQ(test, 0UL, cache_pages(s));
 	ktest_destroy(test, s);
 }
 

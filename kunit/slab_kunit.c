@@ -236,7 +236,7 @@ static void slab_min_partial(struct kunit *test)
 			KUNIT_ASSERT_NOT_NULL(test, objs[nr]);
 		}
 	}
-	peak = kslab_cache_pages(s);
+	peak = cache_pages(s);
 	/* in allocation order: most slabs empty, few held in magazines */
 	for (i = 0; i < nr; i += 2 * BULK) {
 		ktest_free_n(s, objs + i, min_t(unsigned int, BULK, nr - i));
@@ -246,9 +246,9 @@ static void slab_min_partial(struct kunit *test)
 	}
 	/* what the depots keep goes back to the slabs after two trims */
 	ktest_trim_twice(s);
-	freed = kslab_stat_sum(s, KSLAB_FREE_SLAB);
+	freed = stat_sum(s, KSLAB_FREE_SLAB);
 	KUNIT_EXPECT_GT(test, freed, 0UL);
-	KUNIT_EXPECT_LT(test, kslab_cache_pages(s), peak);
+	KUNIT_EXPECT_LT(test, cache_pages(s), peak);
 	for_each_node(nid)
 		KUNIT_EXPECT_LE_MSG(test, node_empty(test, s->node[nid]),
 				    (unsigned long)s->min_partial, "node %d", nid);
@@ -257,7 +257,7 @@ static void slab_min_partial(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, kslab_cache_shrink(s));
 	for_each_node(nid)
 		KUNIT_EXPECT_EQ(test, 0UL, node_empty(test, s->node[nid]));
-	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_pages(s));
+	KUNIT_EXPECT_EQ(test, 0UL, cache_pages(s));
 	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
 	ktest_destroy(test, s);
 }
@@ -342,12 +342,12 @@ static void slab_put_batch_refuses(struct kunit *test)
 			run[1] = a + 1;		/* not an object's start */
 			run[2] = a;		/* the head: freed twice in a row */
 			run[3] = b;
-			KUNIT_EXPECT_EQ(test, 2U, cache_free_objects(s, run, 4, _RET_IP_));
+			KUNIT_EXPECT_EQ(test, 2U, node_free_objects(s, run, 4, _RET_IP_));
 		} else {
 			run[0] = a;
 			run[1] = b;
 			run[2] = a;		/* on the list, not its head */
-			KUNIT_EXPECT_EQ(test, 2U, cache_free_objects(s, run, 3, _RET_IP_));
+			KUNIT_EXPECT_EQ(test, 2U, node_free_objects(s, run, 3, _RET_IP_));
 		}
 		KUNIT_EXPECT_EQ(test, e + 2 - f, kslab_cache_errors(s));
 		KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
@@ -491,7 +491,7 @@ static void slab_walk_big(struct kunit *test)
 {
 	enum { NR = 192000 };
 	unsigned long x, base, e, flags;
-	struct kslab_cache_info info;
+	struct cache_info info;
 	struct kslab_cache *s;
 	struct kslab_node *n;
 	unsigned int i;
@@ -508,7 +508,7 @@ static void slab_walk_big(struct kunit *test)
 	for (i = 1; i < NR; i += 2)
 		kslab_cache_free(s, objs[i]);
 	KUNIT_EXPECT_EQ(test, 1, kslab_cache_shrink(s));	/* into the slabs */
-	kslab_cache_info(s, &info);
+	cache_info(s, &info);
 	KUNIT_EXPECT_GT(test, info.partial_slabs, (unsigned long)WALK_IRQ_OFF_MAX);
 	e = kslab_cache_errors(s);
 

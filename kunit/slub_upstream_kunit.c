@@ -191,7 +191,7 @@ struct test_kfree_rcu_struct {
 
 static void test_kfree_rcu(struct kunit *test)
 {
-	long pages = kslab_held_pages();
+	long pages = held_pages();
 	struct kslab_cache *s;
 	struct test_kfree_rcu_struct *p;
 
@@ -210,7 +210,7 @@ static void test_kfree_rcu(struct kunit *test)
 	 * report counted in its kslab_cache_errors()); destroyed clean, it
 	 * is freed with every page it held.
 	 */
-	KUNIT_EXPECT_EQ(test, pages, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages, held_pages());
 }
 
 static void test_leak_destroy(struct kunit *test)

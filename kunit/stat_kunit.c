@@ -12,13 +12,13 @@
 #include "kslab_test.h"
 
 /* Every counter has a name: set, a valid sysfs file name, and unique. */
-static void stat_names(struct kunit *test)
+static void stat_names_valid(struct kunit *test)
 {
 	const char *name;
 	unsigned int i, j;
 
 	for (i = 0; i < KSLAB_NR_STATS; i++) {
-		name = kslab_stat_names[i];
+		name = stat_names[i];
 		KUNIT_EXPECT_NOT_NULL_MSG(test, name, "counter %u has no name", i);
 		if (!name)
 			continue;
@@ -27,8 +27,8 @@ static void stat_names(struct kunit *test)
 			KUNIT_EXPECT_TRUE_MSG(test, islower(name[j]) || name[j] == '_',
 					      "counter %u: \"%s\"", i, name);
 		for (j = 0; j < i; j++)
-			if (kslab_stat_names[j])
-				KUNIT_EXPECT_STRNEQ_MSG(test, name, kslab_stat_names[j],
+			if (stat_names[j])
+				KUNIT_EXPECT_STRNEQ_MSG(test, name, stat_names[j],
 							"counters %u and %u", j, i);
 	}
 }
@@ -36,10 +36,10 @@ static void stat_names(struct kunit *test)
 /* Live objects by the accounting rule of enum kslab_stat. */
 static long stat_live(struct kslab_cache *s)
 {
-	return (long)(kslab_stat_sum(s, KSLAB_ALLOC_FASTPATH) +
-		      kslab_stat_sum(s, KSLAB_ALLOC_SLOWPATH) -
-		      kslab_stat_sum(s, KSLAB_FREE_FASTPATH) -
-		      kslab_stat_sum(s, KSLAB_FREE_SLOWPATH));
+	return (long)(stat_sum(s, KSLAB_ALLOC_FASTPATH) +
+		      stat_sum(s, KSLAB_ALLOC_SLOWPATH) -
+		      stat_sum(s, KSLAB_FREE_FASTPATH) -
+		      stat_sum(s, KSLAB_FREE_SLOWPATH));
 }
 
 static void check_live(struct kunit *test, struct kslab_cache *s,
@@ -69,7 +69,7 @@ static long remote_free_fn(void *arg)
  * The accounting rule, alloc_fastpath + alloc_slowpath - free_fastpath -
  * free_slowpath == objects live, holds after every step of a mix of
  * single, zeroing, bulk and node-targeted calls and frees on every CPU;
- * kslab_cache_info()'s active_objs agrees.
+ * cache_info()'s active_objs agrees.
  */
 static void stat_accounting(struct kunit *test)
 {
@@ -145,7 +145,7 @@ static void stat_snap(struct kslab_cache *s, struct stat_snap *snap)
 	unsigned int i;
 
 	for (i = 0; i < KSLAB_NR_STATS; i++)
-		snap->v[i] = kslab_stat_sum(s, i);
+		snap->v[i] = stat_sum(s, i);
 }
 
 /*
@@ -192,10 +192,10 @@ static void stat_fastpath(struct kunit *test)
 
 	kslab_cache_shrink(s);
 	KUNIT_EXPECT_EQ(test, after->v[KSLAB_CPUSLAB_FLUSH] + 1,
-			kslab_stat_sum(s, KSLAB_CPUSLAB_FLUSH));
+			stat_sum(s, KSLAB_CPUSLAB_FLUSH));
 	kslab_cache_shrink(s);
 	KUNIT_EXPECT_EQ(test, after->v[KSLAB_CPUSLAB_FLUSH] + 1,
-			kslab_stat_sum(s, KSLAB_CPUSLAB_FLUSH));
+			stat_sum(s, KSLAB_CPUSLAB_FLUSH));
 	ktest_destroy(test, s);
 }
 
@@ -221,9 +221,9 @@ static void stat_node_events(struct kunit *test)
 	 * A CPU of a memoryless node allocates from the nearest node with
 	 * memory (@mem), and frees objects of @mem as its own.
 	 */
-	mem = slab_mem_node(numa_mem_id());
-	mismatch = kslab_stat_sum(s, KSLAB_ALLOC_NODE_MISMATCH);
-	remote = kslab_stat_sum(s, KSLAB_FREE_REMOTE);
+	mem = node_mem_nearest(numa_mem_id());
+	mismatch = stat_sum(s, KSLAB_ALLOC_NODE_MISMATCH);
+	remote = stat_sum(s, KSLAB_FREE_REMOTE);
 	for_each_node_state(nid, N_MEMORY)
 		for (i = 0; i < PER_NODE; i++) {
 			objs[nr] = kslab_cache_alloc_node(s, GFP_KERNEL, nid);
@@ -236,12 +236,12 @@ static void stat_node_events(struct kunit *test)
 		if (objs[nr])
 			nr++;
 	}
-	mismatch = kslab_stat_sum(s, KSLAB_ALLOC_NODE_MISMATCH) - mismatch;
+	mismatch = stat_sum(s, KSLAB_ALLOC_NODE_MISMATCH) - mismatch;
 	for (i = 0; i < nr; i++) {
 		want_remote += page_to_nid(virt_to_page(objs[i])) != mem;
 		kslab_cache_free(s, objs[i]);
 	}
-	remote = kslab_stat_sum(s, KSLAB_FREE_REMOTE) - remote;
+	remote = stat_sum(s, KSLAB_FREE_REMOTE) - remote;
 	migrate_enable();
 
 	KUNIT_EXPECT_EQ(test, PER_NODE * (num_node_state(N_MEMORY) + 1), nr);
@@ -262,20 +262,20 @@ static void stat_node_events(struct kunit *test)
 static void check_slabs(struct kunit *test, struct kslab_cache *s,
 			long pages_before, const char *after)
 {
-	unsigned long made = kslab_stat_sum(s, KSLAB_ALLOC_SLAB);
-	unsigned long freed = kslab_stat_sum(s, KSLAB_FREE_SLAB);
-	unsigned long pages = kslab_cache_pages(s);
+	unsigned long made = stat_sum(s, KSLAB_ALLOC_SLAB);
+	unsigned long freed = stat_sum(s, KSLAB_FREE_SLAB);
+	unsigned long pages = cache_pages(s);
 
 	KUNIT_EXPECT_EQ_MSG(test, made - freed, ktest_slabs(s), "after %s", after);
 	KUNIT_EXPECT_EQ_MSG(test, (made - freed) << s->order, pages, "after %s", after);
-	KUNIT_EXPECT_EQ_MSG(test, (long)pages, kslab_held_pages() - pages_before,
+	KUNIT_EXPECT_EQ_MSG(test, (long)pages, held_pages() - pages_before,
 			    "after %s", after);
 }
 
 static void stat_slabs(struct kunit *test)
 {
 	enum { NR = 5000 };
-	long pages_before = kslab_held_pages();
+	long pages_before = held_pages();
 	struct kslab_cache *s;
 	void **objs = ktest_ptrs(test, NR);
 	unsigned int i;
@@ -283,7 +283,7 @@ static void stat_slabs(struct kunit *test)
 	s = ktest_create(test, "kunit_stat_slabs", 256, 0, 0, NULL);
 	check_slabs(test, s, pages_before, "creation");
 	ktest_alloc_n(test, s, objs, NR);
-	KUNIT_EXPECT_GE(test, kslab_stat_sum(s, KSLAB_ALLOC_SLAB),
+	KUNIT_EXPECT_GE(test, stat_sum(s, KSLAB_ALLOC_SLAB),
 			(unsigned long)DIV_ROUND_UP(NR, s->objects));
 	check_slabs(test, s, pages_before, "allocations");
 	for (i = 0; i < NR; i += 2)
@@ -292,15 +292,15 @@ static void stat_slabs(struct kunit *test)
 	for (i = 1; i < NR; i += 2)
 		kslab_cache_free(s, objs[i]);
 	ktest_trim_twice(s);	/* the depots give back what they held */
-	KUNIT_EXPECT_GT(test, kslab_stat_sum(s, KSLAB_FREE_SLAB), 0UL);
+	KUNIT_EXPECT_GT(test, stat_sum(s, KSLAB_FREE_SLAB), 0UL);
 	check_slabs(test, s, pages_before, "freeing everything");
 	KUNIT_EXPECT_EQ(test, 0, kslab_cache_shrink(s));
 	check_slabs(test, s, pages_before, "a shrink");
-	KUNIT_EXPECT_EQ(test, kslab_stat_sum(s, KSLAB_ALLOC_SLAB),
-			kslab_stat_sum(s, KSLAB_FREE_SLAB));
-	KUNIT_EXPECT_EQ(test, 0UL, kslab_stat_sum(s, KSLAB_ORDER_FALLBACK));
+	KUNIT_EXPECT_EQ(test, stat_sum(s, KSLAB_ALLOC_SLAB),
+			stat_sum(s, KSLAB_FREE_SLAB));
+	KUNIT_EXPECT_EQ(test, 0UL, stat_sum(s, KSLAB_ORDER_FALLBACK));
 	ktest_destroy(test, s);
-	KUNIT_EXPECT_EQ(test, pages_before, kslab_held_pages());
+	KUNIT_EXPECT_EQ(test, pages_before, held_pages());
 }
 
 /* alloc_bulk and free_bulk count calls, whatever their sizes. */
@@ -313,21 +313,21 @@ static void stat_bulk_calls(struct kunit *test)
 	unsigned int k;
 
 	s = ktest_create(test, "kunit_stat_bulk", 96, 0, 0, NULL);
-	allocs = kslab_stat_sum(s, KSLAB_ALLOC_BULK);
-	frees = kslab_stat_sum(s, KSLAB_FREE_BULK);
+	allocs = stat_sum(s, KSLAB_ALLOC_BULK);
+	frees = stat_sum(s, KSLAB_FREE_BULK);
 	for (k = 0; k < n; k++) {
 		KUNIT_ASSERT_EQ(test, (int)sizes[k],
 				kslab_cache_alloc_bulk(s, GFP_KERNEL, sizes[k], objs));
 		kslab_cache_free_bulk(s, sizes[k], objs);
 	}
-	KUNIT_EXPECT_EQ(test, n, kslab_stat_sum(s, KSLAB_ALLOC_BULK) - allocs);
-	KUNIT_EXPECT_EQ(test, n, kslab_stat_sum(s, KSLAB_FREE_BULK) - frees);
+	KUNIT_EXPECT_EQ(test, n, stat_sum(s, KSLAB_ALLOC_BULK) - allocs);
+	KUNIT_EXPECT_EQ(test, n, stat_sum(s, KSLAB_FREE_BULK) - frees);
 	KUNIT_EXPECT_EQ(test, 0L, stat_live(s));
 	ktest_destroy(test, s);
 }
 
 static struct kunit_case stat_cases[] = {
-	KUNIT_CASE(stat_names),
+	KUNIT_CASE(stat_names_valid),
 	KUNIT_CASE(stat_accounting),
 	KUNIT_CASE(stat_fastpath),
 	KUNIT_CASE(stat_node_events),

@@ -65,7 +65,7 @@ static void sysfs_values(struct kunit *test)
 		"cpu_slabs",
 	};
 	const char *name = "kunit_sysfs_values";
-	struct kslab_cache_info info;
+	struct cache_info info;
 	struct kslab_cache *s;
 	void **objs = ktest_ptrs(test, 300);
 	unsigned int i;
@@ -74,7 +74,7 @@ static void sysfs_values(struct kunit *test)
 			 NULL);
 	ktest_alloc_n(test, s, objs, 300);
 	ktest_free_n(s, objs + 200, 100);
-	kslab_cache_info(s, &info);
+	cache_info(s, &info);
 	KUNIT_EXPECT_EQ(test, 100UL, attr_ul(test, name, "object_size"));
 	KUNIT_EXPECT_EQ(test, (unsigned long)s->size, attr_ul(test, name, "slab_size"));
 	KUNIT_EXPECT_EQ(test, (unsigned long)s->objects, attr_ul(test, name, "objs_per_slab"));
@@ -90,8 +90,8 @@ static void sysfs_values(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 200UL, attr_ul(test, name, "objects"));
 	KUNIT_EXPECT_EQ(test, info.num_objs, attr_ul(test, name, "total_objects"));
 	KUNIT_EXPECT_EQ(test, info.num_slabs, attr_ul(test, name, "slabs"));
-	KUNIT_EXPECT_EQ(test, kslab_cache_pages(s), attr_ul(test, name, "pages"));
-	KUNIT_EXPECT_EQ(test, kslab_stat_sum(s, KSLAB_ALLOC_SLOWPATH),
+	KUNIT_EXPECT_EQ(test, cache_pages(s), attr_ul(test, name, "pages"));
+	KUNIT_EXPECT_EQ(test, stat_sum(s, KSLAB_ALLOC_SLOWPATH),
 			attr_ul(test, name, "alloc_slowpath"));
 	for (i = 0; i < ARRAY_SIZE(by_node); i++)
 		expect_parts_add_up(test, name, by_node[i], 'N');
@@ -109,9 +109,9 @@ static void sysfs_writes(struct kunit *test)
 	s = ktest_create(test, name, 64, 0, 0, NULL);
 	ktest_alloc_n(test, s, objs, 500);
 	ktest_free_n(s, objs, 500);
-	KUNIT_EXPECT_GT(test, kslab_cache_pages(s), 0UL);
+	KUNIT_EXPECT_GT(test, cache_pages(s), 0UL);
 	KUNIT_EXPECT_EQ(test, 0, attr_write(name, "shrink", "1"));
-	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_pages(s));
+	KUNIT_EXPECT_EQ(test, 0UL, cache_pages(s));
 	KUNIT_EXPECT_EQ(test, 0, attr_write(name, "validate", "1"));
 
 	KUNIT_EXPECT_EQ(test, 0, attr_write(name, "min_partial", "7"));
@@ -210,7 +210,7 @@ static void sysfs_objects_partial_big(struct kunit *test)
 {
 	enum { NR = 64000 };
 	const char *name = "kunit_sysfs_partial_big";
-	struct kslab_cache_info info;
+	struct cache_info info;
 	struct kslab_cache *s;
 	unsigned long x = 0;
 	unsigned int i;
@@ -223,7 +223,7 @@ static void sysfs_objects_partial_big(struct kunit *test)
 	for (i = 1; i < NR; i += 2)
 		kslab_cache_free(s, objs[i]);
 	KUNIT_EXPECT_EQ(test, 1, kslab_cache_shrink(s));	/* into the slabs */
-	kslab_cache_info(s, &info);
+	cache_info(s, &info);
 	KUNIT_EXPECT_GT(test, info.partial_slabs, 2000UL);
 	for_each_node(nid)
 		x += ktest_node_partial_inuse(s->node[nid]);

@@ -29,8 +29,8 @@ DEFINE_MUTEX(kslab_mutex);
 LIST_HEAD(kslab_caches);		/* kslab_mutex */
 static LIST_HEAD(kslab_zombies);	/* kslab_mutex: destroyed, objects live */
 /* Caches on kslab_zombies (kslab_mutex; READ_ONCE): for kslab's tests. */
-unsigned int kslab_nr_zombies;
-EXPORT_SYMBOL_IF_KUNIT(kslab_nr_zombies);
+unsigned int cache_nr_zombies;
+EXPORT_SYMBOL_IF_KUNIT(cache_nr_zombies);
 /* one flush of every CPU at a time (lock order 3) */
 static DEFINE_MUTEX(kslab_flush_mutex);
 static struct workqueue_struct *kslab_flush_wq;
@@ -259,8 +259,8 @@ static struct kslab_cache *cache_new(const char *name, unsigned int size,
 		struct kslab_cpu *c = per_cpu_ptr(s->cpu, cpu);
 
 		kslab_cpu_lock_init(&c->lock);
-		c->loaded = &kslab_empty_mag;
-		c->previous = &kslab_empty_mag;
+		c->loaded = &mag_empty;
+		c->previous = &mag_empty;
 	}
 	if (kslab_freelist_hardened)
 		s->random = get_random_long() | 1;
@@ -345,8 +345,33 @@ refuse:
 }
 EXPORT_SYMBOL_GPL(kslab_cache_create);
 
-/* Flush the CPU this work runs on (queued by cache_flush_all()). */
-static void flush_cpu_work(struct work_struct *work)
+/*
+ * flush_own - own this CPU's part for a flush, which runs on the CPU it
+ * flushes in process context, whatever the cache's slow-path reasons:
+ * without PREEMPT_RT no owner can be preempted there, so the CPU is free;
+ * on RT an owner may be, and the flush waits for it on the lock. NULL
+ * only if the CPU is owned all the same (a bug). Given back by cpu_put().
+ */
+static struct kslab_cpu *flush_own(struct kslab_cache *s)
+{
+	struct kslab_cpu *c;
+
+	kslab_cpu_pin();
+	c = this_cpu_ptr(s->cpu);
+	kslab_cpu_lock(&c->lock);
+	if (WARN_ON_ONCE(READ_ONCE(c->seq) & 1)) {
+		kslab_cpu_unlock(&c->lock);
+		kslab_cpu_unpin();
+		return NULL;
+	}
+	c->seq++;
+	barrier();
+	cpu_stat_begin(c);
+	return c;
+}
+
+/* Flush the CPU this work runs on (queued by cpu_flush_all()). */
+static void cpu_flush_work(struct work_struct *work)
 {
 	struct flush_work *fw = container_of(work, struct flush_work, work);
 	struct kslab_cache *s = fw->cache;
@@ -356,29 +381,29 @@ static void flush_cpu_work(struct work_struct *work)
 	unsigned int nr;
 
 	/* Process context on its own CPU: waits for an owner on RT only. */
-	c = cpu_cache_get_wait(s);
+	c = flush_own(s);
 	if (!c)
 		return;
-	nr = cache_cpu_detach(s, c, mags, remote);
-	cpu_cache_put(c);
-	cache_release_detached(s, mags, remote, nr);
+	nr = cpu_detach(s, c, mags, remote);
+	cpu_put(c);
+	cpu_drain_detached(s, mags, remote, nr);
 }
 
 static bool cpu_holds_objects(struct kslab_cpu *c)
 {
-	return READ_ONCE(c->loaded) != &kslab_empty_mag ||
-	       READ_ONCE(c->previous) != &kslab_empty_mag ||
+	return READ_ONCE(c->loaded) != &mag_empty ||
+	       READ_ONCE(c->previous) != &mag_empty ||
 	       READ_ONCE(c->nr_remote);
 }
 
 /**
- * cache_flush_offline_cpu - flush a CPU that is not running
+ * cpu_flush_offline - flush a CPU that is not running
  * @s: the cache
  * @cpu: an offline CPU, or one dead in CPU hotplug
  *
  * Context: process context; nothing runs on @cpu.
  */
-void cache_flush_offline_cpu(struct kslab_cache *s, unsigned int cpu)
+void cpu_flush_offline(struct kslab_cache *s, unsigned int cpu)
 {
 	struct kslab_cpu *c = per_cpu_ptr(s->cpu, cpu);
 	void *remote[KSLAB_REMOTE_BATCH];
@@ -388,13 +413,13 @@ void cache_flush_offline_cpu(struct kslab_cache *s, unsigned int cpu)
 	if (!cpu_holds_objects(c))
 		return;
 	cpu_stat_begin(c);
-	nr = cache_cpu_detach(s, c, mags, remote);
+	nr = cpu_detach(s, c, mags, remote);
 	cpu_stat_end(c);
-	cache_release_detached(s, mags, remote, nr);
+	cpu_drain_detached(s, mags, remote, nr);
 }
 
 /**
- * cache_flush_all - give every CPU's magazines of a cache back to the slabs
+ * cpu_flush_all - give every CPU's magazines of a cache back to the slabs
  * @s: the cache
  *
  * Runs a work item on each online CPU that holds anything (a CPU's part is
@@ -403,7 +428,7 @@ void cache_flush_offline_cpu(struct kslab_cache *s, unsigned int cpu)
  * Context: process context, cpus_read_lock() held (lockdep_assert_cpus_held()
  * is not exported to modules, so this one is checked by review only).
  */
-void cache_flush_all(struct kslab_cache *s)
+void cpu_flush_all(struct kslab_cache *s)
 {
 	struct flush_work *fw;
 	unsigned int cpu;
@@ -414,7 +439,7 @@ void cache_flush_all(struct kslab_cache *s)
 		fw->queued = cpu_holds_objects(per_cpu_ptr(s->cpu, cpu));
 		if (!fw->queued)
 			continue;
-		INIT_WORK(&fw->work, flush_cpu_work);
+		INIT_WORK(&fw->work, cpu_flush_work);
 		fw->cache = s;
 		queue_work_on(cpu, kslab_flush_wq, &fw->work);
 	}
@@ -425,7 +450,7 @@ void cache_flush_all(struct kslab_cache *s)
 	}
 	for_each_possible_cpu(cpu)
 		if (!cpu_online(cpu))
-			cache_flush_offline_cpu(s, cpu);
+			cpu_flush_offline(s, cpu);
 	mutex_unlock(&kslab_flush_mutex);
 }
 
@@ -442,14 +467,14 @@ void cache_flush_all(struct kslab_cache *s)
  */
 unsigned long cache_reclaim(struct kslab_cache *s, bool flush_cpus)
 {
-	unsigned long before = kslab_cache_pages(s), after, flags;
+	unsigned long before = cache_pages(s), after, flags;
 	struct kslab_node *n;
 	LIST_HEAD(discard);
 	int nid;
 
 	if (flush_cpus)
-		cache_flush_all(s);
-	cache_drain_depot(s);
+		cpu_flush_all(s);
+	depot_drain(s);
 	for_each_node(nid) {
 		n = s->node[nid];
 		spin_lock_irqsave(&n->list_lock, flags);
@@ -457,7 +482,7 @@ unsigned long cache_reclaim(struct kslab_cache *s, bool flush_cpus)
 		spin_unlock_irqrestore(&n->list_lock, flags);
 		slab_discard_list(s, &discard);
 	}
-	after = kslab_cache_pages(s);
+	after = cache_pages(s);
 	return before > after ? before - after : 0;
 }
 
@@ -582,11 +607,11 @@ void kslab_cache_destroy(struct kslab_cache *s)
 	cache_reclaim(s, true);
 	s->leaked = cache_report_leaks(s);
 	rcu = s->flags & SLAB_TYPESAFE_BY_RCU;
-	if (s->leaked || kslab_cache_pages(s)) {
+	if (s->leaked || cache_pages(s)) {
 		/* kept, for its live or quarantined objects */
 		cache_set_slowpath(s, KSLAB_SLOW_DEAD, true);
 		list_add_tail(&s->list, &kslab_zombies);
-		WRITE_ONCE(kslab_nr_zombies, kslab_nr_zombies + 1);
+		WRITE_ONCE(cache_nr_zombies, cache_nr_zombies + 1);
 		s = NULL;
 	} else {
 		cache_set_slowpath(s, s->slowpath, false);
@@ -623,10 +648,10 @@ static void cache_reap(struct work_struct *work)
 	cpus_read_lock();
 	mutex_lock(&kslab_mutex);
 	list_for_each_entry_safe(s, tmp, &kslab_zombies, list) {
-		if (kslab_cache_pages(s))
+		if (cache_pages(s))
 			continue;
 		list_move(&s->list, &dead);
-		WRITE_ONCE(kslab_nr_zombies, kslab_nr_zombies - 1);
+		WRITE_ONCE(cache_nr_zombies, cache_nr_zombies - 1);
 		cache_set_slowpath(s, s->slowpath, false);
 		rcu |= (s->flags & SLAB_TYPESAFE_BY_RCU) ||
 		       atomic_long_read(&s->rcu_pending);
@@ -636,7 +661,7 @@ static void cache_reap(struct work_struct *work)
 	if (list_empty(&dead))
 		return;
 	cache_sync_slowpath_key();
-	synchronize_rcu();	/* frees still inside __slab_free() are done */
+	synchronize_rcu();	/* frees still inside cpu_free_slow() are done */
 	if (rcu)
 		rcu_barrier();	/* and so are slab and kslab_kfree_rcu() frees */
 	list_for_each_entry_safe(s, tmp, &dead, list)
@@ -657,8 +682,8 @@ static DECLARE_WORK(kslab_reap_work, cache_reap);
  */
 void cache_dead_freed(struct kslab_cache *s)
 {
-	/* not on kslab_flush_wq: cache_flush_all() waits on that one */
-	if (!kslab_cache_pages(s))
+	/* not on kslab_flush_wq: cpu_flush_all() waits on that one */
+	if (!cache_pages(s))
 		queue_work(kslab_percpu_wq, &kslab_reap_work);
 }
 
@@ -785,7 +810,7 @@ void cache_exit(void)
 	list_for_each_entry(s, &kslab_zombies, list) {
 		if (s->leaked)
 			pr_warn("%s: destroyed with %lu live objects; their %lu pages are kept\n",
-				s->name, s->leaked, kslab_cache_pages(s));
+				s->name, s->leaked, cache_pages(s));
 		else
 			cache_release_quarantine(s);
 	}
@@ -797,12 +822,12 @@ void cache_exit(void)
 }
 
 /**
- * kslab_cache_pages - pages a cache holds in slabs
+ * cache_pages - pages a cache holds in slabs
  * @s: the cache
  *
  * Context: any context. Return: the count (exact on a quiet cache).
  */
-unsigned long kslab_cache_pages(struct kslab_cache *s)
+unsigned long cache_pages(struct kslab_cache *s)
 {
 	unsigned long pages = 0;
 	int nid;
@@ -811,4 +836,4 @@ unsigned long kslab_cache_pages(struct kslab_cache *s)
 		pages += READ_ONCE(s->node[nid]->nr_pages);
 	return pages;
 }
-EXPORT_SYMBOL_IF_KUNIT(kslab_cache_pages);
+EXPORT_SYMBOL_IF_KUNIT(cache_pages);

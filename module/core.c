@@ -6,15 +6,15 @@
  *
  * HOW AN ALLOCATION IS SATISFIED (the first step that can, does)
  *
- *   1. pop this CPU's loaded magazine               slab_alloc(), no lock
- *   2. swap in this CPU's previous magazine         __slab_alloc()
+ *   1. pop this CPU's loaded magazine               cpu_alloc(), no lock
+ *   2. swap in this CPU's previous magazine         cpu_alloc_slow()
  *   3. trade the empty magazine for a full one      node depot_lock
  *      from the node's depot
  *   4. refill the magazine from the node's partial   node list_lock
  *      slabs, then its empty ones
  *   5. a new slab from the buddy allocator, which    no lock; may sleep
  *      refills the magazine without touching the     if gfp allows
- *      objects' memory                               (___slab_alloc())
+ *      objects' memory                               (cpu_alloc_new_slab())
  *
  *   A free is the mirror image: push to the loaded magazine; swap with an
  *   empty previous one; give the full magazine to the depot for an empty
@@ -95,7 +95,7 @@
  *                                         every CPU
  *   2. kslab_mutex                        the cache list; /proc, sysfs
  *   3. kslab_flush_mutex                  one flush of all CPUs at a time
- *   4. CPU ownership (cpu_cache_get())    preemption off, never sleeps;
+ *   4. CPU ownership (cpu_get())          preemption off, never sleeps;
  *                                         not a lock lockdep can see (on
  *                                         PREEMPT_RT: migration off and a
  *                                         per-CPU spinlock_t, compat.h)
@@ -115,8 +115,8 @@
 #include "report.h"
 #include "trace.h"
 
-struct kslab_mag kslab_empty_mag;
-EXPORT_SYMBOL_IF_KUNIT(kslab_empty_mag);
+struct kslab_mag mag_empty;
+EXPORT_SYMBOL_IF_KUNIT(mag_empty);
 
 /* A fresh, empty magazine with the cache's current capacity, or NULL. */
 static struct kslab_mag *mag_alloc(struct kslab_cache *s, int node)
@@ -137,7 +137,7 @@ static struct kslab_mag *mag_alloc(struct kslab_cache *s, int node)
 /* Magazines go after a grace period: other CPUs read their counts. */
 static void mag_free(struct kslab_mag *mag)
 {
-	if (mag != &kslab_empty_mag)
+	if (mag != &mag_empty)
 		kfree_rcu(mag, rcu);
 }
 
@@ -208,7 +208,7 @@ static void depot_put_empty(struct kslab_cache *s, struct kslab_node *n,
 {
 	unsigned long flags;
 
-	if (mag == &kslab_empty_mag)
+	if (mag == &mag_empty)
 		return;
 	spin_lock_irqsave(&n->depot_lock, flags);
 	if (n->nr_depot_empty < READ_ONCE(s->depot_max) &&
@@ -224,7 +224,7 @@ static void depot_put_empty(struct kslab_cache *s, struct kslab_node *n,
 }
 
 /**
- * cache_free_objects - give objects back to their slabs, node by node
+ * node_free_objects - give objects back to their slabs, node by node
  * @s: the cache
  * @objs: the objects (any nodes, in any order)
  * @nr: how many
@@ -238,8 +238,8 @@ static void depot_put_empty(struct kslab_cache *s, struct kslab_node *n,
  * Context: as kslab_cache_free(); no list_lock held (takes them, irq-safe).
  * Return: the number of objects taken back.
  */
-unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
-				unsigned int nr, unsigned long caller)
+unsigned int node_free_objects(struct kslab_cache *s, void **objs,
+			       unsigned int nr, unsigned long caller)
 {
 	unsigned long flags = 0, outside = ~s->slab_mask, block = 0, prev = 0;
 	struct page *pages[KSLAB_PUT_BATCH], *page = NULL;
@@ -295,14 +295,14 @@ unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
 	slab_discard_list(s, &discard);
 	return done;
 }
-EXPORT_SYMBOL_IF_KUNIT(cache_free_objects);
+EXPORT_SYMBOL_IF_KUNIT(node_free_objects);
 
 /*
  * Wipe an object on its slab's free list for init_on_free: every byte but
- * the free pointer, when that lives inside the object (slab_alloc_init()
+ * the free pointer, when that lives inside the object (cpu_alloc_init()
  * clears it on the way out).
  */
-static void slab_object_wipe(struct kslab_cache *s, void *obj)
+static void object_wipe(struct kslab_cache *s, void *obj)
 {
 	unsigned int end = s->offset + sizeof(void *);
 
@@ -316,7 +316,7 @@ static void slab_object_wipe(struct kslab_cache *s, void *obj)
 }
 
 /*
- * cache_free_direct - give one object its user just freed straight back
+ * node_free_one - give one object its user just freed straight back
  * to its slab, wiped if @wipe (init_on_free)
  * @s: the cache
  * @page: the object's slab, one of @s's (checked by the caller)
@@ -329,11 +329,11 @@ static void slab_object_wipe(struct kslab_cache *s, void *obj)
  * writes nothing, so an object already on the free list keeps its free
  * pointer; one it takes is wiped before anyone can take it off again.
  *
- * Context: as slab_free(); no list_lock held.
+ * Context: as cpu_free(); no list_lock held.
  * Return: 1 when the object was taken back, 0 when it was refused.
  */
-static unsigned int cache_free_direct(struct kslab_cache *s, struct page *page,
-				      void *obj, unsigned long caller, bool wipe)
+static unsigned int node_free_one(struct kslab_cache *s, struct page *page,
+				  void *obj, unsigned long caller, bool wipe)
 {
 	struct kslab_node *n = s->node[page_to_nid(page)];
 	unsigned long flags;
@@ -341,24 +341,24 @@ static unsigned int cache_free_direct(struct kslab_cache *s, struct page *page,
 	LIST_HEAD(discard);
 
 	if (!wipe)
-		return cache_free_objects(s, &obj, 1, caller);
+		return node_free_objects(s, &obj, 1, caller);
 	spin_lock_irqsave(&n->list_lock, flags);
 	done = slab_put_batch(s, n, &page, &obj, 1, &discard, caller);
 	if (done)
-		slab_object_wipe(s, obj);
+		object_wipe(s, obj);
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	slab_discard_list(s, &discard);
 	return done;
 }
 
 /*
- * slab_mem_node - the node whose objects a CPU of node @nid uses: @nid,
+ * node_mem_nearest - the node whose objects a CPU of node @nid uses: @nid,
  * or for a node without memory the nearest one with some (SLUB's
  * slab_nodes are the nodes with normal memory). That is what numa_mem_id()
  * gives on architectures with memoryless nodes; x86 has none, and there
  * numa_mem_id() is the CPU's own node, memory or not.
  */
-int slab_mem_node(int nid)
+int node_mem_nearest(int nid)
 {
 	int n, best = nid, dist = INT_MAX;
 
@@ -372,11 +372,11 @@ int slab_mem_node(int nid)
 	}
 	return best;
 }
-EXPORT_SYMBOL_IF_KUNIT(slab_mem_node);
+EXPORT_SYMBOL_IF_KUNIT(node_mem_nearest);
 
 /*
  * The node this CPU's magazines hold objects of, which is what "local"
- * means to every path here: see slab_mem_node() and cpu_mem_nid.
+ * means to every path here: see node_mem_nearest() and cpu_mem_nid.
  */
 static __always_inline int cpu_mem_node(void)
 {
@@ -433,8 +433,8 @@ static unsigned int node_take_nearest(struct kslab_cache *s, int nid,
 }
 
 /* Objects from new slabs for node @nid, made with @gfp. Return: how many. */
-static unsigned int slabs_take_new(struct kslab_cache *s, gfp_t gfp, int nid,
-				   void **objs, unsigned int nr)
+static unsigned int node_take_new(struct kslab_cache *s, gfp_t gfp, int nid,
+				  void **objs, unsigned int nr)
 {
 	unsigned int got = 0;
 	struct kslab_node *n;
@@ -454,7 +454,7 @@ static unsigned int slabs_take_new(struct kslab_cache *s, gfp_t gfp, int nid,
 }
 
 /**
- * cache_alloc_objects - objects straight from slabs, for callers that do
+ * node_alloc_objects - objects straight from slabs, for callers that do
  * not use (or cannot use) the CPU's magazines
  * @s: the cache
  * @gfp: GFP flags (new slabs sleep only if these allow)
@@ -464,7 +464,7 @@ static unsigned int slabs_take_new(struct kslab_cache *s, gfp_t gfp, int nid,
  *
  * Takes from the node's partial and empty slabs, then new slabs. A node
  * without memory is no node asked for (NUMA_NO_NODE), and a CPU of such a
- * node uses the nearest one with memory (slab_mem_node()). For a named
+ * node uses the nearest one with memory (node_mem_nearest()). For a named
  * node, as SLUB: a new slab there if it comes without reclaim
  * (GFP_NOWAIT | __GFP_THISNODE); else objects of the nearest nodes'
  * partial slabs, where earlier calls' new slabs went when the node was
@@ -475,8 +475,8 @@ static unsigned int slabs_take_new(struct kslab_cache *s, gfp_t gfp, int nid,
  * Return: the number of objects placed in @objs (less than @nr only when
  * the page allocator failed).
  */
-unsigned int cache_alloc_objects(struct kslab_cache *s, gfp_t gfp, int node,
-				 void **objs, unsigned int nr)
+unsigned int node_alloc_objects(struct kslab_cache *s, gfp_t gfp, int node,
+				void **objs, unsigned int nr)
 {
 	unsigned int got;
 	int nid;
@@ -486,13 +486,13 @@ unsigned int cache_alloc_objects(struct kslab_cache *s, gfp_t gfp, int node,
 	nid = node == NUMA_NO_NODE ? cpu_mem_node() : node;
 	got = node_take(s, nid, objs, nr, false);
 	if (got < nr && node != NUMA_NO_NODE && !(gfp & __GFP_THISNODE)) {
-		got += slabs_take_new(s, GFP_NOWAIT | __GFP_NOWARN | __GFP_THISNODE,
+		got += node_take_new(s, GFP_NOWAIT | __GFP_NOWARN | __GFP_THISNODE,
 				      nid, objs + got, nr - got);
 		if (got < nr)
 			got += node_take_nearest(s, nid, objs + got, nr - got);
 	}
 	if (got < nr)
-		got += slabs_take_new(s, gfp, nid, objs + got, nr - got);
+		got += node_take_new(s, gfp, nid, objs + got, nr - got);
 	return got;
 }
 
@@ -521,7 +521,7 @@ static void cpu_flush_remote(struct kslab_cache *s, struct kslab_cpu *c)
 	}
 	if (mag)
 		depot_put_empty(s, n, mag);
-	cache_free_objects(s, c->remote, nr, 0);
+	node_free_objects(s, c->remote, nr, 0);
 }
 
 /* Batch @obj, of node @nid, not this CPU's, to go home. Owner held. */
@@ -584,15 +584,15 @@ static bool cpu_make_room(struct kslab_cache *s, struct kslab_cpu *c)
 		return true;
 	}
 	if (mag->size) {
-		if (c->previous == &kslab_empty_mag) {
+		if (c->previous == &mag_empty) {
 			c->previous = mag;
 		} else if (!depot_put_full(s, n, mag)) {
-			cache_free_objects(s, mag->objs, mag->count, 0);
+			node_free_objects(s, mag->objs, mag->count, 0);
 			mag->count = 0;
 			stat(s, KSLAB_CPU_PARTIAL_DRAIN);
 			return true;
 		}
-		c->loaded = &kslab_empty_mag;
+		c->loaded = &mag_empty;
 	}
 	empty = depot_get_empty(n);
 	if (!empty)
@@ -606,7 +606,7 @@ static bool cpu_make_room(struct kslab_cache *s, struct kslab_cpu *c)
 
 /*
  * cpu_refill() and cpu_make_room() for the bulk calls, which count their
- * own pops and pushes (cpu_stat_fast()): the swap is bracketed.
+ * own pops and pushes (cpu_release()): the swap is bracketed.
  */
 static bool cpu_refill_bulk(struct kslab_cache *s, struct kslab_cpu *c)
 {
@@ -629,14 +629,14 @@ static bool cpu_make_room_bulk(struct kslab_cache *s, struct kslab_cpu *c)
 }
 
 /*
- * ___slab_alloc - step 5: a new slab for this CPU. Releases the CPU (the
+ * cpu_alloc_new_slab - step 5: a new slab for this CPU. Releases the CPU (the
  * page allocator may sleep), then refills the loaded magazine of whatever
  * CPU it runs on from the new slab, if that magazine is still empty and
  * the slab is on that CPU's node (cpu_mem_node()); otherwise takes just
  * one object.
  */
-static void *___slab_alloc(struct kslab_cache *s, struct kslab_cpu *c,
-			   gfp_t gfp)
+static void *cpu_alloc_new_slab(struct kslab_cache *s, struct kslab_cpu *c,
+				gfp_t gfp)
 {
 	int nid = cpu_mem_node();
 	struct kslab_node *n;
@@ -645,14 +645,14 @@ static void *___slab_alloc(struct kslab_cache *s, struct kslab_cpu *c,
 	unsigned long flags;
 	void *obj = NULL;
 
-	cpu_cache_put(c);
+	cpu_put(c);
 	page = slab_new(s, gfp, nid);
 	if (!page) {
 		stat(s, KSLAB_ALLOC_FAILED);
 		return NULL;
 	}
 	n = s->node[page_to_nid(page)];
-	c = cpu_cache_get(s);
+	c = cpu_get(s);
 	mag = c ? c->loaded : NULL;
 	spin_lock_irqsave(&n->list_lock, flags);
 	if (mag && mag->size && !mag->count && page_to_nid(page) == cpu_mem_node()) {
@@ -664,7 +664,7 @@ static void *___slab_alloc(struct kslab_cache *s, struct kslab_cpu *c,
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	stat(s, KSLAB_ALLOC_SLOWPATH);
 	if (c)
-		cpu_cache_put(c);
+		cpu_put(c);
 	return obj;
 }
 
@@ -672,8 +672,8 @@ static void *___slab_alloc(struct kslab_cache *s, struct kslab_cpu *c,
  * Steps 4-5 for one object, with no CPU owned: debug caches (with their
  * checks), another node, an interrupt that found its CPU owned.
  */
-static void *slab_alloc_direct(struct kslab_cache *s, gfp_t gfp, int node,
-			       unsigned long caller)
+static void *cpu_alloc_bypass(struct kslab_cache *s, gfp_t gfp, int node,
+			      unsigned long caller)
 {
 	void *obj;
 
@@ -685,7 +685,7 @@ static void *slab_alloc_direct(struct kslab_cache *s, gfp_t gfp, int node,
 		stat(s, KSLAB_ALLOC_FAILED);
 		return NULL;
 	}
-	if (!cache_alloc_objects(s, gfp, node, &obj, 1)) {
+	if (!node_alloc_objects(s, gfp, node, &obj, 1)) {
 		stat(s, KSLAB_ALLOC_FAILED);
 		return NULL;
 	}
@@ -696,12 +696,12 @@ static void *slab_alloc_direct(struct kslab_cache *s, gfp_t gfp, int node,
 }
 
 /*
- * slab_alloc_refill - steps 2-5 for a CPU owned by cpu_cache_get_fast(),
+ * cpu_alloc_refill - steps 2-5 for a CPU owned by cpu_get(),
  * or for no CPU (@c NULL: it was owned already or must not be used).
  * Releases @c. Return: an object, not yet initialised, or NULL.
  */
-static void *slab_alloc_refill(struct kslab_cache *s, struct kslab_cpu *c,
-			       gfp_t gfp, int node, unsigned long caller)
+static void *cpu_alloc_refill(struct kslab_cache *s, struct kslab_cpu *c,
+			      gfp_t gfp, int node, unsigned long caller)
 {
 	int nid = cpu_mem_node();
 	struct kslab_node *n = s->node[nid];
@@ -716,10 +716,10 @@ static void *slab_alloc_refill(struct kslab_cache *s, struct kslab_cpu *c,
 		node = NUMA_NO_NODE;
 	if (!c || (node != NUMA_NO_NODE && node != nid)) {
 		if (c)
-			cpu_cache_put(c);
+			cpu_put(c);
 		if (node != NUMA_NO_NODE && node != nid)
 			stat(s, KSLAB_ALLOC_NODE_MISMATCH);
-		return slab_alloc_direct(s, gfp, node, caller);
+		return cpu_alloc_bypass(s, gfp, node, caller);
 	}
 	if (cpu_refill(s, c))
 		goto pop;
@@ -729,8 +729,8 @@ static void *slab_alloc_refill(struct kslab_cache *s, struct kslab_cpu *c,
 		if (!mag)
 			mag = mag_alloc(s, nid);
 		if (!mag) {
-			cpu_cache_put(c);
-			return slab_alloc_direct(s, gfp, node, caller);
+			cpu_put(c);
+			return cpu_alloc_bypass(s, gfp, node, caller);
 		}
 		c->loaded = mag;
 	}
@@ -738,60 +738,60 @@ static void *slab_alloc_refill(struct kslab_cache *s, struct kslab_cpu *c,
 	mag->count = slab_take(s, n, mag->objs, mag->size);
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	if (!mag->count && node == NUMA_NO_NODE)
-		return ___slab_alloc(s, c, gfp);
+		return cpu_alloc_new_slab(s, c, gfp);
 	if (!mag->count) {
 		/* this node asked for: SLUB's way to a new slab, which may look elsewhere */
-		cpu_cache_put(c);
-		return slab_alloc_direct(s, gfp, node, caller);
+		cpu_put(c);
+		return cpu_alloc_bypass(s, gfp, node, caller);
 	}
 	cpu_stat(c, KSLAB_ALLOC_REFILL);
 pop:
 	obj = c->loaded->objs[--c->loaded->count];
 	cpu_stat(c, KSLAB_ALLOC_SLOWPATH);
-	cpu_cache_put(c);
+	cpu_put(c);
 	return obj;
 }
 
 /**
- * __slab_alloc - the allocation slow path: steps 2-5, then what every
- * object gets on its way out (slab_alloc_finish())
+ * cpu_alloc_slow - the allocation slow path: steps 2-5, then what every
+ * object gets on its way out (cpu_alloc_finish())
  * @s: the cache
  * @gfp: GFP flags
  * @node: NUMA_NO_NODE, or the node the object must come from
  * @caller: the caller's address
  *
- * Owns the CPU again: slab_alloc() gave it up before its tail call.
+ * Owns the CPU again: cpu_alloc() gave it up before its tail call.
  *
- * Context: as slab_alloc(); no CPU owned.
+ * Context: as cpu_alloc(); no CPU owned.
  * Return: an object, or NULL.
  */
-void *__slab_alloc(struct kslab_cache *s, gfp_t gfp, int node,
-		   unsigned long caller)
+void *cpu_alloc_slow(struct kslab_cache *s, gfp_t gfp, int node,
+		     unsigned long caller)
 {
-	void *obj = slab_alloc_refill(s, cpu_cache_get_fast(s), gfp, node, caller);
+	void *obj = cpu_alloc_refill(s, cpu_get(s), gfp, node, caller);
 
 	if (!obj) {
 		trace_kslab_alloc(s->name, NULL, caller, gfp, node);
 		return NULL;
 	}
-	return slab_alloc_finish(s, obj, gfp, node, caller);
+	return cpu_alloc_finish(s, obj, gfp, node, caller);
 }
-EXPORT_SYMBOL_IF_KUNIT(__slab_alloc);
+EXPORT_SYMBOL_IF_KUNIT(cpu_alloc_slow);
 
 /*
  * __GFP_ZERO on a cache with a constructor: the caller's bug, reported
  * (and counted) here, out of the fast path. The object is not zeroed
- * (slab_want_init_on_alloc()): that would wipe its constructed state.
+ * (cache_want_init_on_alloc()): that would wipe its constructed state.
  */
-static void slab_alloc_zero_ctor(struct kslab_cache *s)
+static void cpu_alloc_zero_ctor(struct kslab_cache *s)
 {
 	report_misuse(s,
 		      "__GFP_ZERO on a cache with a constructor: handed out constructed, not zeroed");
 }
 
 /**
- * slab_alloc_finish - zero or wipe an object on its way out, as asked, and
- * fire kslab:kslab_alloc: the fast path's tail when slab_alloc_plain() is
+ * cpu_alloc_finish - zero or wipe an object on its way out, as asked, and
+ * fire kslab:kslab_alloc: the fast path's tail when cpu_alloc_plain() is
  * not true, and the slow path's
  * @s: the cache
  * @obj: the object
@@ -799,14 +799,14 @@ static void slab_alloc_zero_ctor(struct kslab_cache *s)
  * @node: the node asked for, for the tracepoint
  * @caller: the caller's address, for the tracepoint
  *
- * Context: as slab_alloc(). Return: @obj.
+ * Context: as cpu_alloc(). Return: @obj.
  */
-void *slab_alloc_finish(struct kslab_cache *s, void *obj, gfp_t gfp, int node,
-			unsigned long caller)
+void *cpu_alloc_finish(struct kslab_cache *s, void *obj, gfp_t gfp, int node,
+		       unsigned long caller)
 {
 	if (unlikely((gfp & __GFP_ZERO) && s->ctor))
-		slab_alloc_zero_ctor(s);
-	obj = slab_alloc_init(s, obj, gfp);
+		cpu_alloc_zero_ctor(s);
+	obj = cpu_alloc_init(s, obj, gfp);
 	trace_kslab_alloc(s->name, obj, caller, gfp, node);
 	return obj;
 }
@@ -818,7 +818,7 @@ static bool cpu_freed_last(struct kslab_cpu *c, void *obj)
 }
 
 /**
- * __slab_free - the free slow path
+ * cpu_free_slow - the free slow path
  * @s: the cache
  * @page: the head page of the slab holding @obj
  * @obj: the object
@@ -831,14 +831,13 @@ static bool cpu_freed_last(struct kslab_cpu *c, void *obj)
  * @obj comes unwiped: under init_on_free it is wiped here, once the free
  * is accepted (a refused one writes nothing).
  *
- * Context: as slab_free(); no CPU owned.
+ * Context: as cpu_free(); no CPU owned.
  */
-void __slab_free(struct kslab_cache *s, struct page *page, void *obj,
-		 unsigned long caller)
+void cpu_free_slow(struct kslab_cache *s, struct page *page, void *obj,
+		   unsigned long caller)
 {
-	bool wipe = slab_want_init_on_free(s);
+	bool wipe = cache_want_init_on_free(s);
 	struct kslab_cpu *c;
-	bool ok;
 
 	if (unlikely(page_meta(page)->magic != KSLAB_MAGIC_SLAB ||
 		     page_cache(page) != s)) {
@@ -849,44 +848,40 @@ void __slab_free(struct kslab_cache *s, struct page *page, void *obj,
 	    unlikely(slab_index(s, page_meta(page), page_address(page), obj) ==
 		     KSLAB_BAD_INDEX))
 		goto direct;
-	if (!cpu_cache_own_fast(s, &c))
+	c = cpu_get(s);
+	if (!c)
 		goto direct;
 	if (unlikely(cpu_freed_last(c, obj))) {
-		cpu_cache_abort(c);
+		cpu_put(c);
 		report_double_free(s, obj);
 		return;
 	}
-	/* only room-making changes the loaded magazine: only it is bracketed */
 	if (page_to_nid(page) != cpu_mem_node()) {
 		if (unlikely(wipe))
 			memset(obj, 0, s->object_size);
 		cpu_push_remote(s, c, obj, page_to_nid(page));
-	} else {
-		/*
-		 * Room is made only when there is none: this free may come
-		 * with room left (an object of a fallback slab, a CPU that was
-		 * owned in the fast path), and cpu_make_room() would trade the
-		 * loaded magazine, even an empty one, to the depot as full.
-		 */
-		cpu_stat_begin(c);
-		ok = c->loaded->count < c->loaded->size || cpu_make_room(s, c);
-		if (ok) {
-			if (unlikely(wipe))
-				memset(obj, 0, s->object_size);
-			c->loaded->objs[c->loaded->count++] = obj;
-			cpu_stat(c, KSLAB_FREE_SLOWPATH);
-		}
-		cpu_stat_end(c);
-		if (!ok) {
-			cpu_cache_abort(c);
-			goto direct;
-		}
+		cpu_put(c);
+		return;
 	}
-	cpu_cache_abort(c);
+	/*
+	 * Room is made only when there is none: this free may come with room
+	 * left (an object of a fallback slab, a CPU that was owned in the fast
+	 * path), and cpu_make_room() would trade the loaded magazine, even an
+	 * empty one, to the depot as full.
+	 */
+	if (c->loaded->count >= c->loaded->size && !cpu_make_room(s, c)) {
+		cpu_put(c);
+		goto direct;
+	}
+	if (unlikely(wipe))
+		memset(obj, 0, s->object_size);
+	c->loaded->objs[c->loaded->count++] = obj;
+	cpu_stat(c, KSLAB_FREE_SLOWPATH);
+	cpu_put(c);
 	return;
 direct:
 	rcu_read_lock();	/* a destroyed cache is freed only after this */
-	if (cache_free_direct(s, page, obj, caller, wipe))
+	if (node_free_one(s, page, obj, caller, wipe))
 		stat(s, KSLAB_FREE_SLOWPATH);
 	if (unlikely(s->slowpath & KSLAB_SLOW_DEAD))
 		cache_dead_freed(s);
@@ -894,64 +889,64 @@ direct:
 }
 
 /**
- * slab_free_remote - the free fast path's tail for an object of another node
+ * cpu_free_remote - the free fast path's tail for an object of another node
  * @s: the cache
- * @c: this CPU's part, owned by slab_free_push()
+ * @c: this CPU's part, owned by cpu_free_push()
  * @page: the head page of the slab holding @obj
- * @obj: the object, checked as slab_free() checks (hardening), not wiped
+ * @obj: the object, checked as cpu_free() checks (hardening), not wiped
  *
- * Adds what __slab_free() would, without giving up the CPU and taking it
+ * Adds what cpu_free_slow() would, without giving up the CPU and taking it
  * again or checking @obj a second time: batch @obj to go home, wiped
  * under init_on_free, unless it is the object this CPU batched last (a
  * double free, refused without writing it). The loaded magazine is not
  * touched, so nothing is bracketed.
  *
- * Context: as slab_free(); gives the CPU back.
+ * Context: as cpu_free(); gives the CPU back.
  */
-void slab_free_remote(struct kslab_cache *s, struct kslab_cpu *c,
-		      struct page *page, void *obj)
+void cpu_free_remote(struct kslab_cache *s, struct kslab_cpu *c,
+		     struct page *page, void *obj)
 {
 	if (unlikely(cpu_remote_freed_last(c, obj))) {
-		cpu_cache_abort(c);
+		cpu_release(c, 0);
 		report_double_free(s, obj);
 		return;
 	}
-	if (unlikely(slab_want_init_on_free(s)))
+	if (unlikely(cache_want_init_on_free(s)))
 		memset(obj, 0, s->object_size);
 	cpu_push_remote(s, c, obj, page_to_nid(page));
-	cpu_cache_abort(c);
+	cpu_release(c, 0);
 }
 
 /**
- * slab_free_wipe - slab_free() for an object to wipe (init_on_free)
+ * cpu_free_wipe - cpu_free() for an object to wipe (init_on_free)
  * @s: the cache
  * @page: the head page of its slab
- * @obj: the object, checked by slab_free()
+ * @obj: the object, checked by cpu_free()
  * @caller: the caller's address
  *
- * The push, wiping @obj once the free is accepted (slab_free_push()).
- * Out of line, so that the fast path calls nothing. Context: as slab_free().
+ * The push, wiping @obj once the free is accepted (cpu_free_push()).
+ * Out of line, so that the fast path calls nothing. Context: as cpu_free().
  */
-void slab_free_wipe(struct kslab_cache *s, struct page *page, void *obj,
-		    unsigned long caller)
+void cpu_free_wipe(struct kslab_cache *s, struct page *page, void *obj,
+		   unsigned long caller)
 {
-	slab_free_push(s, page, obj, caller, true);
+	cpu_free_push(s, page, obj, caller, true);
 }
 
 /**
- * slab_free_traced - slab_free() with kslab:kslab_free fired first
+ * cpu_free_traced - cpu_free() with kslab:kslab_free fired first
  * @s: the cache
  * @page: the head page of the slab holding @obj
  * @obj: the object
  * @caller: the caller's address
  *
- * Out of line, so that the fast path calls nothing. Context: as slab_free().
+ * Out of line, so that the fast path calls nothing. Context: as cpu_free().
  */
-void slab_free_traced(struct kslab_cache *s, struct page *page, void *obj,
-		      unsigned long caller)
+void cpu_free_traced(struct kslab_cache *s, struct page *page, void *obj,
+		     unsigned long caller)
 {
 	trace_kslab_free(s->name, obj, caller);
-	slab_free(s, page, obj, caller);
+	cpu_free(s, page, obj, caller);
 }
 
 /**
@@ -970,7 +965,7 @@ void slab_free_traced(struct kslab_cache *s, struct page *page, void *obj,
  */
 void *kslab_cache_alloc(struct kslab_cache *s, gfp_t gfp)
 {
-	return slab_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
+	return cpu_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kslab_cache_alloc);
 
@@ -992,7 +987,7 @@ EXPORT_SYMBOL_GPL(kslab_cache_alloc);
  */
 void *kslab_cache_alloc_node(struct kslab_cache *s, gfp_t gfp, int node)
 {
-	return slab_alloc(s, gfp, node, _RET_IP_);
+	return cpu_alloc(s, gfp, node, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kslab_cache_alloc_node);
 
@@ -1000,37 +995,37 @@ EXPORT_SYMBOL_GPL(kslab_cache_alloc_node);
  * A debug cache first checks that the pointer is one a struct page can be
  * found for. Out of line: the fast path calls nothing.
  */
-static noinline void cache_free_checked(struct kslab_cache *s, void *obj,
-					unsigned long caller)
+static noinline void cpu_free_obj_checked(struct kslab_cache *s, void *obj,
+					  unsigned long caller)
 {
 	if (!virt_addr_valid(obj)) {
 		report_bad_free(s, NULL, obj, "pointer is not in the kernel's direct map");
 		return;
 	}
-	slab_free(s, virt_to_head_page(obj), obj, caller);
+	cpu_free(s, virt_to_head_page(obj), obj, caller);
 }
 
 /*
- * cache_free_one - free one object the caller names by pointer only: NULL
- * is nothing; debug caches take cache_free_checked().
+ * cpu_free_obj - free one object the caller names by pointer only: NULL
+ * is nothing; debug caches take cpu_free_obj_checked().
  */
-static __always_inline void cache_free_one(struct kslab_cache *s, void *obj,
-					   unsigned long caller)
+static __always_inline void cpu_free_obj(struct kslab_cache *s, void *obj,
+					 unsigned long caller)
 {
 	if (unlikely(!obj))
 		return;
 	if (static_branch_unlikely(&kslab_slowpath_used) &&
 	    unlikely(READ_ONCE(s->slowpath)))
-		return cache_free_checked(s, obj, caller);
-	slab_free(s, virt_to_head_page(obj), obj, caller);
+		return cpu_free_obj_checked(s, obj, caller);
+	cpu_free(s, virt_to_head_page(obj), obj, caller);
 }
 
-/* kslab_cache_free() with kslab:kslab_free on: out of line, as slab_free_traced(). */
+/* kslab_cache_free() with kslab:kslab_free on: out of line, as cpu_free_traced(). */
 static noinline void cache_free_traced(struct kslab_cache *s, void *obj,
 				       unsigned long caller)
 {
 	trace_kslab_free(s->name, obj, caller);
-	cache_free_one(s, obj, caller);
+	cpu_free_obj(s, obj, caller);
 }
 
 /**
@@ -1049,7 +1044,7 @@ void kslab_cache_free(struct kslab_cache *s, void *obj)
 {
 	if (trace_kslab_free_enabled())
 		return cache_free_traced(s, obj, _RET_IP_);
-	cache_free_one(s, obj, _RET_IP_);
+	cpu_free_obj(s, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kslab_cache_free);
 
@@ -1087,7 +1082,7 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 		stat(s, KSLAB_ALLOC_FAILED);
 		return 0;
 	}
-	if (cpu_cache_own_fast(s, &c)) {
+	if (cpu_own(s, &c)) {
 		while (fast < nr) {
 			mag = c->loaded;
 			take = min_t(size_t, mag->count, nr - fast);
@@ -1103,15 +1098,14 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 				break;
 			}
 		}
-		cpu_stat_fast(c, fast);
-		cpu_cache_abort(c);
+		cpu_release(c, fast);
 	}
 	if (fast < nr)
-		slow = cache_alloc_objects(s, gfp, NUMA_NO_NODE, objs + fast,
-					   nr - fast);
+		slow = node_alloc_objects(s, gfp, NUMA_NO_NODE, objs + fast,
+					  nr - fast);
 	if (fast + slow < nr) {
 		/* the pops are counted: so is their way back */
-		cache_free_objects(s, objs, fast + slow, 0);
+		node_free_objects(s, objs, fast + slow, 0);
 		stat_add(s, KSLAB_FREE_SLOWPATH, fast);
 		stat(s, KSLAB_ALLOC_FAILED);
 		return 0;
@@ -1119,14 +1113,14 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 	if (slow)
 		stat_add(s, KSLAB_ALLOC_SLOWPATH, slow);
 	if (unlikely((gfp & __GFP_ZERO) && s->ctor))
-		slab_alloc_zero_ctor(s);
+		cpu_alloc_zero_ctor(s);
 	/* each test once for the whole call, not once per object */
-	if (unlikely(cache_debug(s) || slab_want_init_on_alloc(s, gfp) ||
-		     slab_want_init_on_free(s) || trace_kslab_alloc_enabled())) {
+	if (unlikely(cache_debug(s) || cache_want_init_on_alloc(s, gfp) ||
+		     cache_want_init_on_free(s) || trace_kslab_alloc_enabled())) {
 		for (i = 0; i < nr; i++) {
 			if (cache_debug(s))
 				debug_on_alloc(s, objs[i], _RET_IP_);
-			slab_alloc_init(s, objs[i], gfp);
+			cpu_alloc_init(s, objs[i], gfp);
 			trace_kslab_alloc(s->name, objs[i], _RET_IP_, gfp,
 					  NUMA_NO_NODE);
 		}
@@ -1149,7 +1143,7 @@ EXPORT_SYMBOL_GPL(kslab_cache_alloc_bulk);
  */
 void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 {
-	bool init = slab_want_init_on_free(s), local = false;
+	bool init = cache_want_init_on_free(s), local = false;
 	unsigned long outside = ~s->slab_mask, block = 0;
 	struct page *page, *last = NULL;
 	unsigned int slow = 0;
@@ -1166,9 +1160,9 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 	if (trace_kslab_free_enabled())
 		for (i = 0; i < nr; i++)
 			trace_kslab_free(s->name, objs[i], _RET_IP_);
-	if (!cpu_cache_own_fast(s, &c)) {
+	if (!cpu_own(s, &c)) {
 		for (i = 0; i < nr; i++)
-			cache_free_one(s, objs[i], _RET_IP_);
+			cpu_free_obj(s, objs[i], _RET_IP_);
 		return;
 	}
 	nid = cpu_mem_node();
@@ -1199,7 +1193,7 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 		if (static_branch_likely(&kslab_hardened_key) &&
 		    unlikely(slab_index_fast(s, page_meta(last), obj) ==
 			     KSLAB_BAD_INDEX)) {
-			slow += cache_free_direct(s, last, obj, _RET_IP_, init);
+			slow += node_free_one(s, last, obj, _RET_IP_, init);
 			continue;
 		}
 		/* cpu_freed_last(), where @obj can be: @loaded holds this node's */
@@ -1220,7 +1214,7 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 		}
 		if (mag->count >= mag->size) {
 			if (!cpu_make_room_bulk(s, c)) {
-				slow += cache_free_direct(s, last, obj, _RET_IP_, init);
+				slow += node_free_one(s, last, obj, _RET_IP_, init);
 				continue;
 			}
 			mag = c->loaded;
@@ -1229,15 +1223,14 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 			memset(obj, 0, s->object_size);
 		mag->objs[mag->count++] = obj;
 	}
-	cpu_stat_fast(c, mark - cpu_stat_mark(c));
 	if (slow)
 		stat_add(s, KSLAB_FREE_SLOWPATH, slow);
-	cpu_cache_abort(c);
+	cpu_release(c, mark - cpu_stat_mark(c));
 }
 EXPORT_SYMBOL_GPL(kslab_cache_free_bulk);
 
 /**
- * cache_cpu_detach - take every object and magazine away from a CPU's part
+ * cpu_detach - take every object and magazine away from a CPU's part
  * @s: the cache
  * @c: the CPU's part: owned, or of a CPU that is offline
  * @mags: gets the loaded and previous magazines
@@ -1247,15 +1240,15 @@ EXPORT_SYMBOL_GPL(kslab_cache_free_bulk);
  *
  * Return: the number of objects put in @remote.
  */
-unsigned int cache_cpu_detach(struct kslab_cache *s, struct kslab_cpu *c,
-			      struct kslab_mag **mags, void **remote)
+unsigned int cpu_detach(struct kslab_cache *s, struct kslab_cpu *c,
+			struct kslab_mag **mags, void **remote)
 {
 	unsigned int nr = c->nr_remote;
 
 	mags[0] = c->loaded;
 	mags[1] = c->previous;
-	c->loaded = &kslab_empty_mag;
-	c->previous = &kslab_empty_mag;
+	c->loaded = &mag_empty;
+	c->previous = &mag_empty;
 	memcpy(remote, c->remote, nr * sizeof(void *));
 	c->nr_remote = 0;
 	cpu_stat_remote(c, nr);
@@ -1263,7 +1256,7 @@ unsigned int cache_cpu_detach(struct kslab_cache *s, struct kslab_cpu *c,
 }
 
 /**
- * cache_release_detached - free what cache_cpu_detach() took from a CPU
+ * cpu_drain_detached - free what cpu_detach() took from a CPU
  * @s: the cache
  * @mags: the two magazines
  * @remote: the remote objects
@@ -1271,14 +1264,14 @@ unsigned int cache_cpu_detach(struct kslab_cache *s, struct kslab_cpu *c,
  *
  * Context: no CPU owned, no kslab lock held.
  */
-void cache_release_detached(struct kslab_cache *s, struct kslab_mag **mags,
-			    void **remote, unsigned int nr_remote)
+void cpu_drain_detached(struct kslab_cache *s, struct kslab_mag **mags,
+			void **remote, unsigned int nr_remote)
 {
 	unsigned int i;
 
-	cache_free_objects(s, remote, nr_remote, 0);
+	node_free_objects(s, remote, nr_remote, 0);
 	for (i = 0; i < 2; i++) {
-		cache_free_objects(s, mags[i]->objs, mags[i]->count, 0);
+		node_free_objects(s, mags[i]->objs, mags[i]->count, 0);
 		mag_free(mags[i]);
 	}
 	stat(s, KSLAB_CPUSLAB_FLUSH);
@@ -1298,7 +1291,7 @@ static unsigned long depot_release(struct kslab_cache *s,
 	while (full) {
 		mag = full;
 		full = mag->next;
-		cache_free_objects(s, mag->objs, mag->count, 0);
+		node_free_objects(s, mag->objs, mag->count, 0);
 		mag_free(mag);
 		nr++;
 	}
@@ -1312,13 +1305,13 @@ static unsigned long depot_release(struct kslab_cache *s,
 }
 
 /**
- * cache_drain_depot - give every magazine in the depots back
+ * depot_drain - give every magazine in the depots back
  * @s: the cache
  *
  * Objects of full magazines go back to their slabs; the magazines are
  * freed. Context: process context, no kslab lock held.
  */
-void cache_drain_depot(struct kslab_cache *s)
+void depot_drain(struct kslab_cache *s)
 {
 	struct kslab_mag *full, *empty;
 	struct kslab_node *n;
@@ -1399,7 +1392,7 @@ long depot_validate(struct kslab_cache *s, struct kslab_node *n)
 }
 
 /**
- * kslab_trim_depot - give back the magazines the depots did not need
+ * depot_trim - give back the magazines the depots did not need
  * @s: the cache
  *
  * Bonwick's working set: each node's depot remembers the fewest full and
@@ -1411,7 +1404,7 @@ long depot_validate(struct kslab_cache *s, struct kslab_node *n)
  * Context: process context, no kslab lock held.
  * Return: the magazines given back.
  */
-unsigned long kslab_trim_depot(struct kslab_cache *s)
+unsigned long depot_trim(struct kslab_cache *s)
 {
 	struct kslab_mag *full, *empty, *mag;
 	unsigned long flags, trimmed = 0;
@@ -1438,10 +1431,10 @@ unsigned long kslab_trim_depot(struct kslab_cache *s)
 		stat_add(s, KSLAB_DEPOT_TRIM, trimmed);
 	return trimmed;
 }
-EXPORT_SYMBOL_IF_KUNIT(kslab_trim_depot);
+EXPORT_SYMBOL_IF_KUNIT(depot_trim);
 
 /**
- * cache_cpu_objects - free objects the CPUs of a node hold in magazines
+ * cpu_objects - free objects the CPUs of a node hold in magazines
  * @s: the cache
  * @node: the node, or NUMA_NO_NODE for every CPU
  * @mags: if not NULL, gets the number of magazines holding them
@@ -1451,8 +1444,8 @@ EXPORT_SYMBOL_IF_KUNIT(kslab_trim_depot);
  *
  * Context: any context. Return: the count.
  */
-unsigned long cache_cpu_objects(struct kslab_cache *s, int node,
-				unsigned long *mags)
+unsigned long cpu_objects(struct kslab_cache *s, int node,
+			  unsigned long *mags)
 {
 	unsigned long objs = 0, nr = 0;
 	struct kslab_cpu *c;
@@ -1479,14 +1472,14 @@ unsigned long cache_cpu_objects(struct kslab_cache *s, int node,
 }
 
 /**
- * kslab_cache_info - the figures /proc/kslabinfo and sysfs print for a cache
+ * cache_info - the figures /proc/kslabinfo and sysfs print for a cache
  * @s: the cache
  * @info: filled in
  *
  * Lock-free reads of counters that move: exact on a quiet cache.
  * Context: any context.
  */
-void kslab_cache_info(struct kslab_cache *s, struct kslab_cache_info *info)
+void cache_info(struct kslab_cache *s, struct cache_info *info)
 {
 	struct kslab_node *n;
 	long live;
@@ -1502,12 +1495,12 @@ void kslab_cache_info(struct kslab_cache *s, struct kslab_cache_info *info)
 		info->inuse_objs += READ_ONCE(n->inuse);
 		info->depot_objs += READ_ONCE(n->depot_objects);
 	}
-	info->cpu_objs = cache_cpu_objects(s, NUMA_NO_NODE, NULL);
-	info->pages = kslab_cache_pages(s);
-	live = cache_live(s);
+	info->cpu_objs = cpu_objects(s, NUMA_NO_NODE, NULL);
+	info->pages = cache_pages(s);
+	live = stat_live_objects(s);
 	info->active_objs = clamp_t(long, live, 0, info->num_objs);
 	info->objsize = s->size;
 	info->objects_per_slab = s->objects;
 	info->order = s->order;
 }
-EXPORT_SYMBOL_IF_KUNIT(kslab_cache_info);
+EXPORT_SYMBOL_IF_KUNIT(cache_info);

@@ -341,7 +341,7 @@ static long debug_parse_letters(const char *p, size_t len)
 }
 
 /*
- * kslab_debug_parse - the debug flags kslab.debug= gives a cache
+ * debug_parse - the debug flags kslab.debug= gives a cache
  * @param: the parameter string
  * @name: the cache's name, or NULL only to check the syntax
  *
@@ -352,7 +352,7 @@ static long debug_parse_letters(const char *p, size_t len)
  * Context: any context.
  * Return: the flags, or -EINVAL when @param is malformed.
  */
-long kslab_debug_parse(const char *param, const char *name)
+long debug_parse(const char *param, const char *name)
 {
 	long global = 0, flags;
 	const char *group = param, *end, *comma, *entry;
@@ -382,7 +382,7 @@ long kslab_debug_parse(const char *param, const char *name)
 	}
 	return global;
 }
-EXPORT_SYMBOL_IF_KUNIT(kslab_debug_parse);
+EXPORT_SYMBOL_IF_KUNIT(debug_parse);
 
 /**
  * debug_flags_for - the debug flags kslab.debug= adds to a new cache
@@ -392,7 +392,7 @@ EXPORT_SYMBOL_IF_KUNIT(kslab_debug_parse);
  */
 slab_flags_t debug_flags_for(const char *name)
 {
-	long flags = kslab_debug_parse(debug_param, name);
+	long flags = debug_parse(debug_param, name);
 
 	return flags < 0 ? 0 : (__force slab_flags_t)flags;
 }
@@ -404,7 +404,7 @@ slab_flags_t debug_flags_for(const char *name)
  */
 int debug_init(void)
 {
-	if (kslab_debug_parse(debug_param, NULL) < 0) {
+	if (debug_parse(debug_param, NULL) < 0) {
 		pr_err("debug=%s: cannot parse: expected letters from FZPUT- then ,cache names, groups separated by ';'\n",
 		       debug_param);
 		return -EINVAL;

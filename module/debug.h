@@ -32,7 +32,7 @@ void debug_on_alloc(struct kslab_cache *s, void *obj, unsigned long caller);
 struct kslab_track *debug_track(struct kslab_cache *s, void *obj,
 				enum kslab_track_item item);
 slab_flags_t debug_flags_for(const char *name);
-long kslab_debug_parse(const char *param, const char *name);
+long debug_parse(const char *param, const char *name);
 int debug_init(void);
 
 /* Lay out red zones and poison in every object of a new slab. */

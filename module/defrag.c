@@ -64,16 +64,16 @@ static bool defrag_slab(struct kslab_cache *s, struct kslab_node *n, int nid,
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	for (i = 0; i < nr; i++) {
 		old = objs[i];
-		if (!cache_alloc_objects(s, GFP_KERNEL | __GFP_NOWARN, nid, &new, 1))
+		if (!node_alloc_objects(s, GFP_KERNEL | __GFP_NOWARN, nid, &new, 1))
 			return false;
 		if (cache_debug(s))	/* its owner track, as any allocation */
 			debug_on_alloc(s, new, _RET_IP_);
 		ret = s->move_ops->move(s, old, new, s->move_priv);
 		if (!ret) {
-			cache_free_objects(s, &old, 1, _RET_IP_);
+			node_free_objects(s, &old, 1, _RET_IP_);
 			stat(s, KSLAB_DEFRAG_MOVED);
 		} else {
-			cache_free_objects(s, &new, 1, _RET_IP_);
+			node_free_objects(s, &new, 1, _RET_IP_);
 			stat(s, KSLAB_DEFRAG_REFUSED);
 		}
 		cond_resched();
@@ -91,16 +91,16 @@ static void defrag_node(struct kslab_cache *s, int nid, void **objs,
 	bool more = true;
 
 	spin_lock_irqsave(&n->list_lock, flags);
-	if (!slab_isolate_sparse(s, n, READ_ONCE(s->defrag_ratio))) {
+	if (!defrag_isolate_sparse(s, n, READ_ONCE(s->defrag_ratio))) {
 		spin_unlock_irqrestore(&n->list_lock, flags);
 		return;
 	}
-	while (more && (page = slab_first_isolated(n, page))) {
+	while (more && (page = defrag_next_isolated(n, page))) {
 		spin_unlock_irqrestore(&n->list_lock, flags);
 		more = defrag_slab(s, n, nid, page, objs, max);
 		spin_lock_irqsave(&n->list_lock, flags);
 	}
-	slab_release_isolated(s, n, &discard);
+	defrag_release_isolated(s, n, &discard);
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	slab_discard_list(s, &discard);
 }
@@ -118,9 +118,9 @@ static void defrag_slowpath(struct kslab_cache *s, bool on)
 	if (!on)
 		return;
 	cpus_read_lock();
-	cache_flush_all(s);
+	cpu_flush_all(s);
 	cpus_read_unlock();
-	cache_drain_depot(s);
+	depot_drain(s);
 }
 
 /**
@@ -156,10 +156,10 @@ long kslab_cache_defrag(struct kslab_cache *s)
 		return -ENOMEM;
 	}
 	defrag_slowpath(s, true);
-	before = kslab_cache_pages(s);
+	before = cache_pages(s);
 	for_each_node(nid)
 		defrag_node(s, nid, objs, max);
-	after = kslab_cache_pages(s);
+	after = cache_pages(s);
 	defrag_slowpath(s, false);
 	mutex_unlock(&s->defrag_mutex);
 	kfree(objs);

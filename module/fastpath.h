@@ -4,7 +4,7 @@
  * and kmalloc.c: pop or push this CPU's loaded magazine and nothing else;
  * every other case is a tail call, so a fast path saves no register.
  * Everything else (swaps, the depot, slabs, debug caches, other nodes)
- * is __slab_alloc() and __slab_free() in core.c.
+ * is cpu_alloc_slow() and cpu_free_slow() in core.c.
  */
 #ifndef _KSLAB_FASTPATH_H
 #define _KSLAB_FASTPATH_H
@@ -18,23 +18,48 @@
 #include "trace.h"
 
 /*
- * cpu_cache_own - own this CPU's part of @s: true and *@cp set, or false
- * when it is owned already (the fast paths test no pointer then)
+ * Owning this CPU's part of a cache: two pairs, nothing else.
  *
- * Ownership is preemption off plus a per-CPU busy mark, as local_trylock()
- * of newer kernels: no interrupt is disabled and nothing atomic is done.
- * The mark is @seq being odd. An interrupt that arrives while it is odd
- * takes the slow path straight to the node's slabs and leaves @seq alone,
- * so the owner's magazines never change under it. An interrupt between the
- * test and the set runs to completion before the owner goes on, so it
- * leaves a consistent state (if it popped or pushed, the owner's set may
- * lose that one count: the statistics, not the live count, see stat.c).
- * On PREEMPT_RT, migration off and the per-CPU lock instead (compat.h):
- * a task that preempts the owner fails the trylock as an interrupt fails
- * the mark.
+ * cpu_own() and cpu_release(), the counted fast path. Ownership is
+ * preemption off plus a per-CPU busy mark, as local_trylock() of newer
+ * kernels: no interrupt is disabled and nothing atomic is done. The mark
+ * is @seq being odd. An interrupt that arrives while it is odd takes the
+ * slow path straight to the node's slabs and leaves @seq alone, so the
+ * owner's magazines never change under it. An interrupt between the test
+ * and the set runs to completion before the owner goes on, so it leaves a
+ * consistent state (if it popped or pushed, the owner's set may lose that
+ * one count: the statistics, not the live count, see stat.c). On
+ * PREEMPT_RT, migration off and the per-CPU lock instead (compat.h): a
+ * task that preempts the owner fails the trylock as an interrupt fails
+ * the mark. cpu_release() gives the CPU back counting the pops or pushes
+ * done meanwhile (kslab_int.h): 1 for a fast path, 0 for one that gave
+ * up, a bulk call's number.
+ *
+ * cpu_get() and cpu_put(), the bracketed slow paths: they may change the
+ * loaded magazine in any way in between, and cpu_stat_begin() and
+ * cpu_stat_end() keep the fast-path counters right.
+ *
+ * Both refuse the CPU when a slow-path reason is set (s->slowpath). The
+ * reasons are read with the CPU owned: whoever sets one flushes every CPU
+ * before relying on it (cache_set_slowpath()), which waits for this owner,
+ * so no magazine is used once the flush is done (a task preempted before
+ * owning reads the reason after it).
  */
-static __always_inline bool cpu_cache_own(struct kslab_cache *s,
-					  struct kslab_cpu **cp)
+static __always_inline void cpu_release(struct kslab_cpu *c, unsigned long nr)
+{
+	barrier();
+	c->seq += 2 * nr - 1;	/* back to even, two a pop or push */
+	kslab_cpu_unlock(&c->lock);
+	kslab_cpu_unpin();
+}
+
+/*
+ * cpu_own - own this CPU's part of @s: true and *@cp set, or false when it
+ * is owned already or its magazines must not be used (the fast paths test
+ * no pointer then)
+ */
+static __always_inline bool cpu_own(struct kslab_cache *s,
+				    struct kslab_cpu **cp)
 {
 	struct kslab_cpu *c;
 
@@ -48,6 +73,11 @@ static __always_inline bool cpu_cache_own(struct kslab_cache *s,
 	}
 	c->seq++;
 	barrier();
+	if (static_branch_unlikely(&kslab_slowpath_used) &&
+	    unlikely(READ_ONCE(s->slowpath))) {
+		cpu_release(c, 0);
+		return false;
+	}
 	*cp = c;
 	return true;
 busy:
@@ -55,106 +85,21 @@ busy:
 	return false;
 }
 
-/* Give up the CPU: the lock (PREEMPT_RT), then preemption or migration. */
-static __always_inline void cpu_cache_unpin(struct kslab_cpu *c)
-{
-	kslab_cpu_unlock(&c->lock);
-	kslab_cpu_unpin();
-}
-
-/*
- * Give up what cpu_cache_own() owned after one pop or push: @seq two past
- * where it was, which is what counts the fast paths' operations.
- */
-static __always_inline void cpu_cache_release(struct kslab_cpu *c)
-{
-	barrier();
-	c->seq++;
-	cpu_cache_unpin(c);
-}
-
-/* Give up the CPU with no operation counted: @seq back where it was. */
-static __always_inline void cpu_cache_abort(struct kslab_cpu *c)
-{
-	barrier();
-	c->seq--;
-	cpu_cache_unpin(c);
-}
-
-/*
- * cpu_cache_own() for the slow paths: the part, or NULL if owned already.
- * The slow paths may change the loaded magazine in any way between
- * cpu_cache_get() and cpu_cache_put(): cpu_stat_begin() and cpu_stat_end()
- * keep the fast-path counters right (kslab_int.h).
- */
-static __always_inline struct kslab_cpu *cpu_cache_get(struct kslab_cache *s)
+/* cpu_own() for the slow paths: the part, or NULL, bracketed. */
+static __always_inline struct kslab_cpu *cpu_get(struct kslab_cache *s)
 {
 	struct kslab_cpu *c;
 
-	if (!cpu_cache_own(s, &c))
+	if (!cpu_own(s, &c))
 		return NULL;
 	cpu_stat_begin(c);
 	return c;
 }
 
-static __always_inline void cpu_cache_put(struct kslab_cpu *c)
+static __always_inline void cpu_put(struct kslab_cpu *c)
 {
 	cpu_stat_end(c);
-	cpu_cache_abort(c);
-}
-
-/*
- * cpu_cache_get() for a CPU flush, which runs on the CPU it flushes in
- * process context: without PREEMPT_RT no owner can be preempted there, so
- * the CPU is free; on RT an owner may be, and the flush waits for it on
- * the lock. NULL only if the CPU is owned all the same (a bug).
- */
-static inline struct kslab_cpu *cpu_cache_get_wait(struct kslab_cache *s)
-{
-	struct kslab_cpu *c;
-
-	kslab_cpu_pin();
-	c = this_cpu_ptr(s->cpu);
-	kslab_cpu_lock(&c->lock);
-	if (WARN_ON_ONCE(READ_ONCE(c->seq) & 1)) {
-		cpu_cache_unpin(c);
-		return NULL;
-	}
-	c->seq++;
-	barrier();
-	cpu_stat_begin(c);
-	return c;
-}
-
-/*
- * cpu_cache_own() when no slow-path reason is set: false when the CPU is
- * owned already or its magazines must not be used. The reasons are read
- * with the CPU owned: whoever sets one flushes every CPU next, which waits
- * for this owner, so no magazine is used once the flush is done (a task
- * preempted before owning reads the reason after it).
- */
-static __always_inline bool cpu_cache_own_fast(struct kslab_cache *s,
-					       struct kslab_cpu **cp)
-{
-	if (unlikely(!cpu_cache_own(s, cp)))
-		return false;
-	if (static_branch_unlikely(&kslab_slowpath_used) &&
-	    unlikely(READ_ONCE(s->slowpath))) {
-		cpu_cache_abort(*cp);
-		return false;
-	}
-	return true;
-}
-
-/* cpu_cache_own_fast() for the slow paths, as cpu_cache_get(). */
-static __always_inline struct kslab_cpu *cpu_cache_get_fast(struct kslab_cache *s)
-{
-	struct kslab_cpu *c;
-
-	if (!cpu_cache_own_fast(s, &c))
-		return NULL;
-	cpu_stat_begin(c);
-	return c;
+	cpu_release(c, 0);
 }
 
 /*
@@ -175,27 +120,27 @@ static __always_inline bool cpu_remote_freed_last(const struct kslab_cpu *c,
 }
 
 /* core.c: the slow paths and the fast paths' out-of-line tails. */
-void *__slab_alloc(struct kslab_cache *s, gfp_t gfp, int node,
+void *cpu_alloc_slow(struct kslab_cache *s, gfp_t gfp, int node,
+		     unsigned long caller);
+void *cpu_alloc_finish(struct kslab_cache *s, void *obj, gfp_t gfp, int node,
+		       unsigned long caller);
+void cpu_free_slow(struct kslab_cache *s, struct page *page, void *obj,
 		   unsigned long caller);
-void *slab_alloc_finish(struct kslab_cache *s, void *obj, gfp_t gfp, int node,
-			unsigned long caller);
-void __slab_free(struct kslab_cache *s, struct page *page, void *obj,
-		 unsigned long caller);
-void slab_free_remote(struct kslab_cache *s, struct kslab_cpu *c,
-		      struct page *page, void *obj);
-void slab_free_wipe(struct kslab_cache *s, struct page *page, void *obj,
-		    unsigned long caller);
-void slab_free_traced(struct kslab_cache *s, struct page *page, void *obj,
-		      unsigned long caller);
+void cpu_free_remote(struct kslab_cache *s, struct kslab_cpu *c,
+		     struct page *page, void *obj);
+void cpu_free_wipe(struct kslab_cache *s, struct page *page, void *obj,
+		   unsigned long caller);
+void cpu_free_traced(struct kslab_cache *s, struct page *page, void *obj,
+		     unsigned long caller);
 
 /*
- * The kernel's slab_want_init_on_alloc(), for a kslab cache, but never for
+ * The kernel's cache_want_init_on_alloc(), for a kslab cache, but never for
  * a cache with a constructor: __GFP_ZERO would wipe the state it built,
  * which kslab never builds again (SLUB zeroes it when init_on_alloc is
- * off and warns). slab_alloc_finish() reports that __GFP_ZERO instead.
+ * off and warns). cpu_alloc_finish() reports that __GFP_ZERO instead.
  */
-static __always_inline bool slab_want_init_on_alloc(struct kslab_cache *s,
-						    gfp_t gfp)
+static __always_inline bool cache_want_init_on_alloc(struct kslab_cache *s,
+						     gfp_t gfp)
 {
 	if (static_branch_maybe(CONFIG_INIT_ON_ALLOC_DEFAULT_ON, &init_on_alloc)) {
 		if (s->ctor)
@@ -207,8 +152,8 @@ static __always_inline bool slab_want_init_on_alloc(struct kslab_cache *s,
 	return (gfp & __GFP_ZERO) && !s->ctor;
 }
 
-/* The kernel's slab_want_init_on_free(), for a kslab cache. */
-static __always_inline bool slab_want_init_on_free(struct kslab_cache *s)
+/* The kernel's cache_want_init_on_free(), for a kslab cache. */
+static __always_inline bool cache_want_init_on_free(struct kslab_cache *s)
 {
 	if (static_branch_maybe(CONFIG_INIT_ON_FREE_DEFAULT_ON, &init_on_free))
 		return !(s->ctor || (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)));
@@ -216,16 +161,16 @@ static __always_inline bool slab_want_init_on_free(struct kslab_cache *s)
 }
 
 /*
- * slab_alloc_init - what every object gets on its way out: zeroing when
+ * cpu_alloc_init - what every object gets on its way out: zeroing when
  * asked for (or init_on_alloc), and, under init_on_free, the free pointer
  * wiped that the slab layer may have left in it.
  */
-static __always_inline void *slab_alloc_init(struct kslab_cache *s, void *obj,
-					     gfp_t gfp)
+static __always_inline void *cpu_alloc_init(struct kslab_cache *s, void *obj,
+					    gfp_t gfp)
 {
-	if (unlikely(slab_want_init_on_alloc(s, gfp)))
+	if (unlikely(cache_want_init_on_alloc(s, gfp)))
 		memset(obj, 0, s->object_size);
-	else if (unlikely(slab_want_init_on_free(s)) && s->offset < s->object_size)
+	else if (unlikely(cache_want_init_on_free(s)) && s->offset < s->object_size)
 		*(unsigned long *)(obj + s->offset) = 0;
 	return obj;
 }
@@ -233,88 +178,88 @@ static __always_inline void *slab_alloc_init(struct kslab_cache *s, void *obj,
 /*
  * Is an object popped by the fast path ready as it is? Not when it must
  * be zeroed or wiped, or __GFP_ZERO is to be checked (a constructor), or
- * the tracepoint is on: slab_alloc_finish() then.
+ * the tracepoint is on: cpu_alloc_finish() then.
  */
-static __always_inline bool slab_alloc_plain(struct kslab_cache *s, gfp_t gfp)
+static __always_inline bool cpu_alloc_plain(struct kslab_cache *s, gfp_t gfp)
 {
-	return !(gfp & __GFP_ZERO) && !slab_want_init_on_alloc(s, gfp) &&
-	       !slab_want_init_on_free(s) && !trace_kslab_alloc_enabled();
+	return !(gfp & __GFP_ZERO) && !cache_want_init_on_alloc(s, gfp) &&
+	       !cache_want_init_on_free(s) && !trace_kslab_alloc_enabled();
 }
 
 /**
- * slab_alloc - the allocation fast path: pop this CPU's loaded magazine
+ * cpu_alloc - the allocation fast path: pop this CPU's loaded magazine
  * @s: the cache
  * @gfp: GFP flags
  * @node: NUMA_NO_NODE, or the node the object must come from
  * @caller: the caller's address, for debug tracking
  *
- * Everything else is a tail call (__slab_alloc(), slab_alloc_finish()):
+ * Everything else is a tail call (cpu_alloc_slow(), cpu_alloc_finish()):
  * the fast path calls nothing, so it saves no register.
  *
  * Context: as kslab_cache_alloc().
  * Return: an object, or NULL.
  */
-static __always_inline void *slab_alloc(struct kslab_cache *s, gfp_t gfp,
-					int node, unsigned long caller)
+static __always_inline void *cpu_alloc(struct kslab_cache *s, gfp_t gfp,
+				       int node, unsigned long caller)
 {
 	struct kslab_cpu *c;
 	struct kslab_mag *mag;
 	void *obj;
 
-	if (unlikely(!cpu_cache_own_fast(s, &c)))
+	if (unlikely(!cpu_own(s, &c)))
 		goto slow;
 	mag = c->loaded;
 	if (unlikely(!mag->count ||
 		     (node != NUMA_NO_NODE && node != raw_cpu_read(cpu_mem_nid)))) {
-		cpu_cache_abort(c);
+		cpu_release(c, 0);
 		goto slow;
 	}
-	obj = mag->objs[--mag->count];	/* counted by the pop (kslab_int.h) */
-	cpu_cache_release(c);
-	if (unlikely(!slab_alloc_plain(s, gfp)))
-		return slab_alloc_finish(s, obj, gfp, node, caller);
+	obj = mag->objs[--mag->count];
+	cpu_release(c, 1);	/* counts the pop (kslab_int.h) */
+	if (unlikely(!cpu_alloc_plain(s, gfp)))
+		return cpu_alloc_finish(s, obj, gfp, node, caller);
 	return obj;
 slow:
-	return __slab_alloc(s, gfp, node, caller);
+	return cpu_alloc_slow(s, gfp, node, caller);
 }
 
 /*
- * slab_free_push - the free fast path once @obj is known to be an object
+ * cpu_free_push - the free fast path once @obj is known to be an object
  * of @s: push it to this CPU's loaded magazine, wiped first if @wipe
  * (init_on_free), or tail-call the slow path; another node's object goes
- * to slab_free_remote() with the CPU still owned. The wipe comes after
- * the naive double free check, and the slow path and slab_free_remote()
+ * to cpu_free_remote() with the CPU still owned. The wipe comes after
+ * the naive double free check, and the slow path and cpu_free_remote()
  * wipe after theirs: a free that is refused never writes the object (it
  * may be on its slab's free list, its free pointer in it).
- * Context: as slab_free().
+ * Context: as cpu_free().
  */
-static __always_inline void slab_free_push(struct kslab_cache *s,
-					   struct page *page, void *obj,
-					   unsigned long caller, bool wipe)
+static __always_inline void cpu_free_push(struct kslab_cache *s,
+					  struct page *page, void *obj,
+					  unsigned long caller, bool wipe)
 {
 	struct kslab_cpu *c;
 	struct kslab_mag *mag;
 
-	if (unlikely(!cpu_cache_own_fast(s, &c)))
+	if (unlikely(!cpu_own(s, &c)))
 		goto slow;
 	if (unlikely(page_to_nid(page) != raw_cpu_read(cpu_mem_nid)))
-		return slab_free_remote(s, c, page, obj);
+		return cpu_free_remote(s, c, page, obj);
 	mag = c->loaded;
 	if (unlikely(mag->count >= mag->size || mag_freed_last(mag, obj))) {
-		cpu_cache_abort(c);
+		cpu_release(c, 0);
 		goto slow;
 	}
 	if (wipe)
 		memset(obj, 0, s->object_size);
-	mag->objs[mag->count++] = obj;	/* counted by the push (kslab_int.h) */
-	cpu_cache_release(c);
+	mag->objs[mag->count++] = obj;
+	cpu_release(c, 1);	/* counts the push (kslab_int.h) */
 	return;
 slow:
-	__slab_free(s, page, obj, caller);
+	cpu_free_slow(s, page, obj, caller);
 }
 
 /**
- * slab_free - the free fast path: push to this CPU's loaded magazine
+ * cpu_free - the free fast path: push to this CPU's loaded magazine
  * @s: the cache
  * @page: the head page of the slab holding @obj
  * @obj: the object
@@ -323,22 +268,22 @@ slow:
  * With freelist hardening the slab must belong to @s and @obj must be the
  * start of one of its objects; freeing the object on top of the magazine
  * (the naive double free) is caught too: all without any debug flag.
- * Objects to wipe (init_on_free) take slab_free_wipe(), out of line; the
- * ones sent to __slab_free() (a pointer to check again, an object of a
+ * Objects to wipe (init_on_free) take cpu_free_wipe(), out of line; the
+ * ones sent to cpu_free_slow() (a pointer to check again, an object of a
  * fallback slab) are wiped there, once its checks have passed.
  *
  * Context: as kslab_cache_free().
  */
-static __always_inline void slab_free(struct kslab_cache *s, struct page *page,
-				      void *obj, unsigned long caller)
+static __always_inline void cpu_free(struct kslab_cache *s, struct page *page,
+				     void *obj, unsigned long caller)
 {
 	if (static_branch_likely(&kslab_hardened_key) &&
 	    unlikely(page_cache(page) != s ||
 		     slab_index_fast(s, page_meta(page), obj) == KSLAB_BAD_INDEX))
-		return __slab_free(s, page, obj, caller);
-	if (unlikely(slab_want_init_on_free(s)))
-		return slab_free_wipe(s, page, obj, caller);
-	slab_free_push(s, page, obj, caller, false);
+		return cpu_free_slow(s, page, obj, caller);
+	if (unlikely(cache_want_init_on_free(s)))
+		return cpu_free_wipe(s, page, obj, caller);
+	cpu_free_push(s, page, obj, caller, false);
 }
 
 #endif /* _KSLAB_FASTPATH_H */

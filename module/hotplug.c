@@ -5,7 +5,7 @@
  * slabs, so nothing is stranded on a CPU that may never return; a CPU
  * coming online starts with empty magazines. And each CPU's memory node
  * (cpu_mem_nid: its own node, or the nearest one with memory when its
- * node has none, slab_mem_node()) is set for every possible CPU at load,
+ * node has none, node_mem_nearest()) is set for every possible CPU at load,
  * for a CPU again as it comes up, and for all of them when memory comes
  * online or goes offline.
  */
@@ -28,7 +28,7 @@ static void cpu_mem_nid_set(unsigned int cpu)
 
 	if (nid == NUMA_NO_NODE || !node_online(nid))
 		nid = first_node(node_states[N_NORMAL_MEMORY]);
-	WRITE_ONCE(per_cpu(cpu_mem_nid, cpu), slab_mem_node(nid));
+	WRITE_ONCE(per_cpu(cpu_mem_nid, cpu), node_mem_nearest(nid));
 }
 
 static void cpu_mem_nid_set_all(void)
@@ -71,7 +71,7 @@ static int hotplug_cpu_dead(unsigned int cpu)
 
 	mutex_lock(&kslab_mutex);
 	list_for_each_entry(s, &kslab_caches, list)
-		cache_flush_offline_cpu(s, cpu);
+		cpu_flush_offline(s, cpu);
 	mutex_unlock(&kslab_mutex);
 	return 0;
 }

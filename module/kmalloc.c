@@ -130,7 +130,7 @@ void *kslab_kmalloc(size_t size, gfp_t gfp)
 	if (unlikely(size > KSLAB_KMALLOC_MAX))
 		return large_alloc(size, gfp, _RET_IP_);
 	s = class_caches[class_index(size)];
-	return slab_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
+	return cpu_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kslab_kmalloc);
 
@@ -155,9 +155,9 @@ void kslab_kfree(const void *p)
 	s = class_cache_of(page, &magic);
 	if (likely(s)) {
 		if (trace_kslab_free_enabled())
-			slab_free_traced(s, page, (void *)p, _RET_IP_);
+			cpu_free_traced(s, page, (void *)p, _RET_IP_);
 		else
-			slab_free(s, page, (void *)p, _RET_IP_);
+			cpu_free(s, page, (void *)p, _RET_IP_);
 		return;
 	}
 	if (magic == KSLAB_MAGIC_LARGE)

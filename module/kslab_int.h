@@ -59,7 +59,7 @@ enum kslab_track_item { KSLAB_TRACK_ALLOC, KSLAB_TRACK_FREE };
  * ALLOC_SLOWPATH, every object taken back once in exactly one of
  * FREE_FASTPATH and FREE_SLOWPATH; so live = allocs - frees. The other
  * counters are events. Names are SLUB's (CONFIG_SLUB_STATS) where the
- * event is the same; kslab_stat_names[] must follow this order.
+ * event is the same; stat_names[] must follow this order.
  */
 enum kslab_stat {
 	KSLAB_ALLOC_FASTPATH,	/* popped from this CPU's loaded magazine */
@@ -92,7 +92,7 @@ enum kslab_stat {
 	KSLAB_NR_STATS
 };
 
-extern const char *const kslab_stat_names[KSLAB_NR_STATS];
+extern const char *const stat_names[KSLAB_NR_STATS];
 
 /*
  * struct kslab_mag - a magazine: a stack of free objects of one cache,
@@ -102,17 +102,18 @@ extern const char *const kslab_stat_names[KSLAB_NR_STATS];
 struct kslab_mag {
 	struct kslab_mag *next;		/* in a depot list */
 	unsigned int count;		/* objects in @objs */
-	unsigned int size;		/* capacity; 0 for kslab_empty_mag */
+	unsigned int size;		/* capacity; 0 for mag_empty */
 	struct rcu_head rcu;		/* freed after readers of other CPUs */
 	void *objs[];
 };
 
 /* The shared, never-written magazine a CPU starts with (size 0). */
-extern struct kslab_mag kslab_empty_mag;
+extern struct kslab_mag mag_empty;
 
 /*
  * struct kslab_cpu - one CPU's share of a cache. Owner: the CPU itself,
- * between cpu_cache_get() and cpu_cache_put() (preemption off, @seq odd;
+ * between cpu_own() and cpu_release(), or cpu_get() and cpu_put()
+ * (fastpath.h: preemption off, @seq odd;
  * on PREEMPT_RT migration off and @lock held instead of preemption off);
  * a CPU that is offline is flushed by the hotplug callback, and flush work
  * runs on the CPU it flushes.
@@ -212,7 +213,7 @@ struct kslab_cache {
 	unsigned int defrag_ratio;	/* WRITE_ONCE: % in use under which a slab is sparse */
 	struct mutex defrag_mutex;	/* one defragmentation at a time */
 	struct work_struct defrag_work;	/* defragmentation asked by the shrinker */
-	long live_bias;			/* kslab_mutex: see cache_live() */
+	long live_bias;			/* kslab_mutex: see stat_live_objects() */
 	struct kslab_node *node[];	/* one per possible node */
 };
 
@@ -335,10 +336,10 @@ static inline unsigned long slab_block(const struct kslab_cache *s,
 }
 
 /*
- * struct kslab_cache_info - what /proc/kslabinfo and sysfs print about a
+ * struct cache_info - what /proc/kslabinfo and sysfs print about a
  * cache: the allocator fills it, the views only format it.
  */
-struct kslab_cache_info {
+struct cache_info {
 	unsigned long active_objs;
 	unsigned long num_objs;
 	unsigned long num_slabs;
@@ -363,7 +364,7 @@ extern bool kslab_freelist_random;
 DECLARE_STATIC_KEY_FALSE(kslab_slowpath_used);
 DECLARE_STATIC_KEY_FALSE(kslab_hardened_key);
 
-long kslab_held_pages(void);
+long held_pages(void);
 
 /*
  * stat.c. Built with KSLAB_NO_STATS=y (kbuild), every increment is
@@ -398,15 +399,14 @@ static __always_inline void cpu_stat(struct kslab_cpu *c, enum kslab_stat item)
 
 /*
  * The fast paths count nothing of their own. Every pop or push is one
- * cpu_cache_own() and cpu_cache_release(), which leave @seq two higher;
- * every other owner gives the CPU back with @seq where it found it
- * (cpu_cache_abort(), cpu_cache_put()), bar a bulk call, which adds two
- * for each of its pops or pushes (cpu_stat_fast()). A pop lowers
- * loaded->count by one, a push raises it; every other change to the
- * loaded magazine (a slow path, a bulk call's magazine swap, a flush)
- * happens between cpu_stat_begin() and cpu_stat_end() (inside
- * cpu_cache_get() and cpu_cache_put()), which move @fast_diff by the
- * change. So on every CPU
+ * cpu_own() and cpu_release(c, 1), which leave @seq two higher; an owner
+ * that gives the CPU back with cpu_release(c, 0) or cpu_put() leaves it
+ * where it found it, and a bulk call's cpu_release(c, nr) adds two for
+ * each of its nr pops or pushes. A pop lowers loaded->count by one, a push
+ * raises it; every other change to the loaded magazine (a slow path, a
+ * bulk call's magazine swap, a flush) happens between cpu_stat_begin() and
+ * cpu_stat_end() (inside cpu_get() and cpu_put()), which move @fast_diff
+ * by the change. So on every CPU
  *   fast pops + fast pushes == seq / 2
  *   fast pops - fast pushes == fast_diff - loaded->count
  * and stat.c reads alloc_fastpath and free_fastpath off them (plus what
@@ -423,13 +423,6 @@ static __always_inline void cpu_stat_end(struct kslab_cpu *c)
 {
 	if (KSLAB_STATS)
 		c->fast_diff += c->loaded->count;
-}
-
-/* @nr pops or pushes done by the owner outside a bracket: count them. */
-static __always_inline void cpu_stat_fast(struct kslab_cpu *c, unsigned int nr)
-{
-	if (KSLAB_STATS)
-		c->seq += 2 * nr;
 }
 
 /*
@@ -457,16 +450,16 @@ static __always_inline void cpu_stat_remote(struct kslab_cpu *c, unsigned int nr
 	}
 }
 
-unsigned long kslab_stat_cpu(struct kslab_cache *s, int cpu,
-			     enum kslab_stat item);
-unsigned long kslab_stat_sum(struct kslab_cache *s, enum kslab_stat item);
+unsigned long stat_cpu(struct kslab_cache *s, int cpu,
+		       enum kslab_stat item);
+unsigned long stat_sum(struct kslab_cache *s, enum kslab_stat item);
 void stat_clear(struct kslab_cache *s, enum kslab_stat item);
-long cache_live(struct kslab_cache *s);
+long stat_live_objects(struct kslab_cache *s);
 
 /*
  * hotplug.c: the node whose objects this CPU's magazines hold, what
  * "local" means to the fast paths: the CPU's own node, or for a node
- * without memory the nearest one with some (slab_mem_node()). Read with
+ * without memory the nearest one with some (node_mem_nearest()). Read with
  * raw_cpu_read() by a task pinned to its CPU.
  */
 DECLARE_PER_CPU(int, cpu_mem_nid);
@@ -523,7 +516,7 @@ unsigned int slab_take_new(struct kslab_cache *s, struct kslab_node *n,
 			   struct page *page, void **objs, unsigned int want);
 void slab_trim(struct kslab_cache *s, struct kslab_node *n,
 	       unsigned int keep, struct list_head *discard);
-/* Objects slab_put_batch() is handed at a time by cache_free_objects(). */
+/* Objects slab_put_batch() is handed at a time by node_free_objects(). */
 #define KSLAB_PUT_BATCH		32
 unsigned int slab_put_batch(struct kslab_cache *s, struct kslab_node *n,
 			    struct page **pages, void **objs, unsigned int nr,
@@ -543,21 +536,21 @@ int slab_walk_objects(struct kslab_cache *s, struct page *page,
 		      unsigned long *map, slab_object_fn fn, void *arg);
 
 /* core.c: objects */
-int slab_mem_node(int nid);
-unsigned int cache_free_objects(struct kslab_cache *s, void **objs,
-				unsigned int nr, unsigned long caller);
-unsigned int cache_alloc_objects(struct kslab_cache *s, gfp_t gfp, int node,
-				 void **objs, unsigned int nr);
-unsigned int cache_cpu_detach(struct kslab_cache *s, struct kslab_cpu *c,
-			      struct kslab_mag **mags, void **remote);
-void cache_release_detached(struct kslab_cache *s, struct kslab_mag **mags,
-			    void **remote, unsigned int nr_remote);
-void cache_drain_depot(struct kslab_cache *s);
-unsigned long kslab_trim_depot(struct kslab_cache *s);
+int node_mem_nearest(int nid);
+unsigned int node_free_objects(struct kslab_cache *s, void **objs,
+			       unsigned int nr, unsigned long caller);
+unsigned int node_alloc_objects(struct kslab_cache *s, gfp_t gfp, int node,
+				void **objs, unsigned int nr);
+unsigned int cpu_detach(struct kslab_cache *s, struct kslab_cpu *c,
+			struct kslab_mag **mags, void **remote);
+void cpu_drain_detached(struct kslab_cache *s, struct kslab_mag **mags,
+			void **remote, unsigned int nr_remote);
+void depot_drain(struct kslab_cache *s);
+unsigned long depot_trim(struct kslab_cache *s);
 long depot_validate(struct kslab_cache *s, struct kslab_node *n);
-void kslab_cache_info(struct kslab_cache *s, struct kslab_cache_info *info);
-unsigned long cache_cpu_objects(struct kslab_cache *s, int node,
-				unsigned long *mags);
+void cache_info(struct kslab_cache *s, struct cache_info *info);
+unsigned long cpu_objects(struct kslab_cache *s, int node,
+			  unsigned long *mags);
 
 /* cache.c: lifecycle */
 int cache_init(void);
@@ -566,19 +559,19 @@ unsigned long cache_reclaim(struct kslab_cache *s, bool flush_cpus);
 void cache_set_slowpath(struct kslab_cache *s, unsigned int why, bool on);
 void cache_sync_slowpath_key(void);
 void cache_dead_freed(struct kslab_cache *s);
-void cache_flush_all(struct kslab_cache *s);
-void cache_flush_offline_cpu(struct kslab_cache *s, unsigned int cpu);
-unsigned long kslab_cache_pages(struct kslab_cache *s);
+void cpu_flush_all(struct kslab_cache *s);
+void cpu_flush_offline(struct kslab_cache *s, unsigned int cpu);
+unsigned long cache_pages(struct kslab_cache *s);
 
 /* defrag.c */
 void defrag_init_cache(struct kslab_cache *s);
 void defrag_cancel(struct kslab_cache *s);
 bool defrag_wanted(struct kslab_cache *s);
-unsigned int slab_isolate_sparse(struct kslab_cache *s, struct kslab_node *n,
-				 unsigned int ratio);
-struct page *slab_first_isolated(struct kslab_node *n, struct page *after);
-void slab_release_isolated(struct kslab_cache *s, struct kslab_node *n,
-			   struct list_head *discard);
+unsigned int defrag_isolate_sparse(struct kslab_cache *s, struct kslab_node *n,
+				   unsigned int ratio);
+struct page *defrag_next_isolated(struct kslab_node *n, struct page *after);
+void defrag_release_isolated(struct kslab_cache *s, struct kslab_node *n,
+			     struct list_head *discard);
 
 /* fail.c, hotplug.c, rcu.c, shrinker.c */
 bool fail_should(struct kslab_cache *s);

@@ -28,18 +28,18 @@ MODULE_PARM_DESC(freelist_random,
 		 "shuffle each new slab's free list (default: as the kernel's CONFIG_SLAB_FREELIST_RANDOM)");
 
 /**
- * kslab_held_pages - pages kslab holds from the buddy allocator right now
+ * held_pages - pages kslab holds from the buddy allocator right now
  *
  * Slabs of every cache (destroyed ones with live objects included) and
  * kslab_kmalloc()'s large allocations. For kslab's own tests.
  *
  * Context: any context. Return: the count.
  */
-long kslab_held_pages(void)
+long held_pages(void)
 {
 	return atomic_long_read(&kslab_pages);
 }
-EXPORT_SYMBOL_IF_KUNIT(kslab_held_pages);
+EXPORT_SYMBOL_IF_KUNIT(held_pages);
 
 static int __init kslab_init(void)
 {

@@ -3,7 +3,7 @@
  * proc.c - /proc/kslabinfo: kslab's caches in exactly the format of the
  * kernel's /proc/slabinfo version 2.1, so existing parsers (slabtop, the
  * kernel's tools/mm/slabinfo, scripts) read it unchanged. It only formats
- * what kslab_cache_info() hands it.
+ * what cache_info() hands it.
  */
 
 #include <linux/module.h>
@@ -36,7 +36,7 @@ static void slabinfo_stop(struct seq_file *m, void *p)
 static int slabinfo_show(struct seq_file *m, void *p)
 {
 	struct kslab_cache *s = list_entry(p, struct kslab_cache, list);
-	struct kslab_cache_info info;
+	struct cache_info info;
 
 	if (p == kslab_caches.next) {
 		seq_puts(m, "slabinfo - version: 2.1\n");
@@ -44,7 +44,7 @@ static int slabinfo_show(struct seq_file *m, void *p)
 		seq_puts(m, " : tunables <limit> <batchcount> <sharedfactor>");
 		seq_puts(m, " : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
 	}
-	kslab_cache_info(s, &info);
+	cache_info(s, &info);
 	seq_printf(m, "%-17s %6lu %6lu %6u %4u %4d", s->name, info.active_objs,
 		   info.num_objs, info.objsize, info.objects_per_slab,
 		   1 << info.order);

@@ -52,7 +52,7 @@ static void rcu_free_object(struct rcu_head *head)
 	 * frees only while the count is not zero. The reaper frees a destroyed
 	 * cache left without pages even while the count is not zero yet.
 	 */
-	slab_free(s, page, slab_object(s, base, idx), _RET_IP_);
+	cpu_free(s, page, slab_object(s, base, idx), _RET_IP_);
 	atomic_long_dec(&s->rcu_pending);
 }
 

@@ -7,7 +7,7 @@
  * queues the defragmentation of movable caches that are fragmented. It
  * never waits for a lock a reclaiming task might hold: trylocks, or skips.
  * Without pressure, a work item trims every depot to its working set every
- * two seconds (kslab_trim_depot()).
+ * two seconds (depot_trim()).
  */
 #include <linux/cpu.h>
 #include <linux/mutex.h>
@@ -29,7 +29,7 @@ static void trim_work_fn(struct work_struct *work)
 
 	mutex_lock(&kslab_mutex);
 	list_for_each_entry(s, &kslab_caches, list)
-		kslab_trim_depot(s);
+		depot_trim(s);
 	mutex_unlock(&kslab_mutex);
 	schedule_delayed_work(&kslab_trim_work, KSLAB_TRIM_INTERVAL);
 }
@@ -51,7 +51,7 @@ static unsigned long cache_free_room(struct kslab_cache *s)
 static unsigned long cache_freeable(struct kslab_cache *s)
 {
 	unsigned long empty = 0, inuse = 0, cached;
-	long live = cache_live(s) + atomic_long_read(&s->quarantined);
+	long live = stat_live_objects(s) + atomic_long_read(&s->quarantined);
 	int nid;
 
 	for_each_node(nid) {

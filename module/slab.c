@@ -636,21 +636,21 @@ void slab_trim(struct kslab_cache *s, struct kslab_node *n, unsigned int keep,
 }
 
 /**
- * slab_isolate_sparse - take a node's sparse partial slabs off allocation
+ * defrag_isolate_sparse - take a node's sparse partial slabs off allocation
  * @s: the cache
  * @n: the node
  * @ratio: a slab with at most @ratio percent of its objects in use is sparse
  *
  * Isolated slabs stay on the node (frees into them go on) but nothing is
- * allocated from them until slab_release_isolated(). A lone sparse slab
+ * allocated from them until defrag_release_isolated(). A lone sparse slab
  * with no other partial slab to take its objects is left alone: moving
  * them would only fill a new slab.
  *
  * Context: @n->list_lock held.
  * Return: the number of slabs isolated.
  */
-unsigned int slab_isolate_sparse(struct kslab_cache *s, struct kslab_node *n,
-				 unsigned int ratio)
+unsigned int defrag_isolate_sparse(struct kslab_cache *s, struct kslab_node *n,
+				   unsigned int ratio)
 {
 	struct page *page, *tmp;
 	struct slab_meta *m;
@@ -669,20 +669,20 @@ unsigned int slab_isolate_sparse(struct kslab_cache *s, struct kslab_node *n,
 		nr++;
 	}
 	if (nr == 1 && !n->nr_partial) {
-		slab_release_isolated(s, n, NULL);
+		defrag_release_isolated(s, n, NULL);
 		nr = 0;
 	}
 	return nr;
 }
 
 /**
- * slab_first_isolated - the isolated slab after @after (or the first)
+ * defrag_next_isolated - the isolated slab after @after (or the first)
  * @n: the node
  * @after: an isolated slab, or NULL
  *
  * Context: @n->list_lock held. Return: the slab, or NULL at the end.
  */
-struct page *slab_first_isolated(struct kslab_node *n, struct page *after)
+struct page *defrag_next_isolated(struct kslab_node *n, struct page *after)
 {
 	lockdep_assert_held(&n->list_lock);
 	if (!after)
@@ -693,15 +693,15 @@ struct page *slab_first_isolated(struct kslab_node *n, struct page *after)
 }
 
 /**
- * slab_release_isolated - end a node's defragmentation
+ * defrag_release_isolated - end a node's defragmentation
  * @s: the cache
  * @n: the node
  * @discard: where emptied slabs go (NULL: keep them as empty slabs)
  *
  * Context: @n->list_lock held.
  */
-void slab_release_isolated(struct kslab_cache *s, struct kslab_node *n,
-			   struct list_head *discard)
+void defrag_release_isolated(struct kslab_cache *s, struct kslab_node *n,
+			     struct list_head *discard)
 {
 	struct page *page, *tmp;
 

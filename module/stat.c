@@ -14,7 +14,7 @@
 
 #include "kslab_int.h"
 
-const char *const kslab_stat_names[KSLAB_NR_STATS] = {
+const char *const stat_names[KSLAB_NR_STATS] = {
 	[KSLAB_ALLOC_FASTPATH]		= "alloc_fastpath",
 	[KSLAB_ALLOC_SLOWPATH]		= "alloc_slowpath",
 	[KSLAB_FREE_FASTPATH]		= "free_fastpath",
@@ -43,9 +43,9 @@ const char *const kslab_stat_names[KSLAB_NR_STATS] = {
 	[KSLAB_DEFRAG_SLABS]		= "defrag_slabs",
 	[KSLAB_DEFRAG_PAGES]		= "defrag_pages",
 };
-EXPORT_SYMBOL_IF_KUNIT(kslab_stat_names);
+EXPORT_SYMBOL_IF_KUNIT(stat_names);
 
-static_assert(ARRAY_SIZE(kslab_stat_names) == KSLAB_NR_STATS);
+static_assert(ARRAY_SIZE(stat_names) == KSLAB_NR_STATS);
 
 /*
  * A CPU's fast pops plus fast pushes (kslab_int.h; their difference is
@@ -81,15 +81,15 @@ static unsigned long cpu_stat_read(struct kslab_cpu *c, enum kslab_stat item)
 }
 
 /**
- * kslab_stat_cpu - one counter of a cache on one CPU
+ * stat_cpu - one counter of a cache on one CPU
  * @s: the cache
  * @cpu: a possible CPU
  * @item: the counter
  *
  * Context: any context. Return: the count (exact on a quiet cache).
  */
-unsigned long kslab_stat_cpu(struct kslab_cache *s, int cpu,
-			     enum kslab_stat item)
+unsigned long stat_cpu(struct kslab_cache *s, int cpu,
+		       enum kslab_stat item)
 {
 	unsigned long x;
 
@@ -100,13 +100,13 @@ unsigned long kslab_stat_cpu(struct kslab_cache *s, int cpu,
 }
 
 /**
- * kslab_stat_sum - one counter of a cache, summed over every possible CPU
+ * stat_sum - one counter of a cache, summed over every possible CPU
  * @s: the cache
  * @item: the counter
  *
  * Context: any context. Return: the sum (exact on a quiet cache).
  */
-unsigned long kslab_stat_sum(struct kslab_cache *s, enum kslab_stat item)
+unsigned long stat_sum(struct kslab_cache *s, enum kslab_stat item)
 {
 	unsigned long sum = 0;
 	int cpu;
@@ -117,7 +117,7 @@ unsigned long kslab_stat_sum(struct kslab_cache *s, enum kslab_stat item)
 	rcu_read_unlock();
 	return sum;
 }
-EXPORT_SYMBOL_IF_KUNIT(kslab_stat_sum);
+EXPORT_SYMBOL_IF_KUNIT(stat_sum);
 
 /**
  * stat_clear - zero one counter of a cache on every CPU (sysfs: write 0)
@@ -137,7 +137,7 @@ void stat_clear(struct kslab_cache *s, enum kslab_stat item)
 	int cpu;
 
 	mutex_lock(&kslab_mutex);
-	sum = kslab_stat_sum(s, item);
+	sum = stat_sum(s, item);
 	rcu_read_lock();
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(s->cpu, cpu);
@@ -154,7 +154,7 @@ void stat_clear(struct kslab_cache *s, enum kslab_stat item)
 }
 
 /**
- * cache_live - objects of a cache handed out and not given back
+ * stat_live_objects - objects of a cache handed out and not given back
  * @s: the cache
  *
  * live = allocs - frees (the accounting rule of enum kslab_stat), plus the
@@ -163,7 +163,7 @@ void stat_clear(struct kslab_cache *s, enum kslab_stat item)
  * Context: any context. Return: the count (exact on a quiet cache; while
  * a CPU is in a slow path it may be off by up to a magazine).
  */
-long cache_live(struct kslab_cache *s)
+long stat_live_objects(struct kslab_cache *s)
 {
 	long live = READ_ONCE(s->live_bias);
 	struct kslab_cpu *c;

@@ -79,7 +79,7 @@ static unsigned long node_figure(struct kslab_cache *s, int nid,
 		slab_walk_node(s, n, BIT(SLAB_STATE_PARTIAL), add_inuse, &x);
 		return x;
 	case NF_CPU_SLABS:
-		cache_cpu_objects(s, nid, &x);
+		cpu_objects(s, nid, &x);
 		return x;
 	}
 	return 0;
@@ -170,7 +170,7 @@ static ssize_t slabs_cpu_partial_show(struct kslab_cache *s, char *buf)
 	unsigned long objs, mags;
 	int cpu, len;
 
-	objs = cache_cpu_objects(s, NUMA_NO_NODE, &mags);
+	objs = cpu_objects(s, NUMA_NO_NODE, &mags);
 	len = sysfs_emit(buf, "%lu(%lu)", objs, mags);
 	for_each_online_cpu(cpu) {
 		struct kslab_cpu *c = per_cpu_ptr(s->cpu, cpu);
@@ -248,13 +248,13 @@ KSLAB_ATTR_RO(kslab_errors);
 
 static ssize_t objects_live_show(struct kslab_cache *s, char *buf)
 {
-	return sysfs_emit(buf, "%ld\n", max(cache_live(s), 0L));
+	return sysfs_emit(buf, "%ld\n", max(stat_live_objects(s), 0L));
 }
 KSLAB_ATTR_RO(objects_live);
 
 static ssize_t pages_show(struct kslab_cache *s, char *buf)
 {
-	return sysfs_emit(buf, "%lu\n", kslab_cache_pages(s));
+	return sysfs_emit(buf, "%lu\n", cache_pages(s));
 }
 KSLAB_ATTR_RO(pages);
 
@@ -333,9 +333,9 @@ static ssize_t stat_show(struct kslab_cache *s, enum kslab_stat item, char *buf)
 	unsigned long x;
 	int cpu, len;
 
-	len = sysfs_emit(buf, "%lu", kslab_stat_sum(s, item));
+	len = sysfs_emit(buf, "%lu", stat_sum(s, item));
 	for_each_online_cpu(cpu) {
-		x = kslab_stat_cpu(s, cpu, item);
+		x = stat_cpu(s, cpu, item);
 		if (x)
 			len += sysfs_emit_at(buf, len, " C%d=%lu", cpu, x);
 	}
@@ -449,7 +449,7 @@ int sysfs_init(void)
 
 	for (i = 0; i < KSLAB_NR_STATS; i++) {
 		sysfs_attr_init(&stat_attrs[i].attr);
-		stat_attrs[i].attr.name = kslab_stat_names[i];
+		stat_attrs[i].attr.name = stat_names[i];
 		stat_attrs[i].attr.mode = 0600;
 		stat_attr_list[i] = &stat_attrs[i].attr;
 	}
