@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cache.c - the life of a kslab cache, as mm/slab_common.c is SLUB's:
- * checking what a creator asks for, laying out its objects, creating and
- * destroying caches, the cache list, and flushing every CPU's magazines
- * (for shrink, validation, destruction and CPU hotplug). It prints only to
- * explain a refused creation; problems in caches go through report.c.
+ * checking what a creator asks for, laying out its objects, creating,
+ * shrinking, validating and destroying caches, the cache list and the
+ * caches destroyed with live objects, and each cache's reasons to take
+ * the slow path only. It prints only to explain a refused creation or a
+ * cache left at unload; problems in caches go through report.c.
  */
 #define pr_fmt(fmt) "kslab: " fmt
 
@@ -31,18 +32,6 @@ static LIST_HEAD(kslab_zombies);	/* kslab_mutex: destroyed, objects live */
 /* Caches on kslab_zombies (kslab_mutex; READ_ONCE): for kslab's tests. */
 unsigned int cache_nr_zombies;
 EXPORT_SYMBOL_IF_KUNIT(cache_nr_zombies);
-/* one flush of every CPU at a time (lock order 3) */
-static DEFINE_MUTEX(kslab_flush_mutex);
-static struct workqueue_struct *kslab_flush_wq;
-
-struct flush_work {
-	struct work_struct work;
-	struct kslab_cache *cache;	/* kslab_flush_mutex */
-	bool queued;			/* kslab_flush_mutex */
-};
-
-static DEFINE_PER_CPU(struct flush_work, kslab_flush_work);
-
 /* The flags kslab_cache_create() accepts. */
 #define KSLAB_CREATE_FLAGS (SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_NO_MERGE | \
 			    SLAB_RECLAIM_ACCOUNT | SLAB_TYPESAFE_BY_RCU | \
@@ -345,115 +334,6 @@ refuse:
 }
 EXPORT_SYMBOL_GPL(kslab_cache_create);
 
-/*
- * flush_own - own this CPU's part for a flush, which runs on the CPU it
- * flushes in process context, whatever the cache's slow-path reasons:
- * without PREEMPT_RT no owner can be preempted there, so the CPU is free;
- * on RT an owner may be, and the flush waits for it on the lock. NULL
- * only if the CPU is owned all the same (a bug). Given back by cpu_put().
- */
-static struct kslab_cpu *flush_own(struct kslab_cache *s)
-{
-	struct kslab_cpu *c;
-
-	kslab_cpu_pin();
-	c = this_cpu_ptr(s->cpu);
-	kslab_cpu_lock(&c->lock);
-	if (WARN_ON_ONCE(READ_ONCE(c->seq) & 1)) {
-		kslab_cpu_unlock(&c->lock);
-		kslab_cpu_unpin();
-		return NULL;
-	}
-	c->seq++;
-	barrier();
-	cpu_stat_begin(c);
-	return c;
-}
-
-/* Flush the CPU this work runs on (queued by cpu_flush_all()). */
-static void cpu_flush_work(struct work_struct *work)
-{
-	struct flush_work *fw = container_of(work, struct flush_work, work);
-	struct kslab_cache *s = fw->cache;
-	void *remote[KSLAB_REMOTE_BATCH];
-	struct kslab_mag *mags[2];
-	struct kslab_cpu *c;
-	unsigned int nr;
-
-	/* Process context on its own CPU: waits for an owner on RT only. */
-	c = flush_own(s);
-	if (!c)
-		return;
-	nr = cpu_detach(s, c, mags, remote);
-	cpu_put(c);
-	cpu_drain_detached(s, mags, remote, nr);
-}
-
-static bool cpu_holds_objects(struct kslab_cpu *c)
-{
-	return READ_ONCE(c->loaded) != &mag_empty ||
-	       READ_ONCE(c->previous) != &mag_empty ||
-	       READ_ONCE(c->nr_remote);
-}
-
-/**
- * cpu_flush_offline - flush a CPU that is not running
- * @s: the cache
- * @cpu: an offline CPU, or one dead in CPU hotplug
- *
- * Context: process context; nothing runs on @cpu.
- */
-void cpu_flush_offline(struct kslab_cache *s, unsigned int cpu)
-{
-	struct kslab_cpu *c = per_cpu_ptr(s->cpu, cpu);
-	void *remote[KSLAB_REMOTE_BATCH];
-	struct kslab_mag *mags[2];
-	unsigned int nr;
-
-	if (!cpu_holds_objects(c))
-		return;
-	cpu_stat_begin(c);
-	nr = cpu_detach(s, c, mags, remote);
-	cpu_stat_end(c);
-	cpu_drain_detached(s, mags, remote, nr);
-}
-
-/**
- * cpu_flush_all - give every CPU's magazines of a cache back to the slabs
- * @s: the cache
- *
- * Runs a work item on each online CPU that holds anything (a CPU's part is
- * only ever changed by that CPU) and flushes offline CPUs directly.
- *
- * Context: process context, cpus_read_lock() held (lockdep_assert_cpus_held()
- * is not exported to modules, so this one is checked by review only).
- */
-void cpu_flush_all(struct kslab_cache *s)
-{
-	struct flush_work *fw;
-	unsigned int cpu;
-
-	mutex_lock(&kslab_flush_mutex);
-	for_each_online_cpu(cpu) {
-		fw = per_cpu_ptr(&kslab_flush_work, cpu);
-		fw->queued = cpu_holds_objects(per_cpu_ptr(s->cpu, cpu));
-		if (!fw->queued)
-			continue;
-		INIT_WORK(&fw->work, cpu_flush_work);
-		fw->cache = s;
-		queue_work_on(cpu, kslab_flush_wq, &fw->work);
-	}
-	for_each_online_cpu(cpu) {
-		fw = per_cpu_ptr(&kslab_flush_work, cpu);
-		if (fw->queued)
-			flush_work(&fw->work);
-	}
-	for_each_possible_cpu(cpu)
-		if (!cpu_online(cpu))
-			cpu_flush_offline(s, cpu);
-	mutex_unlock(&kslab_flush_mutex);
-}
-
 /**
  * cache_reclaim - give back every page a cache holds and does not need
  * @s: the cache
@@ -682,7 +562,7 @@ static DECLARE_WORK(kslab_reap_work, cache_reap);
  */
 void cache_dead_freed(struct kslab_cache *s)
 {
-	/* not on kslab_flush_wq: cpu_flush_all() waits on that one */
+	/* not on cpu.c's flush queue: cpu_flush_all() waits on that one */
 	if (!cache_pages(s))
 		queue_work(kslab_percpu_wq, &kslab_reap_work);
 }
@@ -773,17 +653,6 @@ unsigned long kslab_cache_errors(struct kslab_cache *s)
 EXPORT_SYMBOL_GPL(kslab_cache_errors);
 
 /**
- * cache_init - set up what cache flushing needs
- *
- * Context: module init. Return: 0 or -ENOMEM.
- */
-int cache_init(void)
-{
-	kslab_flush_wq = alloc_workqueue("kslab_flush", WQ_MEM_RECLAIM | KSLAB_WQ_PERCPU, 0);
-	return kslab_flush_wq ? 0 : -ENOMEM;
-}
-
-/**
  * cache_exit - report caches still alive at unload, release the rest
  *
  * Caches destroyed with live objects keep their slabs: memory someone may
@@ -818,22 +687,4 @@ void cache_exit(void)
 	list_for_each_entry_safe(s, tmp, &kslab_zombies, list)
 		cache_free(s);
 	mutex_unlock(&kslab_mutex);
-	destroy_workqueue(kslab_flush_wq);
 }
-
-/**
- * cache_pages - pages a cache holds in slabs
- * @s: the cache
- *
- * Context: any context. Return: the count (exact on a quiet cache).
- */
-unsigned long cache_pages(struct kslab_cache *s)
-{
-	unsigned long pages = 0;
-	int nid;
-
-	for_each_node(nid)
-		pages += READ_ONCE(s->node[nid]->nr_pages);
-	return pages;
-}
-EXPORT_SYMBOL_IF_KUNIT(cache_pages);

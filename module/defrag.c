@@ -51,6 +51,90 @@
 
 #define KSLAB_DEFRAG_RATIO	30	/* default: slabs at most 30% in use */
 
+/**
+ * defrag_release_isolated - end a node's defragmentation
+ * @s: the cache
+ * @n: the node
+ * @discard: where emptied slabs go (NULL: keep them as empty slabs)
+ *
+ * Context: @n->list_lock held.
+ */
+static void defrag_release_isolated(struct kslab_cache *s, struct kslab_node *n,
+				    struct list_head *discard)
+{
+	struct page *page, *tmp;
+
+	lockdep_assert_held(&n->list_lock);
+	list_for_each_entry_safe(page, tmp, &n->isolated, lru) {
+		if (discard && !page_meta(page)->inuse && !page_meta(page)->walk) {
+			slab_unlink(n, page, discard);
+			stat(s, KSLAB_DEFRAG_SLABS);
+			continue;
+		}
+		list_del(&page->lru);
+		n->nr_isolated--;
+		page_meta(page)->state = SLAB_STATE_NONE;
+		slab_move(n, page);
+	}
+}
+
+/**
+ * defrag_isolate_sparse - take a node's sparse partial slabs off allocation
+ * @s: the cache
+ * @n: the node
+ * @ratio: a slab with at most @ratio percent of its objects in use is sparse
+ *
+ * Isolated slabs stay on the node (frees into them go on) but nothing is
+ * allocated from them until defrag_release_isolated(). A lone sparse slab
+ * with no other partial slab to take its objects is left alone: moving
+ * them would only fill a new slab.
+ *
+ * Context: @n->list_lock held.
+ * Return: the number of slabs isolated.
+ */
+static unsigned int defrag_isolate_sparse(struct kslab_cache *s, struct kslab_node *n,
+					  unsigned int ratio)
+{
+	struct page *page, *tmp;
+	struct slab_meta *m;
+	unsigned int nr = 0;
+
+	lockdep_assert_held(&n->list_lock);
+	list_for_each_entry_safe(page, tmp, &n->partial, lru) {
+		m = page_meta(page);
+		if (m->quarantine || m->walk || m->inuse * 100 > ratio * m->objects)
+			continue;
+		list_move_tail(&page->lru, &n->isolated);
+		n->nr_partial--;
+		n->nr_isolated++;
+		m->state = SLAB_STATE_ISOLATED;
+		n->gen++;
+		nr++;
+	}
+	if (nr == 1 && !n->nr_partial) {
+		defrag_release_isolated(s, n, NULL);
+		nr = 0;
+	}
+	return nr;
+}
+
+/**
+ * defrag_next_isolated - the isolated slab after @after (or the first)
+ * @n: the node
+ * @after: an isolated slab, or NULL
+ *
+ * Context: @n->list_lock held. Return: the slab, or NULL at the end.
+ */
+static struct page *defrag_next_isolated(struct kslab_node *n, struct page *after)
+{
+	lockdep_assert_held(&n->list_lock);
+	if (!after)
+		return list_first_entry_or_null(&n->isolated, struct page, lru);
+	if (list_is_last(&after->lru, &n->isolated))
+		return NULL;
+	return list_next_entry(after, lru);
+}
+
 /* Move the live objects of one isolated slab; stop early without memory. */
 static bool defrag_slab(struct kslab_cache *s, struct kslab_node *n, int nid,
 			struct page *page, void **objs, unsigned int max)

@@ -1,10 +1,149 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kslab_int.h - kslab's private header: the cache, node, per-CPU and
- * magazine structures, the slab metadata kept in struct page, the
- * statistics enum, and the calls the source files make of each other.
- * core.c opens with the design (object layout, slab states, lock order,
- * fast path); every shared field below names the lock that protects it.
+ * kslab_int.h - kslab's private header: the design in one place, then the
+ * cache, node, per-CPU and magazine structures (every shared field names
+ * the lock that protects it), the slab metadata kept in struct page, the
+ * statistics, and the calls the layers make of each other, one block a
+ * file. The files, by layer:
+ *
+ *   kslab.h, cache.c    the API; the caches' lifecycle (mm/slab_common.c)
+ *   fastpath.h, core.c  per-CPU: the fast path, inline in the exported
+ *                       calls; the slow paths, the remote buffer, bulk
+ *   cpu.c               per-CPU parts from outside: flushes, hotplug,
+ *                       each CPU's memory node
+ *   magazine.c          magazines and the per-node depots
+ *   node.c              the node lists: objects to and from slabs
+ *   slab.c              slabs: pages, free lists, walks, validation
+ *   kmalloc.c           kslab_kmalloc() on caches of size classes
+ *   defrag.c            movable objects: isolating and emptying slabs
+ *   shrinker.c, rcu.c, pagemap.c   memory pressure, RCU frees, the
+ *                       record of kslab's pages
+ *   debug.c, report.c, fail.c, stat.c   debug flags, reports, fault
+ *                       injection, statistics
+ *   proc.c, sysfs.c, debugfs.c, trace.c   the views
+ *   compat.h            every difference between kernel versions
+ *
+ * HOW AN ALLOCATION IS SATISFIED (the first step that can, does)
+ *
+ *   1. pop this CPU's loaded magazine         cpu_alloc() (fastpath.h):
+ *                                             no lock, no atomic
+ *   2. swap in this CPU's previous magazine   cpu_alloc_slow() (core.c)
+ *   3. trade the empty magazine for a full    the node's depot_lock
+ *      one from the node's depot              (magazine.c)
+ *   4. refill the magazine from the node's    the node's list_lock
+ *      partial slabs, then its empty ones     (node.c, slab.c)
+ *   5. a new slab from the buddy allocator,   no lock; may sleep if gfp
+ *      which refills the magazine without     allows (slab_new(),
+ *      touching the objects' memory           cpu_alloc_new_slab())
+ *
+ *   A free is the mirror image: push to the loaded magazine; swap with an
+ *   empty previous one; give the full magazine to the depot for an empty
+ *   one; drain it into its slabs (freeing slabs that empty beyond
+ *   min_partial). Objects of another node never enter a magazine: they
+ *   wait in the CPU's remote buffer and go home as one magazine into
+ *   their node's depot. Some calls skip the magazines and take steps 4-5
+ *   for exactly the objects asked for: calls on a cache with a slow-path
+ *   reason (KSLAB_SLOW_DEBUG: debug flags; _FAIL: fault injection
+ *   configured; _DEFRAG: a defragmentation running; _DEAD: destroyed with
+ *   live objects), allocations for another node, and calls that find
+ *   their CPU owned (an interrupt in the middle of steps 1-4).
+ *
+ * WHY MAGAZINES (Bonwick 2001; SLUB's per-CPU "sheaves", Linux 6.18)
+ *
+ *   SLUB's fast path pops the free list of a per-CPU slab with a 16-byte
+ *   this_cpu_cmpxchg keyed by a transaction id, and reads the next free
+ *   pointer out of the object it hands out (a cache miss, and a pointer an
+ *   overflow can corrupt). A free to any slab but the CPU's own is a slow
+ *   path: a cmpxchg on that slab, often the node's list_lock. Here a pop or
+ *   a push is a plain load and store on memory only this CPU writes: no
+ *   atomic, no lock prefix, no shared cache line, no read of the object,
+ *   no free pointer stored where the user's data lives. A free from any
+ *   CPU to any slab of the node costs the same as a local one, and a batch
+ *   moves a whole magazine through the depot under one lock. The price is
+ *   memory: up to two magazines a CPU and depot_max full ones a node, which
+ *   kslab_cache_shrink() and the shrinker give back.
+ *
+ * OBJECT LAYOUT (one slot of @size bytes; offsets from the slot)
+ *
+ *   +--------------+-------------------+-----+----------+-------+-------+
+ *   | red_left_pad | object_size bytes | pad | free ptr | track | align |
+ *   +--------------+-------------------+-----+----------+-------+-------+
+ *   ^ slot         ^ object (what callers get)
+ *
+ *   The free pointer is stored inside the object, at ALIGN_DOWN(object_size
+ *   / 2, 8), away from small over- and underflows of its neighbours, unless
+ *   the object must keep its contents while free (a ctor, poisoning,
+ *   SLAB_TYPESAFE_BY_RCU): then it follows the object. It is only written
+ *   while the object is on its slab's free list, never while it sits in a
+ *   magazine, and is stored as ptr ^ secret ^ swab(slot address) when
+ *   hardened. The red zones, the track records (SLAB_STORE_USER) and the
+ *   left pad exist only with debug flags (debug.c).
+ *
+ * SLAB LAYOUT AND STATES
+ *
+ *   A slab is 2^order pages from the buddy allocator (compound above order
+ *   0), objects @size apart from page_address(). Its state lives in its
+ *   head page's struct page (struct slab_meta): cache in page->private,
+ *   node-list link in page->lru, {free, inuse, objects, magic, state,
+ *   quarantine} in page->index. A slab is on exactly one list of its node,
+ *   by its counts:
+ *     partial  0 < inuse < objects  allocation takes the oldest first
+ *     full     inuse == objects     listed so validation sees every slab
+ *     empty    inuse == 0           at most min_partial a node; the rest
+ *                                   go back to the buddy allocator
+ *     isolated any count            defragmentation is emptying it
+ *                                   (defrag.c): nothing is taken from it
+ *     none     being built or torn down
+ *   "inuse" counts objects off the slab's free list: live ones and those
+ *   held in magazines and remote buffers. Invariants, checked by
+ *   kslab_cache_validate() (on a flushed cache: no magazines):
+ *     objects == inuse + |free list|                   every slab
+ *     node.inuse == sum of slab.inuse; node.nr_slabs == |partial| +
+ *       |full| + |empty| + |isolated|                  every node
+ *     |depot_full| == nr_depot_full, |depot_empty| == nr_depot_empty,
+ *       sum of full magazines' counts == depot_objects every node
+ *     sum of node.inuse == live + quarantined          a flushed cache
+ *     live == sum over CPUs of (alloc_fastpath + alloc_slowpath
+ *             - free_fastpath - free_slowpath)          a quiet cache
+ *     fast pops + fast pushes == seq / 2              every CPU,
+ *     fast pops - fast pushes == fast_diff            quiet
+ *                                - loaded->count       (kslab_int.h)
+ *   where "quarantined" objects are ones cut off a corrupt free list or
+ *   found corrupt: never handed out again.
+ *
+ * LOCK ORDER (outermost first)
+ *
+ *   1. kslab_cache.defrag_mutex     one defragmentation of a cache at a
+ *                                   time, and its move callback (read
+ *                                   under it); inside it, defrag takes
+ *                                   4, 2 and 3 in turn and calls move()
+ *                                   with no other kslab lock held
+ *   2. slowpath_key_mutex (cache.c) turning kslab_slowpath_used on or off;
+ *                                   taken with neither 3 nor 4 held: the
+ *                                   static key takes cpu_hotplug_lock
+ *                                   inside itself
+ *   3. cpu_hotplug_lock             cpus_read_lock(): create, destroy,
+ *                                   shrink, defrag: anything that flushes
+ *                                   every CPU
+ *   4. kslab_mutex                  the cache list, each cache's slow-path
+ *                                   reasons; /proc, sysfs
+ *   5. cpu_flush_mutex (cpu.c)      one flush of all CPUs at a time
+ *   6. CPU ownership (fastpath.h)   preemption off, never sleeps; not a
+ *                                   lock lockdep can see (on PREEMPT_RT:
+ *                                   migration off and a per-CPU
+ *                                   spinlock_t, compat.h)
+ *   7. kslab_node.depot_lock,       irq-safe leaves, never nested in each
+ *      kslab_node.list_lock         other
+ *   8. report_lock (report.c)       innermost, irq-safe: one report block
+ *                                   printed at a time, taken under
+ *                                   list_lock
+ *
+ *   Page allocation happens with no kslab lock held and no CPU owned;
+ *   pages are freed outside the list_lock. Removing a cache's sysfs
+ *   directory waits for its files' handlers (kernfs drains them), which
+ *   take kslab_mutex and cpus_read_lock(): it is never done with either
+ *   held. The shrinker never waits: it gives up when kslab_mutex is taken
+ *   and leaves CPUs alone when cpus_read_trylock() fails.
  */
 #ifndef _KSLAB_INT_H
 #define _KSLAB_INT_H
@@ -336,19 +475,17 @@ static inline unsigned long slab_block(const struct kslab_cache *s,
 }
 
 /*
- * struct cache_info - what /proc/kslabinfo and sysfs print about a
- * cache: the allocator fills it, the views only format it.
+ * struct cache_info - a cache's figures as /proc/kslabinfo prints them
+ * (and kslab's tests read them): stat.c fills it, proc.c only formats it.
+ * Lock-free reads: exact on a quiet cache.
  */
 struct cache_info {
 	unsigned long active_objs;
 	unsigned long num_objs;
 	unsigned long num_slabs;
 	unsigned long partial_slabs;
-	unsigned long empty_slabs;
 	unsigned long inuse_objs;	/* objects off slab free lists */
 	unsigned long depot_objs;	/* free objects in depot magazines */
-	unsigned long cpu_objs;		/* free objects in CPUs' magazines */
-	unsigned long pages;		/* pages held by slabs */
 	unsigned int objsize;
 	unsigned int objects_per_slab;
 	unsigned int order;
@@ -455,14 +592,25 @@ unsigned long stat_cpu(struct kslab_cache *s, int cpu,
 unsigned long stat_sum(struct kslab_cache *s, enum kslab_stat item);
 void stat_clear(struct kslab_cache *s, enum kslab_stat item);
 long stat_live_objects(struct kslab_cache *s);
+unsigned long cache_pages(struct kslab_cache *s);
+void cache_info(struct kslab_cache *s, struct cache_info *info);
 
 /*
- * hotplug.c: the node whose objects this CPU's magazines hold, what
+ * cpu.c: the node whose objects this CPU's magazines hold, what
  * "local" means to the fast paths: the CPU's own node, or for a node
  * without memory the nearest one with some (node_mem_nearest()). Read with
  * raw_cpu_read() by a task pinned to its CPU.
  */
 DECLARE_PER_CPU(int, cpu_mem_nid);
+
+/*
+ * The node this CPU's magazines hold objects of, which is what "local"
+ * means to every path here: see node_mem_nearest() and cpu_mem_nid.
+ */
+static __always_inline int cpu_mem_node(void)
+{
+	return raw_cpu_read(cpu_mem_nid);
+}
 
 /* pagemap.c: the record of kslab's pages (see there) */
 #define PAGEMAP_CHUNK_SHIFT	(PAGE_SHIFT + 3)	/* a page of bits a chunk */
@@ -505,6 +653,9 @@ static __always_inline bool pagemap_has(struct page *page)
 
 /* slab.c: slabs and their objects */
 int slab_calculate_order(unsigned int size);
+void slab_move(struct kslab_node *n, struct page *page);
+void slab_unlink(struct kslab_node *n, struct page *page,
+		 struct list_head *discard);
 int slab_init_random_seq(struct kslab_cache *s);
 struct page *slab_new(struct kslab_cache *s, gfp_t gfp, int node);
 void slab_discard(struct kslab_cache *s, struct page *page);
@@ -535,51 +686,57 @@ unsigned long slab_walk_node(struct kslab_cache *s, struct kslab_node *n,
 int slab_walk_objects(struct kslab_cache *s, struct page *page,
 		      unsigned long *map, slab_object_fn fn, void *arg);
 
-/* core.c: objects */
+/* magazine.c: magazines and depots */
+struct kslab_mag *mag_alloc(struct kslab_cache *s, int node);
+void mag_free(struct kslab_mag *mag);
+struct kslab_mag *depot_get_full(struct kslab_cache *s, struct kslab_node *n);
+bool depot_put_full(struct kslab_cache *s, struct kslab_node *n,
+		    struct kslab_mag *mag);
+struct kslab_mag *depot_get_empty(struct kslab_node *n);
+void depot_put_empty(struct kslab_cache *s, struct kslab_node *n,
+		     struct kslab_mag *mag);
+void depot_drain(struct kslab_cache *s);
+unsigned long depot_trim(struct kslab_cache *s);
+long depot_validate(struct kslab_cache *s, struct kslab_node *n);
+
+/* node.c: the node lists */
 int node_mem_nearest(int nid);
 unsigned int node_free_objects(struct kslab_cache *s, void **objs,
 			       unsigned int nr, unsigned long caller);
+unsigned int node_free_one(struct kslab_cache *s, struct page *page,
+			   void *obj, unsigned long caller, bool wipe);
 unsigned int node_alloc_objects(struct kslab_cache *s, gfp_t gfp, int node,
 				void **objs, unsigned int nr);
+
+/* cpu.c: per-CPU parts from outside */
+int cpu_layer_init(void);
+void cpu_layer_exit(void);
 unsigned int cpu_detach(struct kslab_cache *s, struct kslab_cpu *c,
 			struct kslab_mag **mags, void **remote);
 void cpu_drain_detached(struct kslab_cache *s, struct kslab_mag **mags,
 			void **remote, unsigned int nr_remote);
-void depot_drain(struct kslab_cache *s);
-unsigned long depot_trim(struct kslab_cache *s);
-long depot_validate(struct kslab_cache *s, struct kslab_node *n);
-void cache_info(struct kslab_cache *s, struct cache_info *info);
+void cpu_flush_all(struct kslab_cache *s);
+void cpu_flush_offline(struct kslab_cache *s, unsigned int cpu);
 unsigned long cpu_objects(struct kslab_cache *s, int node,
 			  unsigned long *mags);
 
 /* cache.c: lifecycle */
-int cache_init(void);
 void cache_exit(void);
 unsigned long cache_reclaim(struct kslab_cache *s, bool flush_cpus);
 void cache_set_slowpath(struct kslab_cache *s, unsigned int why, bool on);
 void cache_sync_slowpath_key(void);
 void cache_dead_freed(struct kslab_cache *s);
-void cpu_flush_all(struct kslab_cache *s);
-void cpu_flush_offline(struct kslab_cache *s, unsigned int cpu);
-unsigned long cache_pages(struct kslab_cache *s);
 
 /* defrag.c */
 void defrag_init_cache(struct kslab_cache *s);
 void defrag_cancel(struct kslab_cache *s);
 bool defrag_wanted(struct kslab_cache *s);
-unsigned int defrag_isolate_sparse(struct kslab_cache *s, struct kslab_node *n,
-				   unsigned int ratio);
-struct page *defrag_next_isolated(struct kslab_node *n, struct page *after);
-void defrag_release_isolated(struct kslab_cache *s, struct kslab_node *n,
-			     struct list_head *discard);
 
-/* fail.c, hotplug.c, rcu.c, shrinker.c */
+/* fail.c, rcu.c, shrinker.c */
 bool fail_should(struct kslab_cache *s);
 void fail_get(struct kslab_cache *s, unsigned int *probability,
 	      unsigned int *interval, long *times);
 void fail_release(struct kslab_cache *s);
-int hotplug_init(void);
-void hotplug_exit(void);
 void rcu_discard_slab(struct page *page);
 int shrinker_init(void);
 void shrinker_exit(void);

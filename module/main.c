@@ -56,15 +56,12 @@ static int __init kslab_init(void)
 		return ret;
 	if (kslab_freelist_hardened)
 		static_branch_enable(&kslab_hardened_key);
-	ret = cache_init();
+	ret = cpu_layer_init();
 	if (ret)
 		return ret;
-	ret = hotplug_init();
-	if (ret)
-		goto out_cache;
 	ret = sysfs_init();
 	if (ret)
-		goto out_hotplug;
+		goto out_cpu;
 	debugfs_init();
 	ret = kmalloc_init();
 	if (ret)
@@ -87,10 +84,9 @@ out_kmalloc:
 out_sysfs:
 	debugfs_exit();
 	sysfs_exit();
-out_hotplug:
-	hotplug_exit();
-out_cache:
+out_cpu:
 	cache_exit();
+	cpu_layer_exit();
 	pagemap_exit();
 	return ret;
 }
@@ -101,8 +97,8 @@ static void __exit kslab_exit(void)
 	proc_exit();
 	rcu_barrier();	/* kslab_kfree_rcu() callbacks run kslab code */
 	kmalloc_exit();
-	hotplug_exit();
 	cache_exit();
+	cpu_layer_exit();
 	debugfs_exit();
 	sysfs_exit();
 	pagemap_exit();

@@ -236,7 +236,7 @@ static struct list_head *state_list(struct kslab_node *n, unsigned int state,
  * where it is until defragmentation releases it, and a node walk's cursor
  * until the walk lets go of it (slab_walk_list()).
  */
-static void slab_move(struct kslab_node *n, struct page *page)
+void slab_move(struct kslab_node *n, struct page *page)
 {
 	struct slab_meta *m = page_meta(page);
 	unsigned int state;
@@ -268,8 +268,8 @@ static void slab_move(struct kslab_node *n, struct page *page)
 }
 
 /* slab_unlink - take a slab off the node for good, onto @discard. */
-static void slab_unlink(struct kslab_node *n, struct page *page,
-			struct list_head *discard)
+void slab_unlink(struct kslab_node *n, struct page *page,
+		 struct list_head *discard)
 {
 	struct slab_meta *m = page_meta(page);
 	unsigned long *count;
@@ -632,90 +632,6 @@ void slab_trim(struct kslab_cache *s, struct kslab_node *n, unsigned int keep,
 			break;
 		if (!page_meta(page)->walk)	/* a walk's cursor stays */
 			slab_unlink(n, page, discard);
-	}
-}
-
-/**
- * defrag_isolate_sparse - take a node's sparse partial slabs off allocation
- * @s: the cache
- * @n: the node
- * @ratio: a slab with at most @ratio percent of its objects in use is sparse
- *
- * Isolated slabs stay on the node (frees into them go on) but nothing is
- * allocated from them until defrag_release_isolated(). A lone sparse slab
- * with no other partial slab to take its objects is left alone: moving
- * them would only fill a new slab.
- *
- * Context: @n->list_lock held.
- * Return: the number of slabs isolated.
- */
-unsigned int defrag_isolate_sparse(struct kslab_cache *s, struct kslab_node *n,
-				   unsigned int ratio)
-{
-	struct page *page, *tmp;
-	struct slab_meta *m;
-	unsigned int nr = 0;
-
-	lockdep_assert_held(&n->list_lock);
-	list_for_each_entry_safe(page, tmp, &n->partial, lru) {
-		m = page_meta(page);
-		if (m->quarantine || m->walk || m->inuse * 100 > ratio * m->objects)
-			continue;
-		list_move_tail(&page->lru, &n->isolated);
-		n->nr_partial--;
-		n->nr_isolated++;
-		m->state = SLAB_STATE_ISOLATED;
-		n->gen++;
-		nr++;
-	}
-	if (nr == 1 && !n->nr_partial) {
-		defrag_release_isolated(s, n, NULL);
-		nr = 0;
-	}
-	return nr;
-}
-
-/**
- * defrag_next_isolated - the isolated slab after @after (or the first)
- * @n: the node
- * @after: an isolated slab, or NULL
- *
- * Context: @n->list_lock held. Return: the slab, or NULL at the end.
- */
-struct page *defrag_next_isolated(struct kslab_node *n, struct page *after)
-{
-	lockdep_assert_held(&n->list_lock);
-	if (!after)
-		return list_first_entry_or_null(&n->isolated, struct page, lru);
-	if (list_is_last(&after->lru, &n->isolated))
-		return NULL;
-	return list_next_entry(after, lru);
-}
-
-/**
- * defrag_release_isolated - end a node's defragmentation
- * @s: the cache
- * @n: the node
- * @discard: where emptied slabs go (NULL: keep them as empty slabs)
- *
- * Context: @n->list_lock held.
- */
-void defrag_release_isolated(struct kslab_cache *s, struct kslab_node *n,
-			     struct list_head *discard)
-{
-	struct page *page, *tmp;
-
-	lockdep_assert_held(&n->list_lock);
-	list_for_each_entry_safe(page, tmp, &n->isolated, lru) {
-		if (discard && !page_meta(page)->inuse && !page_meta(page)->walk) {
-			slab_unlink(n, page, discard);
-			stat(s, KSLAB_DEFRAG_SLABS);
-			continue;
-		}
-		list_del(&page->lru);
-		n->nr_isolated--;
-		page_meta(page)->state = SLAB_STATE_NONE;
-		slab_move(n, page);
 	}
 }
 

@@ -183,3 +183,51 @@ long stat_live_objects(struct kslab_cache *s)
 	rcu_read_unlock();
 	return live;
 }
+
+/**
+ * cache_pages - pages a cache holds in slabs
+ * @s: the cache
+ *
+ * Context: any context. Return: the count (exact on a quiet cache).
+ */
+unsigned long cache_pages(struct kslab_cache *s)
+{
+	unsigned long pages = 0;
+	int nid;
+
+	for_each_node(nid)
+		pages += READ_ONCE(s->node[nid]->nr_pages);
+	return pages;
+}
+EXPORT_SYMBOL_IF_KUNIT(cache_pages);
+
+/**
+ * cache_info - a cache's figures for /proc/kslabinfo (and kslab's tests)
+ * @s: the cache
+ * @info: filled in
+ *
+ * Lock-free reads of counters that move: exact on a quiet cache.
+ * Context: any context.
+ */
+void cache_info(struct kslab_cache *s, struct cache_info *info)
+{
+	struct kslab_node *n;
+	long live;
+	int nid;
+
+	memset(info, 0, sizeof(*info));
+	for_each_node(nid) {
+		n = s->node[nid];
+		info->num_slabs += READ_ONCE(n->nr_slabs);
+		info->num_objs += READ_ONCE(n->total_objects);
+		info->partial_slabs += READ_ONCE(n->nr_partial);
+		info->inuse_objs += READ_ONCE(n->inuse);
+		info->depot_objs += READ_ONCE(n->depot_objects);
+	}
+	live = stat_live_objects(s);
+	info->active_objs = clamp_t(long, live, 0, info->num_objs);
+	info->objsize = s->size;
+	info->objects_per_slab = s->objects;
+	info->order = s->order;
+}
+EXPORT_SYMBOL_IF_KUNIT(cache_info);
