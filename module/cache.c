@@ -417,41 +417,46 @@ void cache_sync_slowpath_key(void)
 	mutex_unlock(&slowpath_key_mutex);
 }
 
+/* The first live objects of a leaking cache, for its report. */
+struct leak_sample {
+	void *objs[16];
+	unsigned int shown;
+};
+
+/* slab_walk_node() callback: live objects of one slab, while there is room. */
+static unsigned int leak_sample_slab(struct kslab_cache *s,
+				     struct kslab_node *n, struct page *page,
+				     unsigned int state, void *arg)
+{
+	struct leak_sample *ls = arg;
+	unsigned int room = ARRAY_SIZE(ls->objs) - ls->shown;
+	int nr;
+
+	if (!room)
+		return 1;
+	nr = slab_live_objects(s, page, ls->objs + ls->shown, room);
+	ls->shown += clamp(nr, 0, (int)room);
+	return page_meta(page)->objects;
+}
+
 /*
  * Live objects of a flushed cache (quarantined ones apart), the first few
  * listed in a report with their owners when tracked.
  */
 static unsigned long cache_report_leaks(struct kslab_cache *s)
 {
-	static const unsigned int shown_max = 16;
-	void *objs[16];
-	unsigned int shown = 0;
-	unsigned long live = 0, flags;
-	struct kslab_node *n;
-	struct page *page;
-	int nid, nr;
+	struct leak_sample ls = { };
+	unsigned long live = 0;
+	int nid;
 
 	for_each_node(nid) {
-		n = s->node[nid];
-		spin_lock_irqsave(&n->list_lock, flags);
-		live += n->inuse;
-		list_for_each_entry(page, &n->partial, lru) {
-			if (shown >= shown_max)
-				break;
-			nr = slab_live_objects(s, page, objs + shown, shown_max - shown);
-			shown += clamp(nr, 0, (int)(shown_max - shown));
-		}
-		list_for_each_entry(page, &n->full, lru) {
-			if (shown >= shown_max)
-				break;
-			nr = slab_live_objects(s, page, objs + shown, shown_max - shown);
-			shown += clamp(nr, 0, (int)(shown_max - shown));
-		}
-		spin_unlock_irqrestore(&n->list_lock, flags);
+		slab_walk_node(s, s->node[nid], BIT(SLAB_STATE_PARTIAL) |
+			       BIT(SLAB_STATE_FULL), leak_sample_slab, &ls);
+		live += READ_ONCE(s->node[nid]->inuse);
 	}
 	live -= min_t(unsigned long, live, atomic_long_read(&s->quarantined));
 	if (live)
-		report_leaks(s, live, objs, shown);
+		report_leaks(s, live, ls.objs, ls.shown);
 	return live;
 }
 

@@ -361,8 +361,7 @@ void cpu_free_slow(struct kslab_cache *s, struct page *page, void *obj,
 	bool wipe = cache_want_init_on_free(s);
 	struct kslab_cpu *c;
 
-	if (unlikely(page_meta(page)->magic != KSLAB_MAGIC_SLAB ||
-		     page_cache(page) != s)) {
+	if (unlikely(slab_cache(page) != s)) {
 		report_bad_free(s, NULL, obj, "pointer is not an object of this cache");
 		return;
 	}
@@ -456,22 +455,6 @@ void cpu_free_wipe(struct kslab_cache *s, struct page *page, void *obj,
 }
 
 /**
- * cpu_free_traced - cpu_free() with kslab:kslab_free fired first
- * @s: the cache
- * @page: the head page of the slab holding @obj
- * @obj: the object
- * @caller: the caller's address
- *
- * Out of line, so that the fast path calls nothing. Context: as cpu_free().
- */
-void cpu_free_traced(struct kslab_cache *s, struct page *page, void *obj,
-		     unsigned long caller)
-{
-	trace_kslab_free(s->name, obj, caller);
-	cpu_free(s, page, obj, caller);
-}
-
-/**
  * kslab_cache_alloc - allocate an object from a kslab cache
  * @s: the cache
  * @gfp: GFP flags: GFP_KERNEL may sleep to get pages, GFP_ATOMIC and
@@ -542,9 +525,17 @@ static __always_inline void cpu_free_obj(struct kslab_cache *s, void *obj,
 	cpu_free(s, virt_to_head_page(obj), obj, caller);
 }
 
-/* kslab_cache_free() with kslab:kslab_free on: out of line, as cpu_free_traced(). */
-static noinline void cache_free_traced(struct kslab_cache *s, void *obj,
-				       unsigned long caller)
+/**
+ * cpu_free_traced - a free with kslab:kslab_free on: the event, then the
+ * free as kslab_cache_free() does it
+ * @s: the cache
+ * @obj: the object, or NULL
+ * @caller: the caller's address
+ *
+ * Out of line, so that the fast paths call nothing. Context: as cpu_free().
+ */
+noinline void cpu_free_traced(struct kslab_cache *s, void *obj,
+			      unsigned long caller)
 {
 	trace_kslab_free(s->name, obj, caller);
 	cpu_free_obj(s, obj, caller);
@@ -565,7 +556,7 @@ static noinline void cache_free_traced(struct kslab_cache *s, void *obj,
 void kslab_cache_free(struct kslab_cache *s, void *obj)
 {
 	if (trace_kslab_free_enabled())
-		return cache_free_traced(s, obj, _RET_IP_);
+		return cpu_free_traced(s, obj, _RET_IP_);
 	cpu_free_obj(s, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kslab_cache_free);
@@ -666,9 +657,9 @@ EXPORT_SYMBOL_GPL(kslab_cache_alloc_bulk);
 void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 {
 	bool init = cache_want_init_on_free(s), local = false;
-	unsigned long outside = ~s->slab_mask, block = 0;
-	struct page *page, *last = NULL;
+	struct slab_run run = { };
 	unsigned int slow = 0;
+	struct page *page;
 	struct kslab_cpu *c;
 	struct kslab_mag *mag;
 	long mark;
@@ -693,29 +684,19 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 		obj = objs[i];
 		if (unlikely(!obj))
 			continue;
-		/*
-		 * A run of objects of one slab: the slab is checked once;
-		 * while objects stay in @block they are @last's.
-		 */
-		if (((unsigned long)obj & outside) != block) {
-			page = virt_to_head_page(obj);
-			if (page != last) {
-				if (unlikely(page_meta(page)->magic != KSLAB_MAGIC_SLAB ||
-					     page_cache(page) != s)) {
-					report_bad_free(s, NULL, obj,
-							"pointer is not an object of this cache");
-					continue;
-				}
-				last = page;
-				local = page_to_nid(page) == nid;
-			}
-			block = slab_block(s, page, obj);
+		/* a run of objects of one slab: its page is looked at once */
+		page = slab_run_next(s, &run, obj);
+		if (unlikely(!page)) {
+			report_bad_free(s, NULL, obj, "pointer is not an object of this cache");
+			continue;
 		}
+		if (run.looked)
+			local = page_to_nid(page) == nid;
 		/* a bad pointer, or one of a fallback slab: checked (and wiped) there */
 		if (static_branch_likely(&kslab_hardened_key) &&
-		    unlikely(slab_index_fast(s, page_meta(last), obj) ==
+		    unlikely(slab_index_fast(s, page_meta(page), obj) ==
 			     KSLAB_BAD_INDEX)) {
-			slow += node_free_one(s, last, obj, _RET_IP_, init);
+			slow += node_free_one(s, page, obj, _RET_IP_, init);
 			continue;
 		}
 		/* cpu_freed_last(), where @obj can be: @loaded holds this node's */
@@ -727,7 +708,7 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 			}
 			if (unlikely(init))
 				memset(obj, 0, s->object_size);
-			cpu_push_remote(s, c, obj, page_to_nid(last));
+			cpu_push_remote(s, c, obj, page_to_nid(page));
 			continue;
 		}
 		if (unlikely(mag_freed_last(mag, obj))) {
@@ -736,7 +717,7 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 		}
 		if (mag->count >= mag->size) {
 			if (!cpu_make_room_bulk(s, c)) {
-				slow += node_free_one(s, last, obj, _RET_IP_, init);
+				slow += node_free_one(s, page, obj, _RET_IP_, init);
 				continue;
 			}
 			mag = c->loaded;

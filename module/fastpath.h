@@ -39,11 +39,20 @@
  * loaded magazine in any way in between, and cpu_stat_begin() and
  * cpu_stat_end() keep the fast-path counters right.
  *
- * Both refuse the CPU when a slow-path reason is set (s->slowpath). The
- * reasons are read with the CPU owned: whoever sets one flushes every CPU
- * before relying on it (cache_set_slowpath()), which waits for this owner,
- * so no magazine is used once the flush is done (a task preempted before
- * owning reads the reason after it).
+ * Both refuse the CPU when the cache has a slow-path reason (s->slowpath,
+ * read with the CPU owned, once cache_sync_slowpath_key() has turned the
+ * static key on). What each reason asks of the magazines:
+ *   DEFRAG  none used once it is set: defragmentation flushes every CPU
+ *           next (cpu_flush_all()), which waits for each owner, so none
+ *           is used once the flush is done (a task preempted before
+ *           owning reads the reason after it).
+ *   DEAD    set by kslab_cache_destroy() after its last flush, when no
+ *           call but frees of the cache's live objects may come.
+ *   FAIL    no flush (kslab_cache_set_fail()): an owner that read no
+ *           reason finishes its pop or push; what the magazines hold then
+ *           stays there, unused, until a flush (kslab_cache_shrink(), the
+ *           shrinker) or the fault injection's end.
+ *   DEBUG   set at creation, before the cache has an object.
  */
 static __always_inline void cpu_release(struct kslab_cpu *c, unsigned long nr)
 {
@@ -130,8 +139,7 @@ void cpu_free_remote(struct kslab_cache *s, struct kslab_cpu *c,
 		     struct page *page, void *obj);
 void cpu_free_wipe(struct kslab_cache *s, struct page *page, void *obj,
 		   unsigned long caller);
-void cpu_free_traced(struct kslab_cache *s, struct page *page, void *obj,
-		     unsigned long caller);
+void cpu_free_traced(struct kslab_cache *s, void *obj, unsigned long caller);
 
 /*
  * The kernel's cache_want_init_on_alloc(), for a kslab cache, but never for

@@ -101,10 +101,8 @@ static __always_inline struct kslab_cache *class_cache_of(struct page *page,
 	if (unlikely(!pagemap_has(page)))
 		return NULL;
 	*magic = page_meta(page)->magic;
-	if (unlikely(*magic != KSLAB_MAGIC_SLAB))
-		return NULL;
-	s = page_cache(page);
-	return s->kmalloc_index ? s : NULL;
+	s = slab_cache(page);
+	return likely(s) && s->kmalloc_index ? s : NULL;
 }
 
 /**
@@ -155,7 +153,7 @@ void kslab_kfree(const void *p)
 	s = class_cache_of(page, &magic);
 	if (likely(s)) {
 		if (trace_kslab_free_enabled())
-			cpu_free_traced(s, page, (void *)p, _RET_IP_);
+			cpu_free_traced(s, (void *)p, _RET_IP_);
 		else
 			cpu_free(s, page, (void *)p, _RET_IP_);
 		return;

@@ -318,7 +318,7 @@ struct kslab_cache {
 	unsigned int offset;		/* free pointer offset in an object */
 	unsigned long random;		/* free pointer secret; 0: not hardened */
 	slab_flags_t flags;		/* the creator's SLAB_* flags */
-	unsigned int kmalloc_index;	/* kslab_kmalloc class, 0 if none */
+	unsigned int kmalloc_index;	/* kslab_kmalloc class (1...), 0 if none */
 	void (*ctor)(void *object);
 	unsigned int mag_size;		/* WRITE_ONCE: new magazines' capacity */
 	unsigned int order;		/* preferred slab order */
@@ -406,6 +406,17 @@ static inline struct kslab_cache *page_cache(struct page *page)
 	return (struct kslab_cache *)page_private(page);
 }
 
+/*
+ * slab_cache - the cache whose slab @page heads, or NULL when @page heads
+ * no slab of kslab's: "is this a slab of s" is slab_cache(page) == s.
+ * (The fast path's hardened check tests page_cache() alone, with the
+ * object's index: a cheaper filter, whose misses come here.)
+ */
+static __always_inline struct kslab_cache *slab_cache(struct page *page)
+{
+	return page_meta(page)->magic == KSLAB_MAGIC_SLAB ? page_cache(page) : NULL;
+}
+
 /* slab_index() of a pointer that is not the start of an object. */
 #define KSLAB_BAD_INDEX		UINT_MAX
 
@@ -472,6 +483,51 @@ static inline unsigned long slab_block(const struct kslab_cache *s,
 {
 	return compound_order(page) == s->order ?
 		(unsigned long)obj & ~s->slab_mask : 0;
+}
+
+/*
+ * struct slab_run - where a walk over a run of objects freed together (a
+ * magazine, a bulk call's array) is: the slab of the object before, and
+ * the block it fills, so that objects of one slab next to each other
+ * share one page lookup (slab_run_next()). Start it zeroed.
+ */
+struct slab_run {
+	struct page *page;	/* the slab of the last object looked up */
+	unsigned long prev;	/* the block of the object before, or 0 */
+	unsigned long block;	/* a block @page is known to fill, or 0 */
+	bool looked;		/* the last call looked @page up */
+};
+
+/*
+ * slab_run_next - the slab of @obj, the next object of a run. An object
+ * in the block of the one before is that slab's when the slab fills its
+ * block (slab_block()), asked once a run, so a shuffled batch pays one
+ * compare an object for it; any other object's head page is looked up
+ * (run->looked) and checked to be a slab of @s.
+ * Return: the slab (run->page), or NULL when @obj is no object of a slab
+ * of @s (the caller reports it).
+ */
+static __always_inline struct page *slab_run_next(struct kslab_cache *s,
+						  struct slab_run *run,
+						  const void *obj)
+{
+	unsigned long b = (unsigned long)obj & ~s->slab_mask;
+	struct page *page;
+
+	if (b == run->prev && !run->block)
+		run->block = slab_block(s, run->page, obj);
+	run->prev = b;
+	run->looked = b != run->block;
+	if (!run->looked)
+		return run->page;
+	run->block = 0;
+	page = virt_to_head_page(obj);
+	if (unlikely(slab_cache(page) != s)) {
+		run->prev = 0;
+		return NULL;
+	}
+	run->page = page;
+	return page;
 }
 
 /*

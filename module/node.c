@@ -32,8 +32,9 @@
 unsigned int node_free_objects(struct kslab_cache *s, void **objs,
 			       unsigned int nr, unsigned long caller)
 {
-	unsigned long flags = 0, outside = ~s->slab_mask, block = 0, prev = 0;
-	struct page *pages[KSLAB_PUT_BATCH], *page = NULL;
+	struct slab_run run = { };
+	unsigned long flags = 0;
+	struct page *pages[KSLAB_PUT_BATCH], *page;
 	void *batch[KSLAB_PUT_BATCH], *obj;
 	struct kslab_node *n = NULL, *pn;
 	unsigned int i, k = 0, done = 0;
@@ -46,35 +47,21 @@ unsigned int node_free_objects(struct kslab_cache *s, void **objs,
 					       caller);
 			k = 0;
 		}
-		/*
-		 * An object in the block of the one before is @page's when that
-		 * slab fills its block (slab_block()): asked once a run, so a
-		 * shuffled batch pays one compare an object for it.
-		 */
-		if (((unsigned long)obj & outside) == prev && !block)
-			block = slab_block(s, page, obj);
-		prev = (unsigned long)obj & outside;
-		if (prev != block) {
-			block = 0;
-			page = virt_to_head_page(obj);
-			if (unlikely(page_meta(page)->magic != KSLAB_MAGIC_SLAB ||
-				     page_cache(page) != s)) {
-				report_bad_free(s, NULL, obj,
-						"pointer is not an object of this cache");
-				prev = 0;
-				continue;
-			}
-			pn = s->node[page_to_nid(page)];
-			if (pn != n) {
-				if (k)
-					done += slab_put_batch(s, n, pages, batch, k,
-							       &discard, caller);
-				k = 0;
-				if (n)
-					spin_unlock_irqrestore(&n->list_lock, flags);
-				n = pn;
-				spin_lock_irqsave(&n->list_lock, flags);
-			}
+		page = slab_run_next(s, &run, obj);
+		if (unlikely(!page)) {
+			report_bad_free(s, NULL, obj, "pointer is not an object of this cache");
+			continue;
+		}
+		pn = run.looked ? s->node[page_to_nid(page)] : n;
+		if (pn != n) {
+			if (k)
+				done += slab_put_batch(s, n, pages, batch, k,
+						       &discard, caller);
+			k = 0;
+			if (n)
+				spin_unlock_irqrestore(&n->list_lock, flags);
+			n = pn;
+			spin_lock_irqsave(&n->list_lock, flags);
 		}
 		pages[k] = page;
 		batch[k++] = obj;

@@ -676,7 +676,8 @@ void slab_free_pages(struct kslab_cache *s, struct page *page)
 /**
  * slab_discard_list - slab_discard() every slab on @list
  * @s: the cache
- * @list: slabs unlinked by slab_put(), slab_trim() or a shutdown
+ * @list: slabs unlinked by slab_put_batch(), slab_trim(), defragmentation
+ *        or a shutdown
  *
  * Context: no kslab lock held.
  */
@@ -774,7 +775,7 @@ static long slab_validate(struct kslab_cache *s, struct kslab_node *n,
 	unsigned int i;
 	int nr_free;
 
-	if (m->magic != KSLAB_MAGIC_SLAB || page_cache(page) != s) {
+	if (slab_cache(page) != s) {
 		report_slab(s, page, "slab on this cache's list is not its own");
 		return 1;
 	}
