@@ -19,9 +19,6 @@
 #include "kslab.h"
 #include "kslab_int.h"
 
-/* cache.c: destroyed caches kept for their live objects, not yet freed */
-extern unsigned int cache_nr_zombies;
-
 static inline void ktest_destroy_action(void *s)
 {
 	kslab_cache_destroy(s);

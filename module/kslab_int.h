@@ -777,6 +777,7 @@ unsigned long cpu_objects(struct kslab_cache *s, int node,
 			  unsigned long *mags);
 
 /* cache.c: lifecycle */
+extern unsigned int cache_nr_zombies;	/* for kslab's tests: see cache.c */
 void cache_exit(void);
 unsigned long cache_reclaim(struct kslab_cache *s, bool flush_cpus);
 void cache_set_slowpath(struct kslab_cache *s, unsigned int why, bool on);
