@@ -15,6 +15,7 @@
 #include "kslab_int.h"
 #include "debug.h"
 #include "fastpath.h"
+#include "magazine.h"
 #include "report.h"
 #include "trace.h"
 
@@ -361,7 +362,7 @@ void cpu_free_slow(struct kslab_cache *s, struct page *page, void *obj,
 	bool wipe = cache_want_init_on_free(s);
 	struct kslab_cpu *c;
 
-	if (unlikely(slab_cache(page) != s)) {
+	if (unlikely(!slab_of(page, s))) {
 		report_bad_free(s, NULL, obj, "pointer is not an object of this cache");
 		return;
 	}
@@ -660,6 +661,7 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 	struct slab_run run = { };
 	unsigned int slow = 0;
 	struct page *page;
+	int looked;
 	struct kslab_cpu *c;
 	struct kslab_mag *mag;
 	long mark;
@@ -685,12 +687,13 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 		if (unlikely(!obj))
 			continue;
 		/* a run of objects of one slab: its page is looked at once */
-		page = slab_run_next(s, &run, obj);
-		if (unlikely(!page)) {
+		looked = slab_run_next(s, &run, obj);
+		if (unlikely(looked < 0)) {
 			report_bad_free(s, NULL, obj, "pointer is not an object of this cache");
 			continue;
 		}
-		if (run.looked)
+		page = run.page;
+		if (looked)
 			local = page_to_nid(page) == nid;
 		/* a bad pointer, or one of a fallback slab: checked (and wiped) there */
 		if (static_branch_likely(&kslab_hardened_key) &&

@@ -20,6 +20,7 @@
 
 #include "kslab_int.h"
 #include "fastpath.h"
+#include "magazine.h"
 
 DEFINE_PER_CPU(int, cpu_mem_nid);
 

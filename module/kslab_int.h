@@ -11,7 +11,7 @@
  *                       calls; the slow paths, the remote buffer, bulk
  *   cpu.c               per-CPU parts from outside: flushes, hotplug,
  *                       each CPU's memory node
- *   magazine.c          magazines and the per-node depots
+ *   magazine.[ch]       magazines and the per-node depots
  *   node.c              the node lists: objects to and from slabs
  *   slab.c              slabs: pages, free lists, walks, validation
  *   kmalloc.c           kslab_kmalloc() on caches of size classes
@@ -407,11 +407,17 @@ static inline struct kslab_cache *page_cache(struct page *page)
 }
 
 /*
- * slab_cache - the cache whose slab @page heads, or NULL when @page heads
- * no slab of kslab's: "is this a slab of s" is slab_cache(page) == s.
- * (The fast path's hardened check tests page_cache() alone, with the
- * object's index: a cheaper filter, whose misses come here.)
+ * slab_of - is @page the head page of a slab of @s? slab_cache(): of
+ * which cache, if any. (The fast path's hardened check tests page_cache()
+ * alone, with the object's index: a cheaper filter, whose misses come
+ * here.) Context: any.
  */
+static __always_inline bool slab_of(struct page *page,
+				    const struct kslab_cache *s)
+{
+	return page_meta(page)->magic == KSLAB_MAGIC_SLAB && page_cache(page) == s;
+}
+
 static __always_inline struct kslab_cache *slab_cache(struct page *page)
 {
 	return page_meta(page)->magic == KSLAB_MAGIC_SLAB ? page_cache(page) : NULL;
@@ -495,21 +501,20 @@ struct slab_run {
 	struct page *page;	/* the slab of the last object looked up */
 	unsigned long prev;	/* the block of the object before, or 0 */
 	unsigned long block;	/* a block @page is known to fill, or 0 */
-	bool looked;		/* the last call looked @page up */
 };
 
 /*
- * slab_run_next - the slab of @obj, the next object of a run. An object
- * in the block of the one before is that slab's when the slab fills its
- * block (slab_block()), asked once a run, so a shuffled batch pays one
- * compare an object for it; any other object's head page is looked up
- * (run->looked) and checked to be a slab of @s.
- * Return: the slab (run->page), or NULL when @obj is no object of a slab
- * of @s (the caller reports it).
+ * slab_run_next - the slab of @obj, the next object of a run: run->page.
+ * An object in the block of the one before is that slab's when the slab
+ * fills its block (slab_block()), asked once a run, so a shuffled batch
+ * pays one compare an object for it; any other object's head page is
+ * looked up and checked to be a slab of @s.
+ * Return: 0 when run->page was not looked at, 1 when it was looked up
+ * (it may be the same slab), -1 when @obj is no object of a slab of @s
+ * (the caller reports it).
  */
-static __always_inline struct page *slab_run_next(struct kslab_cache *s,
-						  struct slab_run *run,
-						  const void *obj)
+static __always_inline int slab_run_next(struct kslab_cache *s,
+					 struct slab_run *run, const void *obj)
 {
 	unsigned long b = (unsigned long)obj & ~s->slab_mask;
 	struct page *page;
@@ -517,17 +522,16 @@ static __always_inline struct page *slab_run_next(struct kslab_cache *s,
 	if (b == run->prev && !run->block)
 		run->block = slab_block(s, run->page, obj);
 	run->prev = b;
-	run->looked = b != run->block;
-	if (!run->looked)
-		return run->page;
+	if (b == run->block)
+		return 0;
 	run->block = 0;
 	page = virt_to_head_page(obj);
-	if (unlikely(slab_cache(page) != s)) {
+	if (unlikely(!slab_of(page, s))) {
 		run->prev = 0;
-		return NULL;
+		return -1;
 	}
 	run->page = page;
-	return page;
+	return 1;
 }
 
 /*
@@ -742,15 +746,8 @@ unsigned long slab_walk_node(struct kslab_cache *s, struct kslab_node *n,
 int slab_walk_objects(struct kslab_cache *s, struct page *page,
 		      unsigned long *map, slab_object_fn fn, void *arg);
 
-/* magazine.c: magazines and depots */
+/* magazine.c: magazines and depots (the trades: magazine.h) */
 struct kslab_mag *mag_alloc(struct kslab_cache *s, int node);
-void mag_free(struct kslab_mag *mag);
-struct kslab_mag *depot_get_full(struct kslab_cache *s, struct kslab_node *n);
-bool depot_put_full(struct kslab_cache *s, struct kslab_node *n,
-		    struct kslab_mag *mag);
-struct kslab_mag *depot_get_empty(struct kslab_node *n);
-void depot_put_empty(struct kslab_cache *s, struct kslab_node *n,
-		     struct kslab_mag *mag);
 void depot_drain(struct kslab_cache *s);
 unsigned long depot_trim(struct kslab_cache *s);
 long depot_validate(struct kslab_cache *s, struct kslab_node *n);

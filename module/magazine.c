@@ -4,12 +4,14 @@
  * of one node, owned by one CPU (loaded, previous) or by its node's depot;
  * the depot keeps full and empty magazines under the node's depot_lock
  * for the CPUs of that node, is trimmed to its working set (Bonwick), and
- * is drained and validated here. The CPUs' use of magazines is core.c's.
+ * is drained and validated here; the trades of magazine.h are inline in
+ * core.c's slow paths. The CPUs' use of magazines is core.c's.
  */
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
 #include "kslab_int.h"
+#include "magazine.h"
 #include "report.h"
 
 struct kslab_mag mag_empty;
@@ -29,95 +31,6 @@ struct kslab_mag *mag_alloc(struct kslab_cache *s, int node)
 		mag->size = size;
 	}
 	return mag;
-}
-
-/* Magazines go after a grace period: other CPUs read their counts. */
-void mag_free(struct kslab_mag *mag)
-{
-	if (mag != &mag_empty)
-		kfree_rcu(mag, rcu);
-}
-
-struct kslab_mag *depot_get_full(struct kslab_cache *s,
-				 struct kslab_node *n)
-{
-	struct kslab_mag *mag;
-	unsigned long flags;
-
-	if (!READ_ONCE(n->depot_full))
-		return NULL;
-	spin_lock_irqsave(&n->depot_lock, flags);
-	mag = n->depot_full;
-	if (mag) {
-		n->depot_full = mag->next;
-		n->nr_depot_full--;
-		n->min_full = min(n->min_full, n->nr_depot_full);
-		n->depot_objects -= mag->count;
-	}
-	spin_unlock_irqrestore(&n->depot_lock, flags);
-	if (mag)
-		stat(s, KSLAB_DEPOT_GET);
-	return mag;
-}
-
-/* Return: false when the depot holds depot_max full magazines already. */
-bool depot_put_full(struct kslab_cache *s, struct kslab_node *n,
-		    struct kslab_mag *mag)
-{
-	unsigned long flags;
-	bool taken = false;
-
-	spin_lock_irqsave(&n->depot_lock, flags);
-	if (n->nr_depot_full < READ_ONCE(s->depot_max)) {
-		mag->next = n->depot_full;
-		n->depot_full = mag;
-		n->nr_depot_full++;
-		n->depot_objects += mag->count;
-		taken = true;
-	}
-	spin_unlock_irqrestore(&n->depot_lock, flags);
-	if (taken)
-		stat(s, KSLAB_DEPOT_PUT);
-	return taken;
-}
-
-struct kslab_mag *depot_get_empty(struct kslab_node *n)
-{
-	struct kslab_mag *mag;
-	unsigned long flags;
-
-	if (!READ_ONCE(n->depot_empty))
-		return NULL;
-	spin_lock_irqsave(&n->depot_lock, flags);
-	mag = n->depot_empty;
-	if (mag) {
-		n->depot_empty = mag->next;
-		n->nr_depot_empty--;
-		n->min_empty = min(n->min_empty, n->nr_depot_empty);
-	}
-	spin_unlock_irqrestore(&n->depot_lock, flags);
-	return mag;
-}
-
-/* Keep an empty magazine for later, or free it when the depot has enough. */
-void depot_put_empty(struct kslab_cache *s, struct kslab_node *n,
-		     struct kslab_mag *mag)
-{
-	unsigned long flags;
-
-	if (mag == &mag_empty)
-		return;
-	spin_lock_irqsave(&n->depot_lock, flags);
-	if (n->nr_depot_empty < READ_ONCE(s->depot_max) &&
-	    mag->size == READ_ONCE(s->mag_size)) {
-		mag->next = n->depot_empty;
-		n->depot_empty = mag;
-		n->nr_depot_empty++;
-		mag = NULL;
-	}
-	spin_unlock_irqrestore(&n->depot_lock, flags);
-	if (mag)
-		mag_free(mag);
 }
 
 /*

@@ -34,10 +34,11 @@ unsigned int node_free_objects(struct kslab_cache *s, void **objs,
 {
 	struct slab_run run = { };
 	unsigned long flags = 0;
-	struct page *pages[KSLAB_PUT_BATCH], *page;
+	struct page *pages[KSLAB_PUT_BATCH];
 	void *batch[KSLAB_PUT_BATCH], *obj;
 	struct kslab_node *n = NULL, *pn;
 	unsigned int i, k = 0, done = 0;
+	int looked;
 	LIST_HEAD(discard);
 
 	for (i = 0; i < nr; i++) {
@@ -47,12 +48,12 @@ unsigned int node_free_objects(struct kslab_cache *s, void **objs,
 					       caller);
 			k = 0;
 		}
-		page = slab_run_next(s, &run, obj);
-		if (unlikely(!page)) {
+		looked = slab_run_next(s, &run, obj);
+		if (unlikely(looked < 0)) {
 			report_bad_free(s, NULL, obj, "pointer is not an object of this cache");
 			continue;
 		}
-		pn = run.looked ? s->node[page_to_nid(page)] : n;
+		pn = looked ? s->node[page_to_nid(run.page)] : n;
 		if (pn != n) {
 			if (k)
 				done += slab_put_batch(s, n, pages, batch, k,
@@ -63,7 +64,7 @@ unsigned int node_free_objects(struct kslab_cache *s, void **objs,
 			n = pn;
 			spin_lock_irqsave(&n->list_lock, flags);
 		}
-		pages[k] = page;
+		pages[k] = run.page;
 		batch[k++] = obj;
 	}
 	if (k)

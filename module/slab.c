@@ -775,7 +775,7 @@ static long slab_validate(struct kslab_cache *s, struct kslab_node *n,
 	unsigned int i;
 	int nr_free;
 
-	if (slab_cache(page) != s) {
+	if (!slab_of(page, s)) {
 		report_slab(s, page, "slab on this cache's list is not its own");
 		return 1;
 	}
