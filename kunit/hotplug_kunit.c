@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hotplug_kunit.c - KUnit suite kslab_hotplug, for module/hotplug.c: a CPU
+ * hotplug_kunit.c - KUnit suite kslab_hotplug, for module/cpu.c: a CPU
  * that goes offline gives back what its magazines held, and churn on all
  * CPUs goes on, with no object lost or duplicated and exact counts, while
  * CPUs are taken offline and brought back through

@@ -104,7 +104,7 @@ static unsigned int cache_mag_size(unsigned int size)
 
 /*
  * cache_layout - where everything goes in an object slot (see the layout
- * at the top of core.c), the slab order and the object index constants.
+ * at the top of kslab_int.h), the slab order and the object index constants.
  * Return: 0, or -E2BIG when no supported slab order holds one object.
  */
 static int cache_layout(struct kslab_cache *s, unsigned int align)

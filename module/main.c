@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * main.c - kslab's module entry and exit, its module parameters, and the
- * global state every file shares. The design is at the top of core.c.
+ * global state every file shares. The design opens kslab_int.h.
  */
 #define pr_fmt(fmt) "kslab: " fmt
 

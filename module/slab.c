@@ -3,8 +3,8 @@
  * slab.c - kslab's slabs: a cache's slab order, slab pages taken from the
  * buddy allocator and given back, and every read or write of a slab's
  * free list, which happen here and only here, under the node's list_lock.
- * core.c moves objects between CPUs, depots and this layer; it never
- * touches a free list itself. Problems found here go to report.c.
+ * node.c picks the slabs objects go to and come from; no other file
+ * touches a free list. Problems found here go to report.c.
  */
 
 #include <linux/bitmap.h>

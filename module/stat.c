@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * stat.c - kslab's always-on statistics: the names of enum kslab_stat,
- * tied to it by static_assert, and the sums over CPUs that readers use.
+ * tied to it by static_assert, the sums over CPUs that readers use, and
+ * a cache's figures as /proc/kslabinfo prints them (cache_info()).
  * Counters are per CPU and written only by their CPU, without atomics;
  * the fast paths' two are read off the CPU's ownership count and loaded
  * magazine (kslab_int.h), so the fast paths write no counter.
