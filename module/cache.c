@@ -352,6 +352,7 @@ unsigned long cache_reclaim(struct kslab_cache *s, bool flush_cpus)
 	LIST_HEAD(discard);
 	int nid;
 
+	lockdep_assert_held(&kslab_mutex);
 	if (flush_cpus)
 		cpu_flush_all(s);
 	depot_drain(s);
@@ -409,6 +410,7 @@ void cache_set_slowpath(struct kslab_cache *s, unsigned int why, bool on)
  */
 void cache_sync_slowpath_key(void)
 {
+	lockdep_assert_not_held(&kslab_mutex);
 	mutex_lock(&slowpath_key_mutex);
 	if (READ_ONCE(slowpath_caches))
 		static_branch_enable(&kslab_slowpath_used);

@@ -741,6 +741,7 @@ int slab_free_count(struct kslab_cache *s, struct page *page, void *obj)
 	void *base = page_address(page), *cur, *next;
 	unsigned int idx = m->free, nr = 0;
 
+	lockdep_assert_held(&s->node[page_to_nid(page)]->list_lock);
 	while (idx != KSLAB_NO_FREE) {
 		if (nr++ >= m->objects)
 			return -EINVAL;
@@ -875,6 +876,7 @@ static unsigned long slab_walk_list(struct kslab_cache *s, struct kslab_node *n,
 	unsigned int work = 0;
 	struct list_head *list;
 
+	lockdep_assert_held(&n->list_lock);
 	list = state_list(n, state, &count);
 	page = list_first_entry_or_null(list, struct page, lru);
 	while (page) {
@@ -1031,6 +1033,7 @@ int slab_walk_objects(struct kslab_cache *s, struct page *page,
 	void *base = page_address(page), *last;
 	unsigned int i;
 
+	lockdep_assert_held(&s->node[page_to_nid(page)]->list_lock);
 	bitmap_zero(map, m->objects);
 	if (slab_free_map(s, page, map, &last) < 0)
 		return -1;
@@ -1073,6 +1076,7 @@ int slab_live_objects(struct kslab_cache *s, struct page *page, void **objs,
 	unsigned long *map;
 	int ret;
 
+	lockdep_assert_held(&s->node[page_to_nid(page)]->list_lock);
 	map = bitmap_zalloc(page_meta(page)->objects, GFP_ATOMIC | __GFP_NOWARN);
 	if (!map)
 		return -1;
