@@ -31,6 +31,7 @@
 #include <linux/topology.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "kfile.h"
 #include "kslab.h"
 
