@@ -115,7 +115,8 @@ for g in "${groups[@]}"; do
 		# an oops whose register dump holds flags no x86 CPU can have
 		# (reserved bits 15 or 22-31 set, with DF or AC among the rest:
 		# a backwards rep stos then wrecks the stack), seen both in
-		# kslab's cache_free_objects() and in SLUB's __put_partials()
+		# kslab's node_free_objects() (cache_free_objects() then) and
+		# in SLUB's __put_partials()
 		glitch=$(grep -m1 -oE "PANIC: double fault|WARNING: .* exc_debug_kernel" "$glog" || true)
 		[ -n "$glitch" ] || glitch=$(impossible_eflags "$glog")
 		[ -n "$glitch" ] || { [ $ok = 1 ] && break; }
