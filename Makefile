@@ -76,7 +76,8 @@ install:
 		$(DESTDIR)$(PREFIX)/lib/kslab/$(KRELEASE)/Module.symvers
 
 # `make compat [DURATION=seconds]`: kslab on Debian's current stock 6.1 and
-# 6.12 kernels and their PREEMPT_RT flavours: W=1 builds, DKMS, make
+# 6.12 kernels and their PREEMPT_RT flavours, and its 7.3 from
+# trixie-backports (fetched, not installed): W=1 builds, DKMS, make
 # install, a boot of each (default 20 s of torture). Ends with "N passed, N failed" (scripts/compat.sh).
 compat:
 	@DURATION=$(DURATION) bash scripts/compat.sh
@@ -93,7 +94,7 @@ help:
 	@echo "make torture   the torture test in the guest (DURATION=seconds, default 30)"
 	@echo "make bench     kslab against SLUB in one boot (ICOUNT=1: instruction clock)"
 	@echo "make bench-stats  the cost of kslab's statistics (ICOUNT, with and without)"
-	@echo "make compat    kslab on Debian's stock 6.1 and 6.12 kernels (and -rt), DKMS and make install"
+	@echo "make compat    kslab on Debian's stock 6.1 and 6.12 kernels (and -rt) and 7.3, DKMS and make install"
 	@echo "make install   install kslab.ko, kslab.h and Module.symvers (KDIR, DESTDIR, PREFIX)"
 
 # make bench [ICOUNT=1] [KERNEL=stock-6.12]: kslab against SLUB in one boot

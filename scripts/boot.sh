@@ -8,8 +8,9 @@
 #   MODE interactive: console on the terminal too (stdin wired for shell).
 #   MODE tee:         console on stdout and in LOG, with the timeout.
 # $KSLAB_ICOUNT=1 counts guest time in instructions (-icount shift=0);
-# $KSLAB_CMDLINE adds kernel parameters. $KSLAB_TOPOLOGY picks the CPUs
-# and nodes:
+# $KSLAB_TCG_THREAD=single runs every vCPU on one host thread (make
+# compat's 7.3 boots: see compat.sh); $KSLAB_CMDLINE adds kernel
+# parameters. $KSLAB_TOPOLOGY picks the CPUs and nodes:
 #   default:     4 CPUs on two nodes of 512 MiB (CPUs 0-1, 2-3);
 #   memoryless:  4 CPUs on three nodes: 0 (CPUs 0-1) and 1 (CPU 2) with
 #                512 MiB each, and 2 (CPU 3) with CPUs and no memory;
@@ -24,7 +25,10 @@ log=${3:?}
 mode=${4:-batch}
 timeout_s=${KSLAB_TIMEOUT:-900}
 
-accel=(-accel tcg,thread=multi)
+case "${KSLAB_TCG_THREAD:-multi}" in
+multi|single) accel=(-accel "tcg,thread=${KSLAB_TCG_THREAD:-multi}") ;;
+*) die boot "KSLAB_TCG_THREAD=$KSLAB_TCG_THREAD: want multi or single" ;;
+esac
 [ "${KSLAB_ICOUNT:-0}" = 1 ] && accel=(-accel tcg -icount shift=0,sleep=off)
 
 # No socket spans two nodes, so the CPUs sharing a last-level cache share

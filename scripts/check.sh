@@ -117,7 +117,7 @@ done
 
 # The stock kernels (scripts/compat.sh); KSLAB_COMPAT=0 skips them.
 if [ "${KSLAB_COMPAT:-1}" = 1 ]; then
-	echo "check: make compat: Debian's stock 6.1 and 6.12 kernels and their -rt flavours (log: build/logs/compat.log)"
+	echo "check: make compat: Debian's stock 6.1 and 6.12 kernels, their -rt flavours and 7.3 (log: build/logs/compat.log)"
 	bash scripts/compat.sh >"$KSLAB_LOGS/compat.log" 2>&1 ||
 		failures+=("make compat (see build/logs/compat.log)")
 	grep -E '^compat: .*(PASSED|FAILED)|^[0-9]+ passed, [0-9]+ failed$' "$KSLAB_LOGS/compat.log" |

@@ -3,13 +3,15 @@
 # compat-guest.sh - the steps `make compat` runs in a stock kernel's guest,
 # sourced by scripts/guest-init after a line setting $duration and
 # $torture_params: note the free memory, modprobe kslab (the DKMS-built
-# one, the only kslab.ko in the guest's /lib/modules) with docs/install.md's
-# parameters, load the example client and the client skeleton
-# (kslab_hello), read /proc/kslabinfo and every readable file under
-# /sys/kernel/kslab, validate every cache, check that the parameters took
-# effect, unload the clients, run kslab_torture for $duration seconds,
-# unload everything and note the free memory again ("kslab-guest: memfree
-# before|after N kB", as scripts/judge-pages.sh reads it). The host judges.
+# one, or on a kernel not installed on the host the one `make install`
+# put in its scratch root: the only kslab.ko in the guest's /lib/modules)
+# with docs/install.md's parameters, load the example client and the
+# client skeleton (kslab_hello), read /proc/kslabinfo and every readable
+# file under /sys/kernel/kslab, validate every cache, check that the
+# parameters took effect, unload the clients, run kslab_torture for
+# $duration seconds, unload everything and note the free memory again
+# ("kslab-guest: memfree before|after N kB", as scripts/judge-pages.sh
+# reads it). The host judges.
 
 # compat_modprobe MODULE [PARAMS...]: load MODULE from /lib/modules.
 compat_modprobe() {

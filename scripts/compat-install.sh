@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# compat-install.sh OUT KVER - exercise, for the stock kernel KVER (headers
-# in /lib/modules/KVER/build), the ways README's "Use it on your machine"
-# installs kslab, in the directory OUT where scripts/compat.sh has put
-# OUT/tree (this tree, built there by scripts/modules.sh):
+# compat-install.sh OUT KVER [FETCHED] - exercise, for the stock kernel
+# KVER (headers in /lib/modules/KVER/build), the ways README's "Use it on
+# your machine" installs kslab, in the directory OUT where
+# scripts/compat.sh has put OUT/tree (this tree, built there by
+# scripts/modules.sh):
 #   DKMS: `dkms add`, `dkms build -k KVER`, `dkms install -k KVER` on this
 #     host (as root); the installed kslab.ko goes (decompressed) to
 #     OUT/guest/lib/modules/KVER/updates/dkms/ with a modules.dep, for the
@@ -12,15 +13,23 @@
 #   `make install` of OUT/tree into the scratch root OUT/root;
 #   the client module of README.md, taken from it to OUT/client and built
 #     with W=1 against that installed kslab: kslab.h and Module.symvers only.
+# A kernel that is not installed here (7.3: FETCHED is the directory
+# scripts/fetch-7.3.sh made, its KDIR FETCHED/build and its modules
+# FETCHED/modules) skips DKMS, which would build and install into this
+# host's /lib/modules/KVER: the guest gets make install's kslab.ko (in
+# OUT/guest/lib/modules/KVER/extra/) instead.
 # Checks that every module was built for KVER (vermagic). Prints a line
 # per step; the logs are OUT/{dkms,install,client}.log.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$KSLAB_TOP"
 
-out=${1:?usage: compat-install.sh OUT KVER}
-k=${2:?usage: compat-install.sh OUT KVER}
+out=${1:?usage: compat-install.sh OUT KVER [FETCHED]}
+k=${2:?usage: compat-install.sh OUT KVER [FETCHED]}
+fetched=${3:-}
 kdir=/lib/modules/$k/build
+moddir=/lib/modules/$k
+[ -z "$fetched" ] || { kdir=$fetched/build; moddir=$fetched/modules; }
 [ -d "$out/tree" ] || die compat-install "no built tree in $out/tree"
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
@@ -59,38 +68,48 @@ client_write() {
 	done
 }
 
+# guest_kslab KO DIR STEP: KO, decompressed, is the guest's only kslab.ko,
+# in DIR under its /lib/modules/KVER, with a modules.dep for modprobe.
+guest_kslab() {
+	local mods=$out/guest/lib/modules/$k
+	rm -rf "$out/guest" && mkdir -p "$mods/$2"
+	case "$1" in
+	*.xz) xz -dc "$1" >"$mods/$2/kslab.ko" ;;
+	*) cp "$1" "$mods/$2/kslab.ko" ;;
+	esac
+	vermagic_is "$mods/$2/kslab.ko" "$k" "$3"
+	cp "$moddir"/modules.{order,builtin,builtin.modinfo} "$mods/"
+	depmod -b "$out/guest" "$k" >>"$log" 2>&1 || die "$3" "depmod of the guest's modules" "$log"
+}
+
 # DKMS gets a clean copy (no build products) of what it builds.
 log=$out/dkms.log
 : >"$log"
-src=$out/dkms-src
-rm -rf "$src" && mkdir -p "$src"
-rsync -a --filter=':- .gitignore' dkms.conf module "$src/"
-touch "$src/made-by-make-compat"
-dkms_remove
-trap dkms_remove EXIT
-{ "${sudo_cmd[@]}" dkms add "$src" &&
-  "${sudo_cmd[@]}" dkms build -k "$k" "kslab/$ver" &&
-  "${sudo_cmd[@]}" dkms install -k "$k" "kslab/$ver"; } >>"$log" 2>&1 ||
-	die dkms "dkms add, build or install -k $k (also /var/lib/dkms/kslab/$ver/build/make.log)" "$log"
-ko=$(ls "/lib/modules/$k/updates/dkms/kslab.ko"* 2>/dev/null | head -n 1)
-[ -n "$ko" ] || die dkms "dkms install put no kslab.ko in /lib/modules/$k/updates/dkms" "$log"
-mods=$out/guest/lib/modules/$k
-rm -rf "$out/guest" && mkdir -p "$mods/updates/dkms"
-case "$ko" in
-*.xz) xz -dc "$ko" >"$mods/updates/dkms/kslab.ko" ;;
-*) cp "$ko" "$mods/updates/dkms/kslab.ko" ;;
-esac
-vermagic_is "$mods/updates/dkms/kslab.ko" "$k" dkms
-cp "/lib/modules/$k"/modules.{order,builtin,builtin.modinfo} "$mods/"
-depmod -b "$out/guest" "$k" >>"$log" 2>&1 || die dkms "depmod of the guest's modules" "$log"
-status=$(dkms status kslab -k "$k" 2>>"$log")
-[[ $status == *": installed"* ]] || die dkms "dkms status kslab -k $k says '$status'" "$log"
-echo "compat-install: $k: dkms add, build, install: $ko; dkms status: $status"
+if [ -n "$fetched" ]; then
+	echo "compat-install: $k: DKMS skipped: the kernel is not installed here (fetched into $fetched); dkms would build and install into this host's /lib/modules/$k"
+else
+	src=$out/dkms-src
+	rm -rf "$src" && mkdir -p "$src"
+	rsync -a --filter=':- .gitignore' dkms.conf module "$src/"
+	touch "$src/made-by-make-compat"
+	dkms_remove
+	trap dkms_remove EXIT
+	{ "${sudo_cmd[@]}" dkms add "$src" &&
+	  "${sudo_cmd[@]}" dkms build -k "$k" "kslab/$ver" &&
+	  "${sudo_cmd[@]}" dkms install -k "$k" "kslab/$ver"; } >>"$log" 2>&1 ||
+		die dkms "dkms add, build or install -k $k (also /var/lib/dkms/kslab/$ver/build/make.log)" "$log"
+	ko=$(ls "/lib/modules/$k/updates/dkms/kslab.ko"* 2>/dev/null | head -n 1)
+	[ -n "$ko" ] || die dkms "dkms install put no kslab.ko in /lib/modules/$k/updates/dkms" "$log"
+	guest_kslab "$ko" updates/dkms dkms
+	status=$(dkms status kslab -k "$k" 2>>"$log")
+	[[ $status == *": installed"* ]] || die dkms "dkms status kslab -k $k says '$status'" "$log"
+	echo "compat-install: $k: dkms add, build, install: $ko; dkms status: $status"
+fi
 
 root=$out/root
 log=$out/install.log
 rm -rf "$root" && mkdir -p "$root/lib/modules/$k"
-cp "/lib/modules/$k"/modules.{order,builtin,builtin.modinfo} "$root/lib/modules/$k/"
+cp "$moddir"/modules.{order,builtin,builtin.modinfo} "$root/lib/modules/$k/"
 # W=1 as scripts/modules.sh built the tree: nothing is rebuilt.
 make -C "$out/tree" install KDIR="$kdir" DESTDIR="$root" W=1 >"$log" 2>&1 ||
 	die install "make install KDIR=$kdir DESTDIR=$root" "$log"
@@ -101,6 +120,7 @@ grep -q '^extra/kslab.ko' "$root/lib/modules/$k/modules.dep" ||
 hdr=$root/usr/local/include/kslab/kslab.h
 symvers=$root/usr/local/lib/kslab/$k/Module.symvers
 [ -f "$hdr" ] && [ -f "$symvers" ] || die install "kslab.h or Module.symvers not installed" "$log"
+[ -z "$fetched" ] || guest_kslab "$ko" extra install
 echo "compat-install: $k: make install: ${ko#"$root"}, ${hdr#"$root"}, ${symvers#"$root"}"
 
 client=$out/client

@@ -19,7 +19,7 @@ for line in "$@"; do
 	6.12) metas+=(linux-image-6.12-amd64) ;;	# bookworm's backported LTS
 	6.1-rt) metas+=(linux-image-rt-amd64) ;;	# the same lines, PREEMPT_RT
 	6.12-rt) metas+=(linux-image-6.12-rt-amd64) ;;
-	*) die stock "unknown kernel line '$line' (6.1, 6.12, 6.1-rt or 6.12-rt)" ;;
+	*) die stock "unknown kernel line '$line' (6.1, 6.12, 6.1-rt or 6.12-rt; 7.3 is scripts/fetch-7.3.sh's)" ;;
 	esac
 done
 
