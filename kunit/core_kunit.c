@@ -490,7 +490,7 @@ static enum hrtimer_restart irq_hard_fn(struct hrtimer *t)
 
 static void irq_soft_fn(struct timer_list *t)
 {
-	struct irq_test *it = from_timer(it, t, timer);
+	struct irq_test *it = container_of(t, struct irq_test, timer);
 
 	irq_side_churn(&it->soft, 2u << 24);
 	if (!READ_ONCE(it->soft.stop))
@@ -516,8 +516,8 @@ static void core_irq_contexts(struct kunit *test)
 	it->soft.errors = &errors;
 	it->hard.events = &events;
 	it->soft.events = &events;
-	hrtimer_init(&it->hrtimer, CLOCK_MONOTONIC, IRQ_HRTIMER_MODE);
-	it->hrtimer.function = irq_hard_fn;
+	kslab_hrtimer_setup(&it->hrtimer, irq_hard_fn, CLOCK_MONOTONIC,
+			    IRQ_HRTIMER_MODE);
 	timer_setup(&it->timer, irq_soft_fn, 0);
 	hrtimer_start(&it->hrtimer, ns_to_ktime(100 * NSEC_PER_USEC),
 		      IRQ_HRTIMER_MODE);

@@ -117,6 +117,24 @@ static inline void kslab_shrinker_destroy(struct shrinker *shrinker)
 #define kslab_dfl_wq		system_unbound_wq
 #endif
 
+/*
+ * hrtimers: hrtimer_setup() (6.13) stores the callback that hrtimer_init()
+ * left to its caller, and hrtimer_init() is gone (7.3 has none).
+ */
+#include <linux/hrtimer.h>
+
+static inline void kslab_hrtimer_setup(struct hrtimer *timer,
+				       enum hrtimer_restart (*fn)(struct hrtimer *),
+				       clockid_t clock, enum hrtimer_mode mode)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+	hrtimer_setup(timer, fn, clock, mode);
+#else
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
+#endif
+}
+
 /* Trace events: __assign_str() takes only the field since 6.10. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 #define kslab_assign_str(field, src)	do { (void)(src); __assign_str(field); } while (0)

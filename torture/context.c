@@ -137,7 +137,7 @@ static enum hrtimer_restart ctx_hrtimer_fn(struct hrtimer *t)
 
 static void ctx_timer_fn(struct timer_list *t)
 {
-	struct tctx *c = from_timer(c, t, timer);
+	struct tctx *c = container_of(t, struct tctx, timer);
 
 	ctx_irq_steps(c);
 	if (!READ_ONCE(torture_stopping))
@@ -259,9 +259,8 @@ int ctxs_start_timers(void)
 
 	for_each_ctx(c) {
 		if (c->kind == TK_HARDIRQ) {
-			hrtimer_init(&c->hrtimer, CLOCK_MONOTONIC,
-				     TORTURE_HRTIMER_MODE);
-			c->hrtimer.function = ctx_hrtimer_fn;
+			kslab_hrtimer_setup(&c->hrtimer, ctx_hrtimer_fn, CLOCK_MONOTONIC,
+					    TORTURE_HRTIMER_MODE);
 			ret = smp_call_function_single(c->home, ctx_hrtimer_start, c, 1);
 			if (ret) {
 				pr_err("cannot start the hrtimer of CPU %d: %d\n", c->home, ret);
@@ -286,7 +285,7 @@ void ctxs_stop(void)
 		if (c->hrtimer.function)
 			hrtimer_cancel(&c->hrtimer);
 		if (c->timer.function)
-			del_timer_sync(&c->timer);
+			timer_delete_sync(&c->timer);
 		torture_kthread_stop(&c->task);
 	}
 }
@@ -328,7 +327,7 @@ void ctxs_rehome(int cpu)
 			if (smp_call_function_single(cpu, ctx_hrtimer_start, c, 1))
 				ctx_hrtimer_start(c);
 		} else if (c->kind == TK_SOFTIRQ) {
-			del_timer_sync(&c->timer);
+			timer_delete_sync(&c->timer);
 			c->timer.expires = jiffies + 1;
 			add_timer_on(&c->timer, cpu_online(cpu) ? cpu : raw_smp_processor_id());
 		}

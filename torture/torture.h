@@ -32,6 +32,7 @@
 #include <linux/timer.h>
 #include <linux/types.h>
 
+#include "compat.h"
 #include "kslab.h"
 
 #define TORTURE_MAX_THREADS	64
