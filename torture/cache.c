@@ -202,12 +202,14 @@ static void slot_publish(struct tctx *c, struct trec *r)
 		r->slot = slot;
 }
 
+/* A record with no slot may be kslab_kmalloc()'s: no tcaches[] entry. */
 static void slot_unpublish(struct trec *r)
 {
-	struct tcache *tc = &tcaches[r->ci];
+	struct tcache *tc;
 
 	if (r->slot < 0)
 		return;
+	tc = &tcaches[r->ci];
 	if (atomic_long_cmpxchg(&tc->slots[r->slot], (long)r->obj, 0) != (long)r->obj)
 		error_report("%s: RCU slot %d lost object %p", tcache_name(r->ci),
 			     r->slot, r->obj);
