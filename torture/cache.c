@@ -66,6 +66,7 @@ const struct tcache_def tcache_defs[NR_TCACHES] = {
 	[TC_65536] = { "tort-65536", 65536, 0, 0, NULL },
 };
 
+/* The name of cache index @ci: a torture cache, a movable one, or kmalloc. */
 const char *tcache_name(unsigned int ci)
 {
 	if (ci >= MOV_CI && ci < MOV_CI + NR_MCACHES)
@@ -73,34 +74,13 @@ const char *tcache_name(unsigned int ci)
 	return ci == KMALLOC_CI ? "kmalloc" : tcache_defs[ci].name;
 }
 
-bool tcache_has_ctor(unsigned int ci)
-{
-	return ci != KMALLOC_CI && tcache_defs[ci].ctor;
-}
-
-/* Stamps: word 0, then a pattern of @key over the rest, bytes included. */
-u64 stamp_word0(unsigned int tag, unsigned int ci, u64 id)
-{
-	return (u64)tag << 56 | (u64)(ci & 0xff) << 48 | (id & ID_MASK);
-}
-
-static u64 stamp_word(u64 key, unsigned int i)
-{
-	u64 x = (key + i) * 0x9e3779b97f4a7c15ULL;
-
-	return x ^ (x >> 31);
-}
-
-u64 live_key(u64 id)
-{
-	return id ^ torture_key;
-}
-
+/* The key of the constructed state of cache @ci. */
 static u64 ctor_key(unsigned int ci)
 {
 	return ci ^ CTOR_KEY ^ torture_key;
 }
 
+/* Stamp @obj over @len bytes: @w0, then the pattern of @key. */
 void stamp_fill(void *obj, unsigned int len, u64 w0, u64 key)
 {
 	unsigned int i, nw = len / 8;
@@ -141,19 +121,6 @@ unsigned int stamp_check(const void *obj, unsigned int len, u64 w0,
 			return nw * 8 + 1;
 	}
 	return 0;
-}
-
-/* Does @obj carry a live stamp of cache @ci (checked on two words)? */
-bool stamp_is_live(const void *obj, unsigned int len, unsigned int ci)
-{
-	const u64 *w = obj;
-	u64 w0;
-
-	if (len < 16)
-		return false;
-	w0 = READ_ONCE(w[0]);
-	return w0 >> 48 == (TAG_LIVE << 8 | (ci & 0xff)) &&
-	       w[1] == stamp_word(live_key(w0 & ID_MASK), 1);
 }
 
 /* The constructors: the constructed state is a stamp of the cache. */
@@ -352,6 +319,7 @@ void tcaches_destroy(void)
 	}
 }
 
+/* kslab_cache_validate() of cache @ci: anything found is an error. */
 void tcache_validate(unsigned int ci)
 {
 	long ret = kslab_cache_validate(tcaches[ci].s);

@@ -246,6 +246,47 @@ static inline u32 ctx_rand(struct tctx *c, u32 n)
 	return torture_rand(&c->rnd, n);
 }
 
+static inline bool tcache_has_ctor(unsigned int ci)
+{
+	return ci != KMALLOC_CI && tcache_defs[ci].ctor;
+}
+
+/*
+ * Stamps: word 0, then a pattern of a key over the rest, bytes included
+ * (cache.c's stamp_fill() and stamp_check()). Here what the hot paths of
+ * several files compute.
+ */
+static inline u64 stamp_word0(unsigned int tag, unsigned int ci, u64 id)
+{
+	return (u64)tag << 56 | (u64)(ci & 0xff) << 48 | (id & ID_MASK);
+}
+
+static inline u64 stamp_word(u64 key, unsigned int i)
+{
+	u64 x = (key + i) * 0x9e3779b97f4a7c15ULL;
+
+	return x ^ (x >> 31);
+}
+
+/* The key of a live object's stamp. */
+static inline u64 live_key(u64 id)
+{
+	return id ^ torture_key;
+}
+
+/* Does @obj carry a live stamp of cache @ci (checked on two words)? */
+static inline bool stamp_is_live(const void *obj, unsigned int len, unsigned int ci)
+{
+	const u64 *w = obj;
+	u64 w0;
+
+	if (len < 16)
+		return false;
+	w0 = READ_ONCE(w[0]);
+	return w0 >> 48 == (TAG_LIVE << 8 | (ci & 0xff)) &&
+	       w[1] == stamp_word(live_key(w0 & ID_MASK), 1);
+}
+
 static inline void held_add(struct tctx *c, const struct trec *r)
 {
 	c->held[c->nheld++] = *r;
@@ -259,12 +300,8 @@ static inline void held_take(struct tctx *c, unsigned int i, struct trec *r)
 
 /* cache.c */
 const char *tcache_name(unsigned int ci);
-bool tcache_has_ctor(unsigned int ci);
-u64 stamp_word0(unsigned int tag, unsigned int ci, u64 id);
-u64 live_key(u64 id);
 void stamp_fill(void *obj, unsigned int len, u64 w0, u64 key);
 unsigned int stamp_check(const void *obj, unsigned int len, u64 w0, u64 key);
-bool stamp_is_live(const void *obj, unsigned int len, unsigned int ci);
 void obj_report(const char *when, unsigned int ci, const void *obj,
 		unsigned int bad, u64 w0);
 bool rec_accept(struct tctx *c, struct trec *r, unsigned int ci, void *obj,
