@@ -687,7 +687,7 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 		if (unlikely(!obj))
 			continue;
 		/* a run of objects of one slab: its page is looked at once */
-		looked = slab_run_next(s, &run, obj);
+		looked = slab_run_next(s, &run, obj, false);
 		if (unlikely(looked < 0)) {
 			report_bad_free(s, NULL, obj, "pointer is not an object of this cache");
 			continue;

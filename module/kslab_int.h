@@ -506,22 +506,27 @@ struct slab_run {
 /*
  * slab_run_next - the slab of @obj, the next object of a run: run->page.
  * An object in the block of the one before is that slab's when the slab
- * fills its block (slab_block()), asked once a run, so a shuffled batch
- * pays one compare an object for it; any other object's head page is
- * looked up and checked to be a slab of @s.
+ * fills its block (slab_block()); any other object's head page is looked
+ * up and checked to be a slab of @s. With @lazy (a constant), the block is
+ * asked for once a run, at its second object, so a shuffled batch pays
+ * one compare an object for it (node_free_objects()); without, at each
+ * lookup, which costs least when the objects come in runs (the bulk free).
  * Return: 0 when run->page was not looked at, 1 when it was looked up
  * (it may be the same slab), -1 when @obj is no object of a slab of @s
  * (the caller reports it).
  */
 static __always_inline int slab_run_next(struct kslab_cache *s,
-					 struct slab_run *run, const void *obj)
+					 struct slab_run *run, const void *obj,
+					 bool lazy)
 {
 	unsigned long b = (unsigned long)obj & ~s->slab_mask;
 	struct page *page;
 
-	if (b == run->prev && !run->block)
-		run->block = slab_block(s, run->page, obj);
-	run->prev = b;
+	if (lazy) {
+		if (b == run->prev && !run->block)
+			run->block = slab_block(s, run->page, obj);
+		run->prev = b;
+	}
 	if (b == run->block)
 		return 0;
 	run->block = 0;
@@ -530,6 +535,8 @@ static __always_inline int slab_run_next(struct kslab_cache *s,
 		run->prev = 0;
 		return -1;
 	}
+	if (!lazy)
+		run->block = slab_block(s, page, obj);
 	run->page = page;
 	return 1;
 }

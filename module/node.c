@@ -48,7 +48,7 @@ unsigned int node_free_objects(struct kslab_cache *s, void **objs,
 					       caller);
 			k = 0;
 		}
-		looked = slab_run_next(s, &run, obj);
+		looked = slab_run_next(s, &run, obj, true);
 		if (unlikely(looked < 0)) {
 			report_bad_free(s, NULL, obj, "pointer is not an object of this cache");
 			continue;
