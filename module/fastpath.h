@@ -218,7 +218,7 @@ static __always_inline void *cpu_alloc(struct kslab_cache *s, gfp_t gfp,
 		goto slow;
 	mag = c->loaded;
 	if (unlikely(!mag->count ||
-		     (node != NUMA_NO_NODE && node != raw_cpu_read(cpu_mem_nid)))) {
+		     (node != NUMA_NO_NODE && node != cpu_mem_node()))) {
 		cpu_release(c, 0);
 		goto slow;
 	}
@@ -250,7 +250,7 @@ static __always_inline void cpu_free_push(struct kslab_cache *s,
 
 	if (unlikely(!cpu_own(s, &c)))
 		goto slow;
-	if (unlikely(page_to_nid(page) != raw_cpu_read(cpu_mem_nid)))
+	if (unlikely(page_to_nid(page) != cpu_mem_node()))
 		return cpu_free_remote(s, c, page, obj);
 	mag = c->loaded;
 	if (unlikely(mag->count >= mag->size || mag_freed_last(mag, obj))) {
