@@ -801,6 +801,8 @@ void fail_release(struct kslab_cache *s);
 void rcu_discard_slab(struct page *page);
 int shrinker_init(void);
 void shrinker_exit(void);
+void trim_work_hold(void);
+void trim_work_release(void);
 
 /* kmalloc.c */
 int kmalloc_init(void);

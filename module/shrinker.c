@@ -34,6 +34,32 @@ static void trim_work_fn(struct work_struct *work)
 	schedule_delayed_work(&kslab_trim_work, KSLAB_TRIM_INTERVAL);
 }
 
+/**
+ * trim_work_hold - stop the periodic depot trim
+ *
+ * For a KUnit test whose equations count on the depot trims it makes
+ * itself: a trim from the work item between two of them moves the depot's
+ * working-set marks. trim_work_release() starts it again.
+ *
+ * Context: process context, no kslab lock held (waits for a running trim).
+ */
+void trim_work_hold(void)
+{
+	cancel_delayed_work_sync(&kslab_trim_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(trim_work_hold);
+
+/**
+ * trim_work_release - start the periodic depot trim again
+ *
+ * Context: any context.
+ */
+void trim_work_release(void)
+{
+	schedule_delayed_work(&kslab_trim_work, KSLAB_TRIM_INTERVAL);
+}
+EXPORT_SYMBOL_IF_KUNIT(trim_work_release);
+
 /* Free objects in a cache's slabs. */
 static unsigned long cache_free_room(struct kslab_cache *s)
 {
