@@ -2,22 +2,31 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh - what `make check` (and CI) runs: install what is missing,
-# build the test kernel and every module, lint, boot the guest that loads
-# kslab and every KUnit module (the project's, then $KSLAB_EXTRA_TESTS),
-# then loads kslab afresh for the example client, a second of the
-# benchmark and a short torture ($KSLAB_TORTURE_DURATION, default 30 s),
-# and judge the console log: tests, splats, the torture, and every page
-# back after the unload. It does that in three boots ($KSLAB_CHECK_BOOTS):
-# the test kernel, the same with init_on_alloc=1 init_on_free=1
-# preempt=full on a guest with a memoryless node, and the PREEMPT_RT test
-# kernel. Last, `make compat` on
-# Debian's stock kernels (KSLAB_COMPAT=0 skips it). Its last line is
-# "N passed, N failed, N skipped" over every boot; it exits 1 when a test
-# failed, no test ran, lint failed, a guest did not power off by itself
-# or a console shows a splat.
+# build the test kernel and every module, lint, and run `make demo` as a
+# user would, judging its output. Then boot the guest that loads kslab and
+# every KUnit module (the project's, then tests/extra-example and
+# $KSLAB_EXTRA_TESTS), then loads kslab afresh for the example client, a
+# second of the benchmark and a short torture ($KSLAB_TORTURE_DURATION,
+# default 30 s), and judge the console log: tests, splats, the torture,
+# and every page back after the unload. It does that in three boots: the
+# test kernel, the same with init_on_alloc=1 init_on_free=1 preempt=full
+# on a guest with a memoryless node, and the PREEMPT_RT test kernel
+# ($KSLAB_CHECK_BOOTS picks among demo, test, autoinit and rt). Last,
+# `make compat` on Debian's stock kernels (KSLAB_COMPAT=0 skips it). Its
+# last line is "N passed, N failed, N skipped" over every boot; it exits 1
+# when a test failed, no test ran, lint failed, the demo failed, a guest
+# did not power off by itself or a console shows a splat.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$KSLAB_TOP"
+
+# README's "Test your own module" command runs in every check: its example
+# directory rides along with whatever KSLAB_EXTRA_TESTS names.
+case " ${KSLAB_EXTRA_TESTS:-} " in
+*" tests/extra-example "*) ;;
+*) KSLAB_EXTRA_TESTS="tests/extra-example${KSLAB_EXTRA_TESTS:+ $KSLAB_EXTRA_TESTS}" ;;
+esac
+export KSLAB_EXTRA_TESTS
 
 setup_guest
 failures=()
@@ -88,14 +97,34 @@ check_boot() {
 	passed=$((passed + p)) failed_tests=$((failed_tests + f)) skipped=$((skipped + s))
 }
 
-# The boots: the test kernel as it boots by default; the same kernel with
+# check_demo: README's first command, `make demo`, as a user runs it; it
+# must show every step, draw its plot and end with its own "done" line.
+check_demo() {
+	local log=$KSLAB_LOGS/demo.log png=$KSLAB_BUILD/kslab-plot.png
+
+	echo "check: demo: make demo (log: ${log#"$KSLAB_TOP"/})"
+	rm -f "$png"
+	if ! bash scripts/run.sh demo >"$log" 2>&1; then
+		failures+=("demo: make demo failed (see ${log#"$KSLAB_TOP"/})")
+	elif ! grep -q '^== 5/5: ' "$log" || ! grep -q '^demo: done' "$log"; then
+		failures+=("demo: make demo did not show all its steps (see ${log#"$KSLAB_TOP"/})")
+	elif [ ! -s "$png" ]; then
+		failures+=("demo: make demo drew no plot (${png#"$KSLAB_TOP"/})")
+	else
+		echo "check: demo: PASSED: 5 steps shown, $(grep -c '^   ' "$log") lines of output, plot drawn"
+	fi
+}
+
+# The boots: make demo first (it writes build/console.log, which the test
+# boot then takes over); the test kernel as it boots by default; the same kernel with
 # memory auto-init and full preemption, as hardened distributions run, on
 # a guest with a memoryless node (scripts/boot.sh's KSLAB_TOPOLOGY); the
 # PREEMPT_RT test kernel, its modules built in a copy of the tree.
-# KSLAB_CHECK_BOOTS picks some of them (default: all three).
+# KSLAB_CHECK_BOOTS picks some of them (default: all four).
 autoinit="init_on_alloc=1 init_on_free=1 preempt=full"
-for b in ${KSLAB_CHECK_BOOTS:-test autoinit rt}; do
+for b in ${KSLAB_CHECK_BOOTS:-demo test autoinit rt}; do
 	case "$b" in
+	demo) check_demo ;;
 	test) check_boot test "$kdir" "${KSLAB_CMDLINE:-}" "${mods[@]}" ;;
 	autoinit)
 		KSLAB_TOPOLOGY=${KSLAB_TOPOLOGY:-memoryless} \
@@ -111,7 +140,7 @@ for b in ${KSLAB_CHECK_BOOTS:-test autoinit rt}; do
 		mapfile -t rtmods <"$rt/modules.list"
 		check_boot rt "$rtdir" "${KSLAB_CMDLINE:-}" "${rtmods[@]}"
 		;;
-	*) die check "KSLAB_CHECK_BOOTS: unknown boot '$b' (test, autoinit or rt)" ;;
+	*) die check "KSLAB_CHECK_BOOTS: unknown boot '$b' (demo, test, autoinit or rt)" ;;
 	esac
 done
 
