@@ -96,6 +96,7 @@ static void fastpath_refill_after_push(struct kunit *test)
 	s = ktest_create(test, "kunit_fast_refill_push", 64, 0, 0, NULL);
 	nr = 3 * s->mag_size;
 	objs = ktest_ptrs(test, nr);
+	trim_work_hold();	/* two periodic trims would take the depot's */
 	migrate_disable();
 	c = this_cpu_ptr(s->cpu);
 	for (i = 0; i < nr; i++)
@@ -112,6 +113,7 @@ static void fastpath_refill_after_push(struct kunit *test)
 	KUNIT_EXPECT_GT(test, READ_ONCE(n->nr_depot_full), 0U);
 	got = cpu_alloc_slow(s, GFP_KERNEL, NUMA_NO_NODE, _RET_IP_);
 	migrate_enable();
+	trim_work_release();
 
 	KUNIT_EXPECT_PTR_EQ(test, x, got);
 	objs[i++] = got;
