@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * core_kunit.c - KUnit suite kslab_core, for module/core.c: objects of
- * every size and alignment, constructors, zeroing, bulk calls, NUMA
- * placement, frees from other CPUs, interrupt contexts and page
- * allocation failure. Each test creates and destroys its own caches.
+ * every size and alignment, constructors, zeroing, bulk calls, frees from
+ * other CPUs, interrupt contexts, page allocation failure, and frees that
+ * leave the fast path. Each test creates and destroys its own caches.
  */
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
@@ -222,38 +222,6 @@ static void core_bulk(struct kunit *test)
 	kslab_cache_shrink(s);
 	KUNIT_EXPECT_EQ(test, 0UL, ktest_slabs(s));
 	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
-	ktest_destroy(test, s);
-}
-
-/* kslab_cache_alloc_node() returns memory of the node asked for. */
-static void core_node_local(struct kunit *test)
-{
-	enum { NR = 200 };
-	struct kslab_cache *s;
-	void **objs;
-	int nid, i;
-
-	objs = kunit_kcalloc(test, NR, sizeof(*objs), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, objs);
-	s = ktest_create(test, "kunit_core_node", 128, 0, 0, NULL);
-	for_each_node_state(nid, N_MEMORY) {
-		for (i = 0; i < NR; i++) {
-			objs[i] = kslab_cache_alloc_node(s, GFP_KERNEL, nid);
-			KUNIT_ASSERT_NOT_NULL(test, objs[i]);
-			KUNIT_EXPECT_EQ(test, nid, page_to_nid(virt_to_page(objs[i])));
-		}
-		for (i = 0; i < NR; i++)
-			kslab_cache_free(s, objs[i]);
-	}
-	/* No node, and a node that does not exist: any memory will do. */
-	objs[0] = kslab_cache_alloc_node(s, GFP_KERNEL, NUMA_NO_NODE);
-	objs[1] = kslab_cache_alloc_node(s, GFP_KERNEL, nr_node_ids + 3);
-	KUNIT_EXPECT_NOT_NULL(test, objs[0]);
-	KUNIT_EXPECT_NOT_NULL(test, objs[1]);
-	kslab_cache_free(s, objs[0]);
-	kslab_cache_free(s, objs[1]);
-	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
-	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
 	ktest_destroy(test, s);
 }
 
@@ -633,68 +601,6 @@ static void core_shrink(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
-/* Allocate into @objs[@from..@to) until one is refused; how many were. */
-static unsigned int core_alloc_range(struct kslab_cache *s, void **objs,
-				     unsigned int from, unsigned int to)
-{
-	unsigned int i, refused = 0;
-
-	for (i = from; i < to; i++) {
-		objs[i] = kslab_cache_alloc(s, GFP_KERNEL);
-		refused += !objs[i];
-	}
-	return refused;
-}
-
-/*
- * The depot's working set: a trim gives back what stayed unused since the
- * trim before, on either of its two lists (here: no full magazine unused,
- * some empty ones), and the depot's counts stay equal to its lists, as
- * validation checks. Pinned, so that one depot sees it all, and with the
- * periodic trim held off: one of its trims between the frees and the
- * test's own trim would mark the new full magazines unused.
- */
-static void core_depot_trim(struct kunit *test)
-{
-	enum { NR = 4000 };
-	void **objs = ktest_ptrs(test, NR);
-	struct cache_info info;
-	struct kslab_cache *s;
-	unsigned int refused;
-	long bad[3];
-
-	s = ktest_create(test, "kunit_core_depot_trim", 64, 0, 0, NULL);
-	trim_work_hold();
-	migrate_disable();
-	refused = core_alloc_range(s, objs, 0, NR);
-	ktest_free_n(s, objs, NR);
-	depot_trim(s);		/* remembers the full magazines */
-	refused += core_alloc_range(s, objs, 0, NR);	/* takes them all */
-	depot_trim(s);		/* remembers the empty ones left */
-	ktest_free_n(s, objs, NR / 2);	/* full again, empties used */
-	bad[0] = kslab_cache_validate(s);
-	depot_trim(s);		/* no full one stayed unused */
-	bad[1] = kslab_cache_validate(s);
-	cache_info(s, &info);
-	ktest_free_n(s, objs + NR / 2, NR - NR / 2);
-	migrate_enable();
-	trim_work_release();
-	KUNIT_EXPECT_EQ(test, 0U, refused);
-	KUNIT_EXPECT_EQ(test, 0L, bad[0]);
-	KUNIT_EXPECT_EQ(test, 0L, bad[1]);
-	/* the half still live is all the cache is short of */
-	KUNIT_EXPECT_EQ(test, (unsigned long)NR / 2, info.active_objs);
-	/* and the full magazines the frees just made stayed in the depot */
-	KUNIT_EXPECT_GE(test, info.depot_objs, NR / 2 - 2UL * s->mag_size);
-	ktest_trim_twice(s);
-	cache_info(s, &info);
-	KUNIT_EXPECT_EQ(test, 0UL, info.depot_objs);
-	bad[2] = kslab_cache_validate(s);
-	KUNIT_EXPECT_EQ(test, 0L, bad[2]);
-	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
-	ktest_destroy(test, s);
-}
-
 static void core_init_on_alloc_enable(void *unused)
 {
 	static_branch_enable(&init_on_alloc);
@@ -853,165 +759,6 @@ static void core_init_on_free_fallback(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
-struct memless_run {
-	struct kslab_cache *s;
-	void **objs;
-	unsigned int nr;
-	int node;		/* for kslab_cache_alloc_node() */
-	unsigned int cpu;	/* where the calls ran */
-	unsigned int got;
-	unsigned long slabs;	/* new slabs the calls made */
-	unsigned long remote;	/* frees of the objects counted as remote */
-};
-
-/* @nr allocations for @node, on one CPU (migration off or a bound worker). */
-static long core_memless_fn(void *arg)
-{
-	struct memless_run *r = arg;
-	unsigned long slabs = stat_sum(r->s, KSLAB_ALLOC_SLAB);
-	unsigned int i;
-
-	r->cpu = raw_smp_processor_id();
-	for (i = 0; i < r->nr; i++) {
-		r->objs[i] = kslab_cache_alloc_node(r->s, GFP_KERNEL, r->node);
-		r->got += !!r->objs[i];
-	}
-	r->slabs = stat_sum(r->s, KSLAB_ALLOC_SLAB) - slabs;
-	return 0;
-}
-
-/* Free what a run got, on the CPU it ran on, counting remote frees. */
-static long core_memless_free_fn(void *arg)
-{
-	struct memless_run *r = arg;
-	unsigned long remote = stat_sum(r->s, KSLAB_FREE_REMOTE);
-	unsigned int i;
-
-	for (i = 0; i < r->nr; i++) {
-		if (r->objs[i])
-			kslab_cache_free(r->s, r->objs[i]);
-		r->objs[i] = NULL;
-	}
-	kslab_cache_shrink(r->s);	/* remote buffers go home, counted */
-	r->remote = stat_sum(r->s, KSLAB_FREE_REMOTE) - remote;
-	return 0;
-}
-
-/*
- * A node with CPUs and no memory: kslab_cache_alloc_node() for it takes
- * objects of a node that has memory, as SLUB does, and so does any
- * allocation on its CPUs. 1,000 calls make no more slabs than 1,000
- * objects need: not a new slab each, left on a list the next call never
- * searches. Runs only in a guest with such a node (KSLAB_TOPOLOGY=
- * memoryless): from this CPU for the node, then on the node's CPU for
- * it and for no node. That CPU's objects are of the node it allocates
- * from, so its frees of them are local, never remote.
- */
-static void core_node_memoryless(struct kunit *test)
-{
-	enum { NR = 1000 };
-	void **objs = ktest_ptrs(test, 3 * NR);
-	struct memless_run r[3];
-	int nid, node = NUMA_NO_NODE;
-	unsigned int cpu, i, runs = 1, need;
-	struct kslab_cache *s;
-
-	for_each_online_node(nid) {
-		if (!node_state(nid, N_MEMORY)) {
-			node = nid;
-			break;
-		}
-	}
-	if (node == NUMA_NO_NODE)
-		kunit_skip(test, "no memoryless node here (KSLAB_TOPOLOGY=memoryless has one)");
-	s = ktest_create(test, "kunit_core_memless", 64, 0, 0, NULL);
-	for (i = 0; i < 3; i++)
-		r[i] = (struct memless_run){ s, objs + i * NR, NR, node };
-	r[2].node = NUMA_NO_NODE;
-	migrate_disable();	/* one CPU's magazines: the bound is exact */
-	core_memless_fn(&r[0]);
-	migrate_enable();
-	cpu = cpumask_first_and(cpumask_of_node(node), cpu_online_mask);
-	if (cpu < nr_cpu_ids) {
-		KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu, core_memless_fn, &r[1]));
-		KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu, core_memless_fn, &r[2]));
-		KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu, core_memless_free_fn, &r[1]));
-		KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu, core_memless_free_fn, &r[2]));
-		KUNIT_EXPECT_EQ_MSG(test, 0UL, r[1].remote + r[2].remote,
-				    "CPU %u frees its own objects as remote", cpu);
-		runs = 3;
-	}
-	need = DIV_ROUND_UP(NR, s->min_objects);
-	for (i = 0; i < runs; i++) {
-		kunit_info(test, "run %u (node %d, CPU %u): %lu new slabs for %u objects\n",
-			   i, r[i].node, r[i].cpu, r[i].slabs, r[i].got);
-		KUNIT_EXPECT_EQ_MSG(test, NR, r[i].got, "run %u", i);
-		KUNIT_EXPECT_LE_MSG(test, r[i].slabs, (unsigned long)need,
-				    "run %u (node %d, CPU %u): %u objects, %u a slab",
-				    i, r[i].node, r[i].cpu, NR, s->min_objects);
-	}
-	ktest_free_n(s, objs, 3 * NR);
-	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
-	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
-	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
-	ktest_destroy(test, s);
-}
-
-/*
- * kslab_cache_alloc_node() for a node out of memory takes objects of the
- * nearest node's partial slabs, as SLUB does, before it asks for a new
- * slab: here every page allocation fails (fail_page_alloc), and the calls
- * for this CPU's node still get objects, from another node's slabs.
- */
-static void core_node_out_of_memory(struct kunit *test)
-{
-	enum { NR = 200, OOM = 20 };
-	void **objs = ktest_ptrs(test, NR + OOM);
-	unsigned int i, other_nr = 0;
-	int here, other = NUMA_NO_NODE, nid;
-	struct kslab_cache *s;
-	unsigned long slabs;
-
-	if (!ktest_fpa_armed())
-		kunit_skip(test, "no fail_page_alloc in debugfs: no node can run out of memory");
-	s = ktest_create(test, "kunit_core_node_oom", 64, 0, 0, NULL);
-	migrate_disable();
-	here = numa_mem_id();
-	for_each_node_state(nid, N_MEMORY)
-		if (nid != here && other == NUMA_NO_NODE)
-			other = nid;
-	if (other == NUMA_NO_NODE || !node_state(here, N_MEMORY)) {
-		migrate_enable();
-		kunit_skip(test, "no two nodes with memory, this CPU's one of them");
-	}
-	/* partial slabs on the other node: half their objects freed */
-	for (i = 0; i < NR; i++)
-		objs[i] = kslab_cache_alloc_node(s, GFP_KERNEL, other);
-	for (i = 1; i < NR; i += 2) {
-		kslab_cache_free(s, objs[i]);
-		objs[i] = NULL;
-	}
-	kslab_cache_shrink(s);		/* magazines and depots back to slabs */
-	slabs = stat_sum(s, KSLAB_ALLOC_SLAB);
-	current->make_it_fail = 1;
-	for (i = NR; i < NR + OOM; i++)
-		objs[i] = kslab_cache_alloc_node(s, GFP_KERNEL | __GFP_NOWARN, here);
-	current->make_it_fail = 0;
-	migrate_enable();
-
-	for (i = NR; i < NR + OOM; i++) {
-		KUNIT_EXPECT_NOT_NULL_MSG(test, objs[i], "call %u for node %d", i - NR, here);
-		other_nr += objs[i] && page_to_nid(virt_to_page(objs[i])) == other;
-	}
-	KUNIT_EXPECT_EQ(test, (unsigned int)OOM, other_nr);
-	KUNIT_EXPECT_EQ(test, slabs, stat_sum(s, KSLAB_ALLOC_SLAB));
-	ktest_free_n(s, objs, NR + OOM);
-	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
-	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
-	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
-	ktest_destroy(test, s);
-}
-
 /*
  * __GFP_ZERO on a cache with a constructor is the caller's bug: zeroing
  * would wipe the state the constructor built, and kslab never builds it
@@ -1047,16 +794,12 @@ static struct kunit_case core_cases[] = {
 	KUNIT_CASE(core_ctor),
 	KUNIT_CASE(core_zeroing),
 	KUNIT_CASE_PARAM(core_bulk, bulk_gen_params),
-	KUNIT_CASE(core_node_local),
 	KUNIT_CASE_PARAM(core_remote_free, conc_gen_params),
 	KUNIT_CASE_PARAM(core_irq_contexts, conc_gen_params),
 	KUNIT_CASE(core_nowait_storm),
 	KUNIT_CASE(core_shrink),
-	KUNIT_CASE(core_depot_trim),
 	KUNIT_CASE(core_free_slow_room),
 	KUNIT_CASE(core_init_on_free_fallback),
-	KUNIT_CASE(core_node_memoryless),
-	KUNIT_CASE(core_node_out_of_memory),
 	KUNIT_CASE(core_zero_ctor),
 	{}
 };

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hotplug_kunit.c - KUnit suite kslab_hotplug, for module/cpu.c: a CPU
- * that goes offline gives back what its magazines held, and churn on all
- * CPUs goes on, with no object lost or duplicated and exact counts, while
- * CPUs are taken offline and brought back through
+ * cpu_kunit.c - KUnit suite kslab_cpu, for module/cpu.c: a CPU that goes
+ * offline gives back what its magazines held, and churn on all CPUs goes
+ * on, with no object lost or duplicated and exact counts, while CPUs are
+ * taken offline and brought back through
  * /sys/devices/system/cpu/cpuN/online.
  */
 #include <linux/cpu.h>
@@ -52,7 +52,7 @@ static long fill_cpu(void *data)
 	return 0;
 }
 
-static void hotplug_flushes_dead_cpu(struct kunit *test)
+static void cpu_hotplug_flushes_dead_cpu(struct kunit *test)
 {
 	struct fill_arg a = { .nr = 32 };
 	unsigned int cpu = pick_cpu();
@@ -60,7 +60,7 @@ static void hotplug_flushes_dead_cpu(struct kunit *test)
 
 	if (!cpu)
 		kunit_skip(test, "no CPU to take offline");
-	a.s = ktest_create(test, "kunit_hotplug_flush", 128, 0, 0, NULL);
+	a.s = ktest_create(test, "kunit_cpu_hotplug_flush", 128, 0, 0, NULL);
 	KUNIT_ASSERT_EQ(test, 0L, work_on_cpu(cpu, fill_cpu, &a));
 	c = per_cpu_ptr(a.s->cpu, cpu);
 	KUNIT_EXPECT_GT(test, c->loaded->count + c->nr_remote, 0U);
@@ -113,7 +113,7 @@ static int churn_fn(void *arg)
 	return 0;
 }
 
-static void hotplug_churn(struct kunit *test)
+static void cpu_hotplug_churn(struct kunit *test)
 {
 	unsigned int cpu, cycles = 0, i, nr = num_online_cpus() + 1;
 	struct task_struct *t;
@@ -123,7 +123,7 @@ static void hotplug_churn(struct kunit *test)
 		kunit_skip(test, "one CPU only");
 	ch = kunit_kzalloc(test, sizeof(*ch), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ch);
-	ch->s = ktest_create(test, "kunit_hotplug_churn", 160, 0, 0, NULL);
+	ch->s = ktest_create(test, "kunit_cpu_hotplug_churn", 160, 0, 0, NULL);
 	for (i = 0; i < nr; i++) {
 		atomic_inc(&ch->running);
 		t = kthread_run(churn_fn, ch, "kslab_hp_churn/%u", i);
@@ -153,19 +153,19 @@ static void hotplug_churn(struct kunit *test)
 	ktest_destroy(test, ch->s);
 }
 
-static struct kunit_case hotplug_cases[] = {
-	KUNIT_CASE(hotplug_flushes_dead_cpu),
-	KUNIT_CASE(hotplug_churn),
+static struct kunit_case cpu_cases[] = {
+	KUNIT_CASE(cpu_hotplug_flushes_dead_cpu),
+	KUNIT_CASE(cpu_hotplug_churn),
 	{}
 };
 
-static struct kunit_suite hotplug_suite = {
-	.name = "kslab_hotplug",
-	.test_cases = hotplug_cases,
+static struct kunit_suite cpu_suite = {
+	.name = "kslab_cpu",
+	.test_cases = cpu_cases,
 };
 
-kunit_test_suite(hotplug_suite);
+kunit_test_suite(cpu_suite);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("KUnit suite kslab_hotplug: CPUs going offline and back");
+MODULE_DESCRIPTION("KUnit suite kslab_cpu: per-CPU parts, CPUs going offline and back");
 KSLAB_IMPORT_FOR_KUNIT();

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * node_kunit.c - KUnit suite kslab_node, for module/node.c: objects of
+ * the node asked for, a node without memory served by the nearest one
+ * with some, and a node out of memory by the nearest node's partial
+ * slabs. Each test creates and destroys its own caches.
+ */
+#include <linux/sched.h>
+#include <linux/workqueue.h>
+
+#include "kslab_test.h"
+
+/* kslab_cache_alloc_node() returns memory of the node asked for. */
+static void node_local(struct kunit *test)
+{
+	enum { NR = 200 };
+	struct kslab_cache *s;
+	void **objs;
+	int nid, i;
+
+	objs = kunit_kcalloc(test, NR, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	s = ktest_create(test, "kunit_node_local", 128, 0, 0, NULL);
+	for_each_node_state(nid, N_MEMORY) {
+		for (i = 0; i < NR; i++) {
+			objs[i] = kslab_cache_alloc_node(s, GFP_KERNEL, nid);
+			KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+			KUNIT_EXPECT_EQ(test, nid, page_to_nid(virt_to_page(objs[i])));
+		}
+		for (i = 0; i < NR; i++)
+			kslab_cache_free(s, objs[i]);
+	}
+	/* No node, and a node that does not exist: any memory will do. */
+	objs[0] = kslab_cache_alloc_node(s, GFP_KERNEL, NUMA_NO_NODE);
+	objs[1] = kslab_cache_alloc_node(s, GFP_KERNEL, nr_node_ids + 3);
+	KUNIT_EXPECT_NOT_NULL(test, objs[0]);
+	KUNIT_EXPECT_NOT_NULL(test, objs[1]);
+	kslab_cache_free(s, objs[0]);
+	kslab_cache_free(s, objs[1]);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	ktest_destroy(test, s);
+}
+
+struct memless_run {
+	struct kslab_cache *s;
+	void **objs;
+	unsigned int nr;
+	int node;		/* for kslab_cache_alloc_node() */
+	unsigned int cpu;	/* where the calls ran */
+	unsigned int got;
+	unsigned long slabs;	/* new slabs the calls made */
+	unsigned long remote;	/* frees of the objects counted as remote */
+};
+
+/* @nr allocations for @node, on one CPU (migration off or a bound worker). */
+static long node_memless_fn(void *arg)
+{
+	struct memless_run *r = arg;
+	unsigned long slabs = stat_sum(r->s, KSLAB_ALLOC_SLAB);
+	unsigned int i;
+
+	r->cpu = raw_smp_processor_id();
+	for (i = 0; i < r->nr; i++) {
+		r->objs[i] = kslab_cache_alloc_node(r->s, GFP_KERNEL, r->node);
+		r->got += !!r->objs[i];
+	}
+	r->slabs = stat_sum(r->s, KSLAB_ALLOC_SLAB) - slabs;
+	return 0;
+}
+
+/* Free what a run got, on the CPU it ran on, counting remote frees. */
+static long node_memless_free_fn(void *arg)
+{
+	struct memless_run *r = arg;
+	unsigned long remote = stat_sum(r->s, KSLAB_FREE_REMOTE);
+	unsigned int i;
+
+	for (i = 0; i < r->nr; i++) {
+		if (r->objs[i])
+			kslab_cache_free(r->s, r->objs[i]);
+		r->objs[i] = NULL;
+	}
+	kslab_cache_shrink(r->s);	/* remote buffers go home, counted */
+	r->remote = stat_sum(r->s, KSLAB_FREE_REMOTE) - remote;
+	return 0;
+}
+
+/*
+ * A node with CPUs and no memory: kslab_cache_alloc_node() for it takes
+ * objects of a node that has memory, as SLUB does, and so does any
+ * allocation on its CPUs. 1,000 calls make no more slabs than 1,000
+ * objects need: not a new slab each, left on a list the next call never
+ * searches. Runs only in a guest with such a node (KSLAB_TOPOLOGY=
+ * memoryless): from this CPU for the node, then on the node's CPU for
+ * it and for no node. That CPU's objects are of the node it allocates
+ * from, so its frees of them are local, never remote.
+ */
+static void node_memoryless(struct kunit *test)
+{
+	enum { NR = 1000 };
+	void **objs = ktest_ptrs(test, 3 * NR);
+	struct memless_run r[3];
+	int nid, node = NUMA_NO_NODE;
+	unsigned int cpu, i, runs = 1, need;
+	struct kslab_cache *s;
+
+	for_each_online_node(nid) {
+		if (!node_state(nid, N_MEMORY)) {
+			node = nid;
+			break;
+		}
+	}
+	if (node == NUMA_NO_NODE)
+		kunit_skip(test, "no memoryless node here (KSLAB_TOPOLOGY=memoryless has one)");
+	s = ktest_create(test, "kunit_node_memless", 64, 0, 0, NULL);
+	for (i = 0; i < 3; i++)
+		r[i] = (struct memless_run){ s, objs + i * NR, NR, node };
+	r[2].node = NUMA_NO_NODE;
+	migrate_disable();	/* one CPU's magazines: the bound is exact */
+	node_memless_fn(&r[0]);
+	migrate_enable();
+	cpu = cpumask_first_and(cpumask_of_node(node), cpu_online_mask);
+	if (cpu < nr_cpu_ids) {
+		KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu, node_memless_fn, &r[1]));
+		KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu, node_memless_fn, &r[2]));
+		KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu, node_memless_free_fn, &r[1]));
+		KUNIT_EXPECT_EQ(test, 0L, work_on_cpu(cpu, node_memless_free_fn, &r[2]));
+		KUNIT_EXPECT_EQ_MSG(test, 0UL, r[1].remote + r[2].remote,
+				    "CPU %u frees its own objects as remote", cpu);
+		runs = 3;
+	}
+	need = DIV_ROUND_UP(NR, s->min_objects);
+	for (i = 0; i < runs; i++) {
+		kunit_info(test, "run %u (node %d, CPU %u): %lu new slabs for %u objects\n",
+			   i, r[i].node, r[i].cpu, r[i].slabs, r[i].got);
+		KUNIT_EXPECT_EQ_MSG(test, NR, r[i].got, "run %u", i);
+		KUNIT_EXPECT_LE_MSG(test, r[i].slabs, (unsigned long)need,
+				    "run %u (node %d, CPU %u): %u objects, %u a slab",
+				    i, r[i].node, r[i].cpu, NR, s->min_objects);
+	}
+	ktest_free_n(s, objs, 3 * NR);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+}
+
+/*
+ * kslab_cache_alloc_node() for a node out of memory takes objects of the
+ * nearest node's partial slabs, as SLUB does, before it asks for a new
+ * slab: here every page allocation fails (fail_page_alloc), and the calls
+ * for this CPU's node still get objects, from another node's slabs.
+ */
+static void node_out_of_memory(struct kunit *test)
+{
+	enum { NR = 200, OOM = 20 };
+	void **objs = ktest_ptrs(test, NR + OOM);
+	unsigned int i, other_nr = 0;
+	int here, other = NUMA_NO_NODE, nid;
+	struct kslab_cache *s;
+	unsigned long slabs;
+
+	if (!ktest_fpa_armed())
+		kunit_skip(test, "no fail_page_alloc in debugfs: no node can run out of memory");
+	s = ktest_create(test, "kunit_node_oom", 64, 0, 0, NULL);
+	migrate_disable();
+	here = numa_mem_id();
+	for_each_node_state(nid, N_MEMORY)
+		if (nid != here && other == NUMA_NO_NODE)
+			other = nid;
+	if (other == NUMA_NO_NODE || !node_state(here, N_MEMORY)) {
+		migrate_enable();
+		kunit_skip(test, "no two nodes with memory, this CPU's one of them");
+	}
+	/* partial slabs on the other node: half their objects freed */
+	for (i = 0; i < NR; i++)
+		objs[i] = kslab_cache_alloc_node(s, GFP_KERNEL, other);
+	for (i = 1; i < NR; i += 2) {
+		kslab_cache_free(s, objs[i]);
+		objs[i] = NULL;
+	}
+	kslab_cache_shrink(s);		/* magazines and depots back to slabs */
+	slabs = stat_sum(s, KSLAB_ALLOC_SLAB);
+	current->make_it_fail = 1;
+	for (i = NR; i < NR + OOM; i++)
+		objs[i] = kslab_cache_alloc_node(s, GFP_KERNEL | __GFP_NOWARN, here);
+	current->make_it_fail = 0;
+	migrate_enable();
+
+	for (i = NR; i < NR + OOM; i++) {
+		KUNIT_EXPECT_NOT_NULL_MSG(test, objs[i], "call %u for node %d", i - NR, here);
+		other_nr += objs[i] && page_to_nid(virt_to_page(objs[i])) == other;
+	}
+	KUNIT_EXPECT_EQ(test, (unsigned int)OOM, other_nr);
+	KUNIT_EXPECT_EQ(test, slabs, stat_sum(s, KSLAB_ALLOC_SLAB));
+	ktest_free_n(s, objs, NR + OOM);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+}
+
+static struct kunit_case node_cases[] = {
+	KUNIT_CASE(node_local),
+	KUNIT_CASE(node_memoryless),
+	KUNIT_CASE(node_out_of_memory),
+	{}
+};
+
+static struct kunit_suite node_suite = {
+	.name = "kslab_node",
+	.test_cases = node_cases,
+};
+
+kunit_test_suite(node_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit suite kslab_node: the node lists");
+KSLAB_IMPORT_FOR_KUNIT();
