@@ -170,6 +170,8 @@ static inline void kslab_hrtimer_setup(struct hrtimer *timer,
 #define EXPORT_SYMBOL_IF_KUNIT		KSLAB_NOT_EXPORTED
 #define KSLAB_NOT_EXPORTED(symbol)	static_assert(sizeof(typeof(symbol) *) != 0)
 #endif
+/* The same for a per-CPU variable, as the kernel's EXPORT_PER_CPU_SYMBOL(). */
+#define EXPORT_PER_CPU_SYMBOL_IF_KUNIT(var)	EXPORT_SYMBOL_IF_KUNIT(var)
 
 /*
  * Owning a CPU's part of a cache (fastpath.h). Without PREEMPT_RT the

@@ -23,6 +23,7 @@
 #include "magazine.h"
 
 DEFINE_PER_CPU(int, cpu_mem_nid);
+EXPORT_PER_CPU_SYMBOL_IF_KUNIT(cpu_mem_nid);
 
 /* one flush of every CPU at a time (lock order 5) */
 static DEFINE_MUTEX(cpu_flush_mutex);
@@ -121,6 +122,7 @@ unsigned long cpu_objects(struct kslab_cache *s, int node,
 		*mags = nr;
 	return objs;
 }
+EXPORT_SYMBOL_IF_KUNIT(cpu_objects);
 
 /*
  * flush_own - own this CPU's part for a flush, which runs on the CPU it

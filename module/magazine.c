@@ -90,6 +90,7 @@ void depot_drain(struct kslab_cache *s)
 		depot_release(s, full, empty);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(depot_drain);
 
 /* Take up to @nr magazines off a depot list; return the first. */
 static struct kslab_mag *depot_take(struct kslab_mag **list, unsigned int nr)
@@ -188,3 +189,4 @@ long depot_validate(struct kslab_cache *s, struct kslab_node *n)
 		report_node(s, n, "depot counts disagree with its magazines");
 	return errors;
 }
+EXPORT_SYMBOL_IF_KUNIT(depot_validate);
