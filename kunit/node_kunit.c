@@ -2,9 +2,12 @@
 /*
  * node_kunit.c - KUnit suite kslab_node, for module/node.c: objects of
  * the node asked for, a node without memory served by the nearest one
- * with some, and a node out of memory by the nearest node's partial
- * slabs. Each test creates and destroys its own caches.
+ * with some, a node out of memory by the nearest node's partial slabs,
+ * and each node's counts equal to its slab lists as objects are taken
+ * from them and given back (of every node at once, in any order). Each
+ * test creates and destroys its own caches.
  */
+#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/workqueue.h>
 
@@ -201,10 +204,152 @@ static void node_out_of_memory(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
+/* A node's counts, and the same things counted on its lists. */
+struct node_census {
+	unsigned long nr[SLAB_STATE_ISOLATED + 1];	/* nr_partial, ... */
+	unsigned long listed[SLAB_STATE_ISOLATED + 1];	/* slabs on each list */
+	unsigned long nr_slabs, total_objects, nr_pages, inuse;	/* the counts */
+	unsigned long objects, pages, slab_inuse;	/* the lists' slabs' */
+	unsigned long misfiled;	/* slabs whose state or counts are not their list's */
+};
+
+/* The list a slab's counts call for. */
+static unsigned int node_state_for(const struct slab_meta *m)
+{
+	if (!m->inuse)
+		return SLAB_STATE_EMPTY;
+	return m->inuse == m->objects ? SLAB_STATE_FULL : SLAB_STATE_PARTIAL;
+}
+
+/* Take @n's census, in one hold of its list_lock. */
+static void node_count(struct kslab_node *n, struct node_census *c)
+{
+	struct list_head *lists[] = {
+		[SLAB_STATE_PARTIAL] = &n->partial, [SLAB_STATE_FULL] = &n->full,
+		[SLAB_STATE_EMPTY] = &n->empty, [SLAB_STATE_ISOLATED] = &n->isolated,
+	};
+	unsigned long *counts[] = {
+		[SLAB_STATE_PARTIAL] = &n->nr_partial, [SLAB_STATE_FULL] = &n->nr_full,
+		[SLAB_STATE_EMPTY] = &n->nr_empty, [SLAB_STATE_ISOLATED] = &n->nr_isolated,
+	};
+	unsigned int state;
+	unsigned long flags;
+	struct slab_meta *m;
+	struct page *page;
+
+	memset(c, 0, sizeof(*c));
+	spin_lock_irqsave(&n->list_lock, flags);
+	for (state = SLAB_STATE_PARTIAL; state <= SLAB_STATE_ISOLATED; state++) {
+		c->nr[state] = *counts[state];
+		list_for_each_entry(page, lists[state], lru) {
+			m = page_meta(page);
+			c->listed[state]++;
+			c->objects += m->objects;
+			c->pages += compound_nr(page);
+			c->slab_inuse += m->inuse;
+			c->misfiled += m->state != state ||
+				       (state != SLAB_STATE_ISOLATED &&
+					node_state_for(m) != state);
+		}
+	}
+	c->nr_slabs = n->nr_slabs;
+	c->total_objects = n->total_objects;
+	c->nr_pages = n->nr_pages;
+	c->inuse = n->inuse;
+	spin_unlock_irqrestore(&n->list_lock, flags);
+}
+
+/*
+ * Node @nid of @s has @inuse objects off its slabs' free lists, and its
+ * counts are what its lists hold; @c gets its census.
+ */
+static void node_expect_counted(struct kunit *test, struct kslab_cache *s,
+				int nid, unsigned long inuse, struct node_census *c)
+{
+	static const char *const names[] = {
+		[SLAB_STATE_PARTIAL] = "partial", [SLAB_STATE_FULL] = "full",
+		[SLAB_STATE_EMPTY] = "empty", [SLAB_STATE_ISOLATED] = "isolated",
+	};
+	unsigned long slabs = 0;
+	unsigned int state;
+
+	node_count(s->node[nid], c);
+	for (state = SLAB_STATE_PARTIAL; state <= SLAB_STATE_ISOLATED; state++) {
+		KUNIT_EXPECT_EQ_MSG(test, c->nr[state], c->listed[state],
+				    "node %d: nr_%s and its list", nid, names[state]);
+		slabs += c->listed[state];
+	}
+	KUNIT_EXPECT_EQ_MSG(test, c->nr_slabs, slabs, "node %d: nr_slabs", nid);
+	KUNIT_EXPECT_EQ_MSG(test, c->total_objects, c->objects, "node %d: total_objects", nid);
+	KUNIT_EXPECT_EQ_MSG(test, c->nr_pages, c->pages, "node %d: nr_pages", nid);
+	KUNIT_EXPECT_EQ_MSG(test, c->inuse, c->slab_inuse, "node %d: inuse and its slabs'", nid);
+	KUNIT_EXPECT_EQ_MSG(test, inuse, c->inuse, "node %d: inuse", nid);
+	KUNIT_EXPECT_EQ_MSG(test, 0UL, c->misfiled, "node %d: slabs on another list", nid);
+}
+
+/*
+ * node_alloc_objects() and node_free_objects() move exactly the objects
+ * asked for between the caller and a node's slabs, and keep every count
+ * of each node equal to its lists: slabs on each list and in all, pages,
+ * objects, objects in use, and each slab on the list its counts call for.
+ * Objects are taken for each node with memory, all of that node; then
+ * they are given back shuffled, a half at a time, the objects of every
+ * node in one call: each goes home to its own node's slabs. At the end
+ * no node has a slab in use, and none more empty ones than min_partial.
+ */
+static void node_lists_counted(struct kunit *test)
+{
+	unsigned int per, nr = 0, half, got, i, j;
+	unsigned long *inuse;
+	struct node_census c;
+	struct kslab_cache *s;
+	void **objs;
+	int nid;
+
+	inuse = kunit_kcalloc(test, nr_node_ids, sizeof(*inuse), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, inuse);
+	s = ktest_create(test, "kunit_node_lists", 256, 0, 0, NULL);
+	per = 3 * s->objects + s->objects / 2;
+	objs = ktest_ptrs(test, per * num_node_state(N_NORMAL_MEMORY));
+	for_each_node_state(nid, N_NORMAL_MEMORY) {
+		got = node_alloc_objects(s, GFP_KERNEL, nid, objs + nr, per);
+		for (i = nr; i < nr + got; i++)
+			inuse[page_to_nid(virt_to_page(objs[i]))]++;
+		nr += got;
+		KUNIT_EXPECT_EQ_MSG(test, per, got, "node %d", nid);
+		KUNIT_EXPECT_EQ_MSG(test, (unsigned long)per, inuse[nid], "of node %d", nid);
+	}
+	for_each_node(nid)
+		node_expect_counted(test, s, nid, inuse[nid], &c);
+
+	for (i = nr - 1; i > 0; i--) {
+		j = get_random_u32_below(i + 1);
+		swap(objs[i], objs[j]);
+	}
+	half = nr / 2;
+	for (i = 0; i < half; i++)
+		inuse[page_to_nid(virt_to_page(objs[i]))]--;
+	KUNIT_EXPECT_EQ(test, half, node_free_objects(s, objs, half, _RET_IP_));
+	for_each_node(nid)
+		node_expect_counted(test, s, nid, inuse[nid], &c);
+
+	KUNIT_EXPECT_EQ(test, nr - half, node_free_objects(s, objs + half, nr - half, _RET_IP_));
+	for_each_node(nid) {
+		node_expect_counted(test, s, nid, 0, &c);
+		KUNIT_EXPECT_EQ_MSG(test, c.nr_slabs, c.nr[SLAB_STATE_EMPTY], "node %d", nid);
+		KUNIT_EXPECT_LE_MSG(test, c.nr[SLAB_STATE_EMPTY], (unsigned long)s->min_partial,
+				    "node %d", nid);
+	}
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+}
+
 static struct kunit_case node_cases[] = {
 	KUNIT_CASE(node_local),
 	KUNIT_CASE(node_memoryless),
 	KUNIT_CASE(node_out_of_memory),
+	KUNIT_CASE(node_lists_counted),
 	{}
 };
 

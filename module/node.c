@@ -265,3 +265,4 @@ unsigned int node_alloc_objects(struct kslab_cache *s, gfp_t gfp, int node,
 		got += node_take_new(s, gfp, nid, objs + got, nr - got);
 	return got;
 }
+EXPORT_SYMBOL_IF_KUNIT(node_alloc_objects);
