@@ -4,7 +4,9 @@
  * offline gives back what its magazines held, and churn on all CPUs goes
  * on, with no object lost or duplicated and exact counts, while CPUs are
  * taken offline and brought back through
- * /sys/devices/system/cpu/cpuN/online.
+ * /sys/devices/system/cpu/cpuN/online; and each CPU's memory node, the
+ * nearest node with memory, on a CPU of a memoryless node too, and set
+ * again as a CPU comes up.
  */
 #include <linux/cpu.h>
 #include <linux/delay.h>
@@ -153,9 +155,108 @@ static void cpu_hotplug_churn(struct kunit *test)
 	ktest_destroy(test, ch->s);
 }
 
+/* The memory node of the CPU this runs on, as the CPU itself reads it. */
+static long cpu_mem_node_fn(void *unused)
+{
+	return cpu_mem_node();
+}
+
+/*
+ * Check @got, the memory node of @cpu: a node with memory, @cpu's own
+ * when that has memory, else one at the least distance from it.
+ */
+static void cpu_expect_mem_node(struct kunit *test, unsigned int cpu, long got)
+{
+	int nid = cpu_to_node(cpu), n, least = INT_MAX;
+
+	KUNIT_ASSERT_TRUE_MSG(test, got >= 0 && got < nr_node_ids,
+			      "CPU %u: memory node %ld", cpu, got);
+	KUNIT_EXPECT_TRUE_MSG(test, node_state(got, N_NORMAL_MEMORY),
+			      "CPU %u of node %d: memory node %ld has no memory",
+			      cpu, nid, got);
+	if (node_state(nid, N_NORMAL_MEMORY)) {
+		KUNIT_EXPECT_EQ_MSG(test, (long)nid, got, "CPU %u", cpu);
+		return;
+	}
+	for_each_node_state(n, N_NORMAL_MEMORY)
+		least = min(least, node_distance(nid, n));
+	KUNIT_EXPECT_EQ_MSG(test, least, node_distance(nid, got),
+			    "CPU %u of node %d: memory node %ld is not the nearest",
+			    cpu, nid, got);
+}
+
+/*
+ * Every online CPU's memory node (cpu_mem_node(), read on that CPU) is
+ * the node with memory nearest to it: its own node when that has memory.
+ */
+static void cpu_mem_node_nearest(struct kunit *test)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		cpu_expect_mem_node(test, cpu, work_on_cpu(cpu, cpu_mem_node_fn, NULL));
+}
+
+/*
+ * A CPU of a node without memory reads a node with memory as its memory
+ * node, never its own. Runs only in a guest with such a CPU
+ * (KSLAB_TOPOLOGY=memoryless).
+ */
+static void cpu_mem_node_memoryless(struct kunit *test)
+{
+	unsigned int cpu, checked = 0;
+	long got;
+
+	for_each_online_cpu(cpu) {
+		if (node_state(cpu_to_node(cpu), N_NORMAL_MEMORY))
+			continue;
+		got = work_on_cpu(cpu, cpu_mem_node_fn, NULL);
+		KUNIT_EXPECT_NE_MSG(test, (long)cpu_to_node(cpu), got, "CPU %u", cpu);
+		cpu_expect_mem_node(test, cpu, got);
+		checked++;
+	}
+	if (!checked)
+		kunit_skip(test, "no memoryless node with CPUs (KSLAB_TOPOLOGY=memoryless)");
+}
+
+/*
+ * A CPU that comes up has its memory node set again: one left wrong while
+ * the CPU was offline is what it was before once the CPU is back (and
+ * put back by the test if it is not).
+ */
+static void cpu_mem_node_online(struct kunit *test)
+{
+	unsigned int cpu = pick_cpu();
+	int want, wrong = NUMA_NO_NODE, nid, err;
+	long got = NUMA_NO_NODE;
+
+	if (!cpu)
+		kunit_skip(test, "no CPU to take offline");
+	want = per_cpu(cpu_mem_nid, cpu);
+	for_each_node_state(nid, N_NORMAL_MEMORY)
+		if (nid != want && wrong == NUMA_NO_NODE)
+			wrong = nid;
+	if (wrong == NUMA_NO_NODE)
+		kunit_skip(test, "one node with memory: no wrong node to leave");
+	KUNIT_ASSERT_EQ(test, 0, cpu_set_online(cpu, false));
+	WRITE_ONCE(per_cpu(cpu_mem_nid, cpu), wrong);
+	err = cpu_set_online(cpu, true);
+	if (!err)
+		got = work_on_cpu(cpu, cpu_mem_node_fn, NULL);
+	if (got != want)
+		WRITE_ONCE(per_cpu(cpu_mem_nid, cpu), want);
+	KUNIT_ASSERT_EQ(test, 0, err);
+	KUNIT_EXPECT_EQ_MSG(test, (long)want, got, "CPU %u, left at node %d while offline",
+			    cpu, wrong);
+	cpu_expect_mem_node(test, cpu, got);
+}
+
 static struct kunit_case cpu_cases[] = {
 	KUNIT_CASE(cpu_hotplug_flushes_dead_cpu),
 	KUNIT_CASE(cpu_hotplug_churn),
+	KUNIT_CASE(cpu_mem_node_nearest),
+	KUNIT_CASE(cpu_mem_node_memoryless),
+	KUNIT_CASE(cpu_mem_node_online),
 	{}
 };
 
@@ -167,5 +268,5 @@ static struct kunit_suite cpu_suite = {
 kunit_test_suite(cpu_suite);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("KUnit suite kslab_cpu: per-CPU parts, CPUs going offline and back");
+MODULE_DESCRIPTION("KUnit suite kslab_cpu: CPUs going offline and back, their memory nodes");
 KSLAB_IMPORT_FOR_KUNIT();
