@@ -28,6 +28,8 @@
 #include "kslab_int.h"
 
 struct pagemap_dir *pagemap_dir;	/* pagemap_lock to change, none to read */
+EXPORT_SYMBOL_IF_KUNIT(pagemap_dir);
+
 static DEFINE_SPINLOCK(pagemap_lock);	/* growth: chunks and directories */
 
 /* What of a caller's GFP flags the record's own allocations may use. */
