@@ -244,4 +244,24 @@ static __always_inline void kslab_cpu_lock(struct kslab_cpu_lock *l) { }
 static __always_inline void kslab_cpu_unlock(struct kslab_cpu_lock *l) { }
 #endif
 
+/*
+ * KASAN (kasan.h): kslab tells generic KASAN which bytes of its slabs are
+ * live through kasan_poison(), exported (GPL) by 6.12's mm/kasan/shadow.c
+ * and declared only in mm/kasan/kasan.h, so declared here; and the shadow
+ * byte values of that header, which the report reads to name the bug
+ * ("slab-out-of-bounds", "slab-use-after-free"). Only generic KASAN: the
+ * tag-based modes tag pointers, which kslab's index arithmetic does not
+ * expect, and export nothing a module could tag with.
+ */
+#if defined(CONFIG_KASAN_GENERIC) && LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define KSLAB_KASAN		1
+#define KSLAB_KASAN_GRANULE	8	/* KASAN_GRANULE_SIZE, generic */
+#define KSLAB_KASAN_REDZONE	0xfc	/* KASAN_SLAB_REDZONE */
+#define KSLAB_KASAN_FREE	0xfb	/* KASAN_SLAB_FREE */
+#define KSLAB_KASAN_PAGE_REDZONE 0xfe	/* KASAN_PAGE_REDZONE: kmalloc_large */
+void kasan_poison(const void *addr, size_t size, u8 value, bool init);
+#else
+#define KSLAB_KASAN		0
+#endif
+
 #endif /* _KSLAB_COMPAT_H */

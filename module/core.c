@@ -15,6 +15,7 @@
 #include "kslab_int.h"
 #include "debug.h"
 #include "fastpath.h"
+#include "kasan.h"
 #include "magazine.h"
 #include "report.h"
 #include "trace.h"
@@ -329,6 +330,7 @@ void *cpu_alloc_finish(struct kslab_cache *s, void *obj, gfp_t gfp, int node,
 {
 	if (unlikely((gfp & __GFP_ZERO) && s->ctor))
 		cpu_alloc_zero_ctor(s);
+	kslab_kasan_alloc(s, obj);
 	obj = cpu_alloc_init(s, obj, gfp);
 	trace_kslab_alloc(s->name, obj, caller, gfp, node);
 	return obj;
@@ -629,11 +631,13 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 	if (unlikely((gfp & __GFP_ZERO) && s->ctor))
 		cpu_alloc_zero_ctor(s);
 	/* each test once for the whole call, not once per object */
-	if (unlikely(cache_debug(s) || cache_want_init_on_alloc(s, gfp) ||
+	if (unlikely(KSLAB_KASAN || cache_debug(s) ||
+		     cache_want_init_on_alloc(s, gfp) ||
 		     cache_want_init_on_free(s) || trace_kslab_alloc_enabled())) {
 		for (i = 0; i < nr; i++) {
 			if (cache_debug(s))
 				debug_on_alloc(s, objs[i], _RET_IP_);
+			kslab_kasan_alloc(s, objs[i]);
 			cpu_alloc_init(s, objs[i], gfp);
 			trace_kslab_alloc(s->name, objs[i], _RET_IP_, gfp,
 					  NUMA_NO_NODE);
@@ -675,6 +679,12 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 	if (trace_kslab_free_enabled())
 		for (i = 0; i < nr; i++)
 			trace_kslab_free(s->name, objs[i], _RET_IP_);
+	/* KASAN: poisoned first; a refused one is skipped (set NULL, as SLUB's) */
+	if (KSLAB_KASAN)
+		for (i = 0; i < nr; i++)
+			if (objs[i] && virt_addr_valid(objs[i]) &&
+			    !kslab_kasan_free_obj(s, objs[i]))
+				objs[i] = NULL;
 	if (!cpu_own(s, &c)) {
 		for (i = 0; i < nr; i++)
 			cpu_free_obj(s, objs[i], _RET_IP_);

@@ -48,6 +48,7 @@
 
 #include "kslab_int.h"
 #include "debug.h"
+#include "kasan.h"
 
 #define KSLAB_DEFRAG_RATIO	30	/* default: slabs at most 30% in use */
 
@@ -152,12 +153,15 @@ static bool defrag_slab(struct kslab_cache *s, struct kslab_node *n, int nid,
 			return false;
 		if (cache_debug(s))	/* its owner track, as any allocation */
 			debug_on_alloc(s, new, _RET_IP_);
+		kslab_kasan_alloc(s, new);
 		ret = s->move_ops->move(s, old, new, s->move_priv);
 		if (!ret) {
-			node_free_objects(s, &old, 1, _RET_IP_);
+			if (kslab_kasan_free_obj(s, old))
+				node_free_objects(s, &old, 1, _RET_IP_);
 			stat(s, KSLAB_DEFRAG_MOVED);
 		} else {
-			node_free_objects(s, &new, 1, _RET_IP_);
+			if (kslab_kasan_free_obj(s, new))
+				node_free_objects(s, &new, 1, _RET_IP_);
 			stat(s, KSLAB_DEFRAG_REFUSED);
 		}
 		cond_resched();

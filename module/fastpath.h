@@ -15,6 +15,7 @@
 #include <linux/topology.h>
 
 #include "kslab_int.h"
+#include "kasan.h"
 #include "trace.h"
 
 /*
@@ -186,11 +187,11 @@ static __always_inline void *cpu_alloc_init(struct kslab_cache *s, void *obj,
 /*
  * Is an object popped by the fast path ready as it is? Not when it must
  * be zeroed or wiped, or __GFP_ZERO is to be checked (a constructor), or
- * the tracepoint is on: cpu_alloc_finish() then.
+ * the tracepoint is on, or KASAN is to be told: cpu_alloc_finish() then.
  */
 static __always_inline bool cpu_alloc_plain(struct kslab_cache *s, gfp_t gfp)
 {
-	return !(gfp & __GFP_ZERO) && !cache_want_init_on_alloc(s, gfp) &&
+	return !KSLAB_KASAN && !(gfp & __GFP_ZERO) && !cache_want_init_on_alloc(s, gfp) &&
 	       !cache_want_init_on_free(s) && !trace_kslab_alloc_enabled();
 }
 
@@ -278,13 +279,16 @@ slow:
  * (the naive double free) is caught too: all without any debug flag.
  * Objects to wipe (init_on_free) take cpu_free_wipe(), out of line; the
  * ones sent to cpu_free_slow() (a pointer to check again, an object of a
- * fallback slab) are wiped there, once its checks have passed.
+ * fallback slab) are wiped there, once its checks have passed. On a KASAN
+ * kernel the object is poisoned first, or the free refused (kasan.h).
  *
  * Context: as kslab_cache_free().
  */
 static __always_inline void cpu_free(struct kslab_cache *s, struct page *page,
 				     void *obj, unsigned long caller)
 {
+	if (!kslab_kasan_free(s, page, obj))
+		return;
 	if (static_branch_likely(&kslab_hardened_key) &&
 	    unlikely(page_cache(page) != s ||
 		     slab_index_fast(s, page_meta(page), obj) == KSLAB_BAD_INDEX))

@@ -18,6 +18,7 @@
 
 #include "kslab_int.h"
 #include "fastpath.h"
+#include "kasan.h"
 #include "report.h"
 #include "trace.h"
 
@@ -66,6 +67,7 @@ static noinline void *large_alloc(size_t size, gfp_t gfp, unsigned long caller)
 		page_meta(page)->magic = KSLAB_MAGIC_LARGE;
 		atomic_long_add(1L << order, &kslab_pages);
 		p = page_address(page);
+		kslab_kasan_large(page, size);
 	}
 	trace_kslab_alloc("kmalloc-large", p, caller, gfp, NUMA_NO_NODE);
 	return p;
@@ -128,7 +130,8 @@ void *kslab_kmalloc(size_t size, gfp_t gfp)
 	if (unlikely(size > KSLAB_KMALLOC_MAX))
 		return large_alloc(size, gfp, _RET_IP_);
 	s = class_caches[class_index(size)];
-	return cpu_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
+	return kslab_kasan_kmalloc(s, cpu_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_),
+				   size);
 }
 EXPORT_SYMBOL_GPL(kslab_kmalloc);
 
@@ -164,15 +167,8 @@ void kslab_kfree(const void *p)
 }
 EXPORT_SYMBOL_GPL(kslab_kfree);
 
-/**
- * kslab_ksize - the usable size of memory from kslab_kmalloc()
- * @p: the memory
- *
- * Context: any context.
- * Return: the bytes usable at @p (at least the size asked for), or 0 for
- * NULL, ZERO_SIZE_PTR or memory kslab did not hand out.
- */
-size_t kslab_ksize(const void *p)
+/* kslab_ksize() but for KASAN */
+static __always_inline size_t ksize_of(const void *p)
 {
 	struct page *page;
 	struct kslab_cache *s;
@@ -188,6 +184,25 @@ size_t kslab_ksize(const void *p)
 	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER))
 		return s->object_size;
 	return s->offset >= s->object_size ? s->offset : s->size;
+}
+
+/**
+ * kslab_ksize - the usable size of memory from kslab_kmalloc()
+ * @p: the memory
+ *
+ * As ksize(), all of it is the caller's from then on: on a KASAN kernel
+ * it is made accessible.
+ *
+ * Context: any context.
+ * Return: the bytes usable at @p (at least the size asked for), or 0 for
+ * NULL, ZERO_SIZE_PTR or memory kslab did not hand out.
+ */
+size_t kslab_ksize(const void *p)
+{
+	size_t size = ksize_of(p);
+
+	kslab_kasan_unpoison(p, size);
+	return size;
 }
 EXPORT_SYMBOL_GPL(kslab_ksize);
 

@@ -12,6 +12,7 @@
 #define pr_fmt(fmt) "kslab: " fmt
 
 #include <linux/jiffies.h>
+#include <linux/kasan.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/panic.h>
@@ -71,7 +72,10 @@ static void print_section(struct kslab_cache *s, const char *what, void *p,
 	if (!len)
 		return;
 	snprintf(prefix, sizeof(prefix), "kslab: %s: %s ", s->name, what);
+	/* free objects and red zones are poisoned; hexdump.c is instrumented */
+	kasan_disable_current();
 	print_hex_dump(KERN_ERR, prefix, DUMP_PREFIX_OFFSET, 16, 1, p, len, true);
+	kasan_enable_current();
 }
 
 /*

@@ -16,6 +16,7 @@
 
 #include "kslab_int.h"
 #include "debug.h"
+#include "kasan.h"
 #include "report.h"
 
 /* The caller's gfp bits that mean something to the page allocator. */
@@ -205,6 +206,7 @@ struct page *slab_new(struct kslab_cache *s, gfp_t gfp, int node)
 	if (s->ctor)
 		for (i = 0; i < objects; i++)
 			s->ctor(slab_object(s, base, i));
+	kslab_kasan_slab_new(s, page);
 	return page;
 }
 

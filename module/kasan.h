@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kasan.h - what kslab tells generic KASAN about its objects: a new slab
+ * is all red zone, an object handed out is made accessible (exactly the
+ * bytes asked for, for kslab_kmalloc()), an object taken back is poisoned
+ * as freed once the free is known to be of an object of the cache, before
+ * any magazine, depot, remote buffer or free list holds it. Objects of
+ * SLAB_TYPESAFE_BY_RCU caches stay readable until their slab goes back
+ * (the page allocator poisons the pages then). Without KASAN (compat.h:
+ * KSLAB_KASAN) every hook is an empty inline: the allocator's code is what
+ * it is without this file. kslab's own accesses to memory it poisoned
+ * (free pointers, red zones, debug checks, wipes) are in files KASAN does
+ * not instrument (module/Kbuild), as mm/slub.c is not.
+ */
+#ifndef _KSLAB_KASAN_H
+#define _KSLAB_KASAN_H
+
+#include "kslab_int.h"
+
+#if KSLAB_KASAN
+void __kslab_kasan_slab_new(struct kslab_cache *s, struct page *page);
+void __kslab_kasan_alloc(struct kslab_cache *s, void *obj, size_t size);
+bool __kslab_kasan_free(struct kslab_cache *s, struct page *page, void *obj);
+void __kslab_kasan_unpoison(const void *p, size_t size);
+void __kslab_kasan_large(struct page *page, size_t size);
+#else
+static inline void __kslab_kasan_slab_new(struct kslab_cache *s,
+					  struct page *page) { }
+static inline void __kslab_kasan_alloc(struct kslab_cache *s, void *obj,
+				       size_t size) { }
+static inline bool __kslab_kasan_free(struct kslab_cache *s, struct page *page,
+				      void *obj)
+{
+	return true;
+}
+
+static inline void __kslab_kasan_unpoison(const void *p, size_t size) { }
+static inline void __kslab_kasan_large(struct page *page, size_t size) { }
+#endif
+
+/* A new slab, its objects built (constructors run): all of it red zone. */
+static __always_inline void kslab_kasan_slab_new(struct kslab_cache *s,
+						 struct page *page)
+{
+	if (KSLAB_KASAN)
+		__kslab_kasan_slab_new(s, page);
+}
+
+/* @obj is handed out: its object_size bytes become accessible. */
+static __always_inline void kslab_kasan_alloc(struct kslab_cache *s, void *obj)
+{
+	if (KSLAB_KASAN && obj)
+		__kslab_kasan_alloc(s, obj, s->object_size);
+}
+
+/*
+ * kslab_kmalloc() handed out @obj for @size bytes: those are accessible,
+ * the rest of the object is red zone. Return: @obj.
+ */
+static __always_inline void *kslab_kasan_kmalloc(struct kslab_cache *s,
+						 void *obj, size_t size)
+{
+	if (KSLAB_KASAN && obj)
+		__kslab_kasan_alloc(s, obj, size);
+	return obj;
+}
+
+/*
+ * @obj comes back: poisoned as freed, unless it is not a live object of
+ * @s (the free path reports that) or is free already (reported here as
+ * kslab's double free). Return: false when the free must be refused.
+ */
+static __always_inline bool kslab_kasan_free(struct kslab_cache *s,
+					     struct page *page, void *obj)
+{
+	return !KSLAB_KASAN || __kslab_kasan_free(s, page, obj);
+}
+
+/* kslab_kasan_free() of an object its caller knows by pointer only. */
+static __always_inline bool kslab_kasan_free_obj(struct kslab_cache *s,
+						 void *obj)
+{
+	return !KSLAB_KASAN || __kslab_kasan_free(s, virt_to_head_page(obj), obj);
+}
+
+/* kslab_ksize(): @size bytes at @p become accessible. */
+static __always_inline void kslab_kasan_unpoison(const void *p, size_t size)
+{
+	if (KSLAB_KASAN)
+		__kslab_kasan_unpoison(p, size);
+}
+
+/* A large kmalloc of @size bytes in the pages at @page: the rest red zone. */
+static __always_inline void kslab_kasan_large(struct page *page, size_t size)
+{
+	if (KSLAB_KASAN)
+		__kslab_kasan_large(page, size);
+}
+
+#endif /* _KSLAB_KASAN_H */
