@@ -21,6 +21,7 @@
 #include <linux/workqueue.h>
 
 #include "kslab_int.h"
+#include "kasan.h"
 #include "debug.h"
 #include "fastpath.h"
 #include "report.h"
@@ -479,7 +480,8 @@ void kslab_cache_destroy(struct kslab_cache *s)
 {
 	bool rcu;
 
-	if (!s)
+	/* a destroyed cache's struct is freed: KASAN reports a second destroy */
+	if (!s || !kslab_kasan_check(s))
 		return;
 	/* before any lock: removal waits for its files' handlers */
 	debugfs_cache_del(s);

@@ -22,7 +22,7 @@ static void kasan_set(const void *p, size_t size, u8 value)
 		kasan_poison(p, ALIGN(size, KSLAB_KASAN_GRANULE), value, false);
 }
 
-void __kslab_kasan_unpoison(const void *p, size_t size)
+static void __kslab_kasan_unpoison(const void *p, size_t size)
 {
 	size_t whole = ALIGN_DOWN(size, KSLAB_KASAN_GRANULE);
 
@@ -56,6 +56,19 @@ void __kslab_kasan_large(struct page *page, size_t size)
 	__kslab_kasan_unpoison(p, size);
 	if (all > used)
 		kasan_set(p + used, all - used, KSLAB_KASAN_PAGE_REDZONE);
+}
+
+bool __kslab_kasan_check(const void *p)
+{
+	return __kasan_check_read(p, 1);
+}
+
+size_t __kslab_kasan_ksize(const void *p, size_t size)
+{
+	if (!size || !__kasan_check_read(p, 1))
+		return 0;
+	__kslab_kasan_unpoison(p, size);
+	return size;
 }
 
 /* Is @obj's first byte accessible: a live object? */

@@ -21,11 +21,13 @@
 void __kslab_kasan_slab_new(struct kslab_cache *s, struct page *page);
 void __kslab_kasan_alloc(struct kslab_cache *s, void *obj, size_t size);
 bool __kslab_kasan_free(struct kslab_cache *s, struct page *page, void *obj);
-void __kslab_kasan_unpoison(const void *p, size_t size);
+size_t __kslab_kasan_ksize(const void *p, size_t size);
+bool __kslab_kasan_check(const void *p);
 void __kslab_kasan_large(struct page *page, size_t size);
 #else
 static inline void __kslab_kasan_slab_new(struct kslab_cache *s,
 					  struct page *page) { }
+
 static inline void __kslab_kasan_alloc(struct kslab_cache *s, void *obj,
 				       size_t size) { }
 static inline bool __kslab_kasan_free(struct kslab_cache *s, struct page *page,
@@ -34,7 +36,16 @@ static inline bool __kslab_kasan_free(struct kslab_cache *s, struct page *page,
 	return true;
 }
 
-static inline void __kslab_kasan_unpoison(const void *p, size_t size) { }
+static inline size_t __kslab_kasan_ksize(const void *p, size_t size)
+{
+	return size;
+}
+
+static inline bool __kslab_kasan_check(const void *p)
+{
+	return true;
+}
+
 static inline void __kslab_kasan_large(struct page *page, size_t size) { }
 #endif
 
@@ -83,11 +94,24 @@ static __always_inline bool kslab_kasan_free_obj(struct kslab_cache *s,
 	return !KSLAB_KASAN || __kslab_kasan_free(s, virt_to_head_page(obj), obj);
 }
 
-/* kslab_ksize(): @size bytes at @p become accessible. */
-static __always_inline void kslab_kasan_unpoison(const void *p, size_t size)
+/*
+ * kslab_ksize() of @p, @size usable: those bytes become accessible, as
+ * ksize() makes them; a freed @p is a KASAN report. Return: @size, or 0
+ * for a freed @p.
+ */
+static __always_inline size_t kslab_kasan_ksize(const void *p, size_t size)
 {
-	if (KSLAB_KASAN)
-		__kslab_kasan_unpoison(p, size);
+	return KSLAB_KASAN ? __kslab_kasan_ksize(p, size) : size;
+}
+
+/*
+ * Is the byte at @p accessible? A KASAN report when not (a use after
+ * free of memory the kernel's allocator gave, such as a destroyed
+ * cache's struct). Return: false then.
+ */
+static __always_inline bool kslab_kasan_check(const void *p)
+{
+	return !KSLAB_KASAN || __kslab_kasan_check(p);
 }
 
 /* A large kmalloc of @size bytes in the pages at @page: the rest red zone. */

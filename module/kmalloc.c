@@ -199,10 +199,7 @@ static __always_inline size_t ksize_of(const void *p)
  */
 size_t kslab_ksize(const void *p)
 {
-	size_t size = ksize_of(p);
-
-	kslab_kasan_unpoison(p, size);
-	return size;
+	return kslab_kasan_ksize(p, ksize_of(p));
 }
 EXPORT_SYMBOL_GPL(kslab_ksize);
 
