@@ -12,10 +12,13 @@
  * KUNIT_EXPECT_KASAN_FAIL as upstream's: the suite tells KASAN a KASAN
  * test runs (kasan_kunit_test_suite_start(): a report does not fail the
  * test), turns multi-shot reports on, and watches the console for "BUG:
- * KASAN: ". One change: a bug kslab itself catches and reports at the
- * call (a double free, an invalid free: kslab refuses it and counts it in
- * kslab_cache_errors(), where SLUB has KASAN print the report) counts as
- * the expected report too, so each bug is reported once, by one of them.
+ * KASAN: ", between two console lines of its own ("kslab-kasan: report
+ * expected", "kslab-kasan: end of expected report") that tell
+ * scripts/scan.sh the report is no splat. One change: a bug kslab itself
+ * catches and reports at the call (a double free, an invalid free: kslab
+ * refuses it and counts it in kslab_cache_errors(), where SLUB has KASAN
+ * print the report) counts as the expected report too, so each bug is
+ * reported once, by one of them.
  *
  * Skips on a kernel without generic KASAN (the suite needs its hooks);
  * this file alone of kslab's suites is built with KASAN instrumentation
@@ -106,9 +109,11 @@ static void kasan_test_exit(struct kunit *test)
 	struct kunit *__test = (test);					\
 	unsigned long __errors = kslab_cache_errors(errors_cache);	\
 	KUNIT_EXPECT_FALSE(__test, READ_ONCE(test_status.report_found));	\
+	pr_info("kslab-kasan: report expected\n");			\
 	barrier();							\
 	expression;							\
 	barrier();							\
+	pr_info("kslab-kasan: end of expected report\n");		\
 	if (!READ_ONCE(test_status.report_found) &&			\
 	    kslab_cache_errors(errors_cache) == __errors)		\
 		KUNIT_FAIL(__test, KUNIT_SUBTEST_INDENT "KASAN failure "	\

@@ -34,8 +34,8 @@
  *   with it) and keeps the slabs of one destroyed with live objects.
  * - upstream compiles out test_next_pointer, test_first_word and
  *   test_clobber_50th_byte under CONFIG_KASAN, whose hooks would catch the
- *   write after free first; kslab's slabs are plain pages that KASAN does
- *   not poison, so they run in every kernel.
+ *   write after free first; this file is built without KASAN
+ *   instrumentation (kunit/Kbuild), so they run in every kernel.
  */
 #include <linux/kasan.h>
 

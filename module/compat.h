@@ -260,6 +260,11 @@ static __always_inline void kslab_cpu_unlock(struct kslab_cpu_lock *l) { }
 #define KSLAB_KASAN_FREE	0xfb	/* KASAN_SLAB_FREE */
 #define KSLAB_KASAN_PAGE_REDZONE 0xfe	/* KASAN_PAGE_REDZONE: kmalloc_large */
 void kasan_poison(const void *addr, size_t size, u8 value, bool init);
+/* the same for the KUnit hooks of mm/kasan/report.c, for kslab's KASAN suite */
+void kasan_kunit_test_suite_start(void);
+void kasan_kunit_test_suite_end(void);
+bool kasan_save_enable_multi_shot(void);
+void kasan_restore_multi_shot(bool enabled);
 #else
 #define KSLAB_KASAN		0
 #endif

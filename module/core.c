@@ -679,17 +679,17 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 	if (trace_kslab_free_enabled())
 		for (i = 0; i < nr; i++)
 			trace_kslab_free(s->name, objs[i], _RET_IP_);
+	if (!cpu_own(s, &c)) {
+		for (i = 0; i < nr; i++)	/* cpu_free() tells KASAN */
+			cpu_free_obj(s, objs[i], _RET_IP_);
+		return;
+	}
 	/* KASAN: poisoned first; a refused one is skipped (set NULL, as SLUB's) */
 	if (KSLAB_KASAN)
 		for (i = 0; i < nr; i++)
 			if (objs[i] && virt_addr_valid(objs[i]) &&
 			    !kslab_kasan_free_obj(s, objs[i]))
 				objs[i] = NULL;
-	if (!cpu_own(s, &c)) {
-		for (i = 0; i < nr; i++)
-			cpu_free_obj(s, objs[i], _RET_IP_);
-		return;
-	}
 	nid = cpu_mem_node();
 	mark = cpu_stat_mark(c);
 	for (i = 0; i < nr; i++) {

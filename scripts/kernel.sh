@@ -4,6 +4,7 @@
 # kernel.sh VARIANT - build (or reuse) the QEMU guest kernel for VARIANT.
 #   test:   tinyconfig + kunit/kslab.config + kunit/debug.config (lockdep)
 #   rt:     the test kernel with PREEMPT_RT (+ kunit/rt.config)
+#   kasan:  the test kernel with generic KASAN (+ kunit/kasan.config)
 #   bench:  tinyconfig + kunit/kslab.config (no lock debugging)
 #   source: only extract the source (checkpatch.pl, kunit.py); prints it
 # The kernel is built from Debian's linux-source-6.12 tarball in the
@@ -15,7 +16,7 @@
 # build directory on stdout.
 set -euo pipefail
 
-variant=${1:?usage: kernel.sh test|bench|source}
+variant=${1:?usage: kernel.sh test|rt|kasan|bench|source}
 . "$(dirname "$0")/lib.sh"
 top=$KSLAB_TOP
 tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n 1)
@@ -24,9 +25,10 @@ tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n 1)
 case "$variant" in
 test)   frags=("$top/kunit/kslab.config" "$top/kunit/debug.config") ;;
 rt)     frags=("$top/kunit/kslab.config" "$top/kunit/debug.config" "$top/kunit/rt.config") ;;
+kasan)  frags=("$top/kunit/kslab.config" "$top/kunit/debug.config" "$top/kunit/kasan.config") ;;
 bench)  frags=("$top/kunit/kslab.config") ;;
 source) frags=() ;;
-*) die kernel "unknown variant '$variant' (test, rt, bench or source)" ;;
+*) die kernel "unknown variant '$variant' (test, rt, kasan, bench or source)" ;;
 esac
 
 # One build of a kernel (or extraction of the source) at a time in the
