@@ -19,11 +19,6 @@
  * overwritten" + "Restoring" is kslab's 1.
  *
  * What does not map:
- * - test_kmalloc_redzone_access (kept, skips): it allocates 18 bytes from
- *   a 32-byte kmalloc cache and writes bytes 18 and 19, which SLUB's
- *   requested-size red zone (orig_size, SLAB_KMALLOC with SLAB_RED_ZONE and
- *   SLAB_STORE_USER) catches. kslab keeps no requested size: its red zone
- *   starts at the object size, and SLAB_KMALLOC is not a kslab flag.
  * - SLAB_NO_USER_FLAGS (upstream's shield from slub_debug=) is no kslab
  *   flag: these counts assume kslab.debug= names none of these caches
  *   (make check loads kslab without it). SLAB_SKIP_KFENCE is dropped:
@@ -174,15 +169,30 @@ static void test_clobber_redzone_free(struct kunit *test)
 }
 
 /*
- * Upstream: a SLAB_KMALLOC | SLAB_STORE_USER | SLAB_RED_ZONE cache of 32
- * bytes, __kmalloc_cache_noprof(s, GFP_KERNEL, 18), p[18] = p[19] = 0xab,
- * validate_slab_cache(), 2 errors ("kmalloc Redzone overwritten",
- * "Restoring"). kslab cannot express it (see the head of this file).
+ * __kmalloc_cache_noprof() is kmalloc_cache_alloc(), kslab_kmalloc()'s
+ * allocation from a given kmalloc cache (an internal, for tests).
  */
 static void test_kmalloc_redzone_access(struct kunit *test)
 {
-	kunit_skip(test,
-		   "does not map: kslab has no kmalloc red zone past the requested size");
+	struct kslab_cache *s = test_kslab_cache_create(test, "TestSlub_RZ_kmalloc", 32,
+				SLAB_KMALLOC | SLAB_STORE_USER | SLAB_RED_ZONE);
+	u8 *p = kmalloc_cache_alloc(s, 18, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kasan_disable_current();
+
+	/* Suppress the -Warray-bounds warning */
+	OPTIMIZER_HIDE_VAR(p);
+	p[18] = 0xab;
+	p[19] = 0xab;
+
+	kslab_cache_validate(s);
+	/* upstream 2: "kmalloc Redzone overwritten", "Restoring" */
+	KUNIT_EXPECT_EQ(test, 1UL, kslab_cache_errors(s));
+
+	kasan_enable_current();
+	kslab_cache_free(s, p);
+	ktest_destroy(test, s);
 }
 
 struct test_kfree_rcu_struct {

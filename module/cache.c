@@ -36,7 +36,7 @@ EXPORT_SYMBOL_IF_KUNIT(cache_nr_zombies);
 /* The flags kslab_cache_create() accepts. */
 #define KSLAB_CREATE_FLAGS (SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_NO_MERGE | \
 			    SLAB_RECLAIM_ACCOUNT | SLAB_TYPESAFE_BY_RCU | \
-			    KSLAB_DEBUG_FLAGS)
+			    SLAB_KMALLOC | KSLAB_DEBUG_FLAGS)
 
 /* The largest object any slab order kslab uses can hold. */
 #define KSLAB_MAX_SIZE	(PAGE_SIZE << KSLAB_MAX_ORDER)
@@ -132,6 +132,9 @@ static int cache_layout(struct kslab_cache *s, unsigned int align)
 		s->track_offset = size;
 		size += 2 * sizeof(struct kslab_track);
 	}
+	/* the size kslab_kmalloc() was asked for (debug.c) */
+	if ((flags & SLAB_KMALLOC) && (flags & SLAB_RED_ZONE))
+		size += sizeof(void *);
 	if (flags & SLAB_RED_ZONE) {
 		/* a word of padding catches writes before the next slot */
 		size += sizeof(void *);
@@ -277,8 +280,11 @@ nomem:
  * @align: alignment of each object: 0 or a power of two
  * @flags: SLAB_HWCACHE_ALIGN, SLAB_PANIC, SLAB_NO_MERGE (kslab never
  *         merges caches anyway), SLAB_RECLAIM_ACCOUNT, SLAB_TYPESAFE_BY_RCU,
- *         and the debug flags SLAB_CONSISTENCY_CHECKS, SLAB_RED_ZONE,
- *         SLAB_POISON, SLAB_STORE_USER, SLAB_TRACE
+ *         SLAB_KMALLOC (kslab_kmalloc()'s caches: with SLAB_RED_ZONE
+ *         they keep the size each kslab_kmalloc() asked for and red-zone
+ *         the rest of the object; kslab_cache_alloc() objects are whole),
+ *         and the debug flags SLAB_CONSISTENCY_CHECKS,
+ *         SLAB_RED_ZONE, SLAB_POISON, SLAB_STORE_USER, SLAB_TRACE
  * @ctor: called once on each object when its slab is created, never on
  *        reuse: a freed object keeps its constructed state; or NULL
  *

@@ -303,6 +303,21 @@ void *cpu_alloc_slow(struct kslab_cache *s, gfp_t gfp, int node,
 EXPORT_SYMBOL_IF_KUNIT(cpu_alloc_slow);
 
 /*
+ * cpu_alloc_slow() for kslab_kmalloc() of @size bytes: a debug cache's
+ * object learns its size (debug_kmalloc(): the red zone past it).
+ * Context: as cpu_alloc_slow(). Return: an object, or NULL.
+ */
+void *cpu_alloc_slow_kmalloc(struct kslab_cache *s, gfp_t gfp, int node,
+			     unsigned long caller, size_t size)
+{
+	void *obj = cpu_alloc_slow(s, gfp, node, caller);
+
+	if (obj && cache_debug(s))
+		debug_kmalloc(s, obj, size);
+	return obj;
+}
+
+/*
  * __GFP_ZERO on a cache with a constructor: the caller's bug, reported
  * (and counted) here, out of the fast path. The object is not zeroed
  * (cache_want_init_on_alloc()): that would wipe its constructed state.

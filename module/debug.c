@@ -40,14 +40,66 @@ static unsigned int size_from_object(struct kslab_cache *s)
 	return s->size - s->red_left_pad;
 }
 
-/* Where the metadata after the object ends (free pointer, tracks). */
-static unsigned int info_end(struct kslab_cache *s)
+/*
+ * A kmalloc cache with red zones keeps, after the object's metadata, the
+ * size each kslab_kmalloc() asked for, and red-zones the object's bytes
+ * from there on (SLUB's orig_size).
+ */
+static bool has_orig_size(const struct kslab_cache *s)
+{
+	return (s->flags & (SLAB_KMALLOC | SLAB_RED_ZONE)) ==
+	       (SLAB_KMALLOC | SLAB_RED_ZONE);
+}
+
+/* Where the free pointer and the tracks end: the requested size's word. */
+static unsigned int orig_size_offset(struct kslab_cache *s)
 {
 	unsigned int end = s->offset >= s->inuse ? s->offset + sizeof(void *) : s->inuse;
 
 	if (s->flags & SLAB_STORE_USER)
 		end = s->track_offset + 2 * sizeof(struct kslab_track);
 	return end;
+}
+
+/* Where the metadata after the object ends (free pointer, tracks, size). */
+static unsigned int info_end(struct kslab_cache *s)
+{
+	return orig_size_offset(s) + (has_orig_size(s) ? sizeof(void *) : 0);
+}
+
+static unsigned int *obj_orig_size(struct kslab_cache *s, void *obj)
+{
+	return obj + orig_size_offset(s);
+}
+
+/* The bytes of a live object its caller asked for (a wild word: all). */
+static unsigned int orig_size(struct kslab_cache *s, void *obj)
+{
+	unsigned int size = *obj_orig_size(s, obj);
+
+	return size < s->object_size ? size : s->object_size;
+}
+
+/**
+ * debug_kmalloc - a live object of a kmalloc cache is @size bytes long
+ * @s: the cache
+ * @obj: the object
+ * @size: the size kslab_kmalloc() was asked for, or the object size
+ *	  (kslab_ksize(): all of it is the caller's)
+ *
+ * With red zones, the bytes past @size are red zone from now on: checked
+ * at free and validation. Without, nothing is done.
+ *
+ * Context: any context; the caller owns @obj.
+ */
+void debug_kmalloc(struct kslab_cache *s, void *obj, size_t size)
+{
+	if (!has_orig_size(s))
+		return;
+	if (size > s->object_size)
+		size = s->object_size;
+	*obj_orig_size(s, obj) = size;
+	memset(obj + size, SLUB_RED_ACTIVE, s->object_size - size);
 }
 
 static struct kslab_track *obj_track(struct kslab_cache *s, void *obj,
@@ -133,6 +185,7 @@ static bool check_bytes(struct kslab_cache *s, struct page *page, void *obj,
 static int check_redzones(struct kslab_cache *s, struct page *page, void *obj,
 			  u8 value)
 {
+	unsigned int size;
 	int bad = 0;
 
 	if (!(s->flags & SLAB_RED_ZONE))
@@ -141,6 +194,11 @@ static int check_redzones(struct kslab_cache *s, struct page *page, void *obj,
 			    obj - s->red_left_pad, value, s->red_left_pad);
 	bad += !check_bytes(s, page, obj, "right red zone overwritten",
 			    obj + s->object_size, value, s->inuse - s->object_size);
+	if (value == SLUB_RED_ACTIVE && has_orig_size(s)) {
+		size = orig_size(s, obj);
+		bad += !check_bytes(s, page, obj, "kmalloc red zone overwritten",
+				    obj + size, value, s->object_size - size);
+	}
 	return bad;
 }
 
@@ -204,6 +262,8 @@ bool __debug_alloc_check(struct kslab_cache *s, struct page *page, void *obj)
 		  check_free_object(s, page, obj);
 
 	object_set_redzone(s, obj, SLUB_RED_ACTIVE);
+	if (has_orig_size(s))	/* all of it, unless kslab_kmalloc() says */
+		*obj_orig_size(s, obj) = s->object_size;
 	if (bad) {
 		page_meta(page)->quarantine = 1;
 		atomic_long_inc(&s->quarantined);

@@ -29,6 +29,7 @@ long __debug_validate_slab(struct kslab_cache *s, struct page *page);
 void __debug_slab_free(struct kslab_cache *s, struct page *page);
 
 void debug_on_alloc(struct kslab_cache *s, void *obj, unsigned long caller);
+void debug_kmalloc(struct kslab_cache *s, void *obj, size_t size);
 struct kslab_track *debug_track(struct kslab_cache *s, void *obj,
 				enum kslab_track_item item);
 slab_flags_t debug_flags_for(const char *name);

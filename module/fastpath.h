@@ -130,6 +130,8 @@ static __always_inline bool cpu_remote_freed_last(const struct kslab_cpu *c,
 }
 
 /* core.c: the slow paths and the fast paths' out-of-line tails. */
+void *cpu_alloc_slow_kmalloc(struct kslab_cache *s, gfp_t gfp, int node,
+			     unsigned long caller, size_t size);
 void *cpu_alloc_slow(struct kslab_cache *s, gfp_t gfp, int node,
 		     unsigned long caller);
 void *cpu_alloc_finish(struct kslab_cache *s, void *obj, gfp_t gfp, int node,
@@ -196,11 +198,13 @@ static __always_inline bool cpu_alloc_plain(struct kslab_cache *s, gfp_t gfp)
 }
 
 /**
- * cpu_alloc - the allocation fast path: pop this CPU's loaded magazine
+ * cpu_alloc_sized - the allocation fast path: pop this CPU's loaded magazine
  * @s: the cache
  * @gfp: GFP flags
  * @node: NUMA_NO_NODE, or the node the object must come from
  * @caller: the caller's address, for debug tracking
+ * @size: kslab_kmalloc()'s size, for a debug cache's red zone (only the
+ *	  slow path, where debug caches go, looks at it); 0 for cpu_alloc()
  *
  * Everything else is a tail call (cpu_alloc_slow(), cpu_alloc_finish()):
  * the fast path calls nothing, so it saves no register.
@@ -208,8 +212,9 @@ static __always_inline bool cpu_alloc_plain(struct kslab_cache *s, gfp_t gfp)
  * Context: as kslab_cache_alloc().
  * Return: an object, or NULL.
  */
-static __always_inline void *cpu_alloc(struct kslab_cache *s, gfp_t gfp,
-				       int node, unsigned long caller)
+static __always_inline void *cpu_alloc_sized(struct kslab_cache *s, gfp_t gfp,
+					     int node, unsigned long caller,
+					     size_t size)
 {
 	struct kslab_cpu *c;
 	struct kslab_mag *mag;
@@ -229,7 +234,16 @@ static __always_inline void *cpu_alloc(struct kslab_cache *s, gfp_t gfp,
 		return cpu_alloc_finish(s, obj, gfp, node, caller);
 	return obj;
 slow:
+	if (size)
+		return cpu_alloc_slow_kmalloc(s, gfp, node, caller, size);
 	return cpu_alloc_slow(s, gfp, node, caller);
+}
+
+/* cpu_alloc_sized() for all of an object (kslab_cache_alloc()). */
+static __always_inline void *cpu_alloc(struct kslab_cache *s, gfp_t gfp,
+				       int node, unsigned long caller)
+{
+	return cpu_alloc_sized(s, gfp, node, caller, 0);
 }
 
 /*

@@ -65,8 +65,6 @@ bool __kslab_kasan_check(const void *p)
 
 size_t __kslab_kasan_ksize(const void *p, size_t size)
 {
-	if (!size || !__kasan_check_read(p, 1))
-		return 0;
 	__kslab_kasan_unpoison(p, size);
 	return size;
 }

@@ -96,8 +96,8 @@ static __always_inline bool kslab_kasan_free_obj(struct kslab_cache *s,
 
 /*
  * kslab_ksize() of @p, @size usable: those bytes become accessible, as
- * ksize() makes them; a freed @p is a KASAN report. Return: @size, or 0
- * for a freed @p.
+ * ksize() makes them (a freed @p was refused by kslab_kasan_check()
+ * first). Return: @size.
  */
 static __always_inline size_t kslab_kasan_ksize(const void *p, size_t size)
 {

@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 
 #include "kslab_int.h"
+#include "debug.h"
 #include "fastpath.h"
 #include "kasan.h"
 #include "report.h"
@@ -107,6 +108,20 @@ static __always_inline struct kslab_cache *class_cache_of(struct page *page,
 	return likely(s) && s->kmalloc_index ? s : NULL;
 }
 
+/*
+ * kmalloc_cache_alloc - kslab_kmalloc()'s allocation of @size bytes from
+ * @s (the kernel's __kmalloc_cache_noprof()), for the tests: @s is one of
+ * its caches or a test's SLAB_KMALLOC cache.
+ *
+ * Context: as kslab_cache_alloc(). Return: an object, or NULL.
+ */
+void *kmalloc_cache_alloc(struct kslab_cache *s, size_t size, gfp_t gfp)
+{
+	return kslab_kasan_kmalloc(s, cpu_alloc_sized(s, gfp, NUMA_NO_NODE,
+						      _RET_IP_, size), size);
+}
+EXPORT_SYMBOL_IF_KUNIT(kmalloc_cache_alloc);
+
 /**
  * kslab_kmalloc - allocate memory of any size
  * @size: bytes wanted
@@ -130,8 +145,8 @@ void *kslab_kmalloc(size_t size, gfp_t gfp)
 	if (unlikely(size > KSLAB_KMALLOC_MAX))
 		return large_alloc(size, gfp, _RET_IP_);
 	s = class_caches[class_index(size)];
-	return kslab_kasan_kmalloc(s, cpu_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_),
-				   size);
+	return kslab_kasan_kmalloc(s, cpu_alloc_sized(s, gfp, NUMA_NO_NODE,
+						      _RET_IP_, size), size);
 }
 EXPORT_SYMBOL_GPL(kslab_kmalloc);
 
@@ -167,19 +182,21 @@ void kslab_kfree(const void *p)
 }
 EXPORT_SYMBOL_GPL(kslab_kfree);
 
-/* kslab_ksize() but for KASAN */
-static __always_inline size_t ksize_of(const void *p)
+/* kslab_ksize() but for KASAN and the kmalloc red zone; *@sp: @p's cache */
+static __always_inline size_t ksize_of(const void *p, struct kslab_cache **sp)
 {
 	struct page *page;
 	struct kslab_cache *s;
 	u8 magic;
 
+	*sp = NULL;
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return 0;
 	page = virt_to_head_page(p);
 	s = class_cache_of(page, &magic);
 	if (!s)
 		return magic == KSLAB_MAGIC_LARGE ? page_size(page) : 0;
+	*sp = s;
 	/* owner tracks follow the object, red zone or not: not the caller's */
 	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER))
 		return s->object_size;
@@ -191,15 +208,24 @@ static __always_inline size_t ksize_of(const void *p)
  * @p: the memory
  *
  * As ksize(), all of it is the caller's from then on: on a KASAN kernel
- * it is made accessible.
+ * it is made accessible, and with red zones the size asked for no longer
+ * limits it (the kmalloc red zone goes, as SLUB's skip_orig_size_check()).
  *
  * Context: any context.
  * Return: the bytes usable at @p (at least the size asked for), or 0 for
- * NULL, ZERO_SIZE_PTR or memory kslab did not hand out.
+ * NULL, ZERO_SIZE_PTR or memory kslab did not hand out (and for freed
+ * memory on a KASAN kernel, which reports it).
  */
 size_t kslab_ksize(const void *p)
 {
-	return kslab_kasan_ksize(p, ksize_of(p));
+	struct kslab_cache *s;
+	size_t size = ksize_of(p, &s);
+
+	if (size && !kslab_kasan_check(p))
+		return 0;
+	if (s && cache_debug(s))
+		debug_kmalloc(s, (void *)p, size);
+	return kslab_kasan_ksize(p, size);
 }
 EXPORT_SYMBOL_GPL(kslab_ksize);
 
@@ -214,7 +240,8 @@ int kmalloc_init(void)
 
 	for (i = 1; i <= KSLAB_KMALLOC_CLASSES; i++) {
 		class_caches[i] = kslab_cache_create(class_names[i],
-						     class_sizes[i], 0, 0, NULL);
+						     class_sizes[i], 0,
+						     SLAB_KMALLOC, NULL);
 		if (!class_caches[i]) {
 			kmalloc_exit();
 			return -ENOMEM;

@@ -76,8 +76,10 @@
  *   SLAB_TYPESAFE_BY_RCU): then it follows the object. It is only written
  *   while the object is on its slab's free list, never while it sits in a
  *   magazine, and is stored as ptr ^ secret ^ swab(slot address) when
- *   hardened. The red zones, the track records (SLAB_STORE_USER) and the
- *   left pad exist only with debug flags (debug.c).
+ *   hardened. The red zones, the track records (SLAB_STORE_USER), the
+ *   size kslab_kmalloc() was asked for (a word after the tracks, in a
+ *   SLAB_KMALLOC cache with SLAB_RED_ZONE: the object's bytes past it are
+ *   red zone too) and the left pad exist only with debug flags (debug.c).
  *
  * SLAB LAYOUT AND STATES
  *
@@ -806,6 +808,7 @@ void trim_work_release(void);
 
 /* kmalloc.c */
 int kmalloc_init(void);
+void *kmalloc_cache_alloc(struct kslab_cache *s, size_t size, gfp_t gfp);
 void kmalloc_exit(void);
 
 /* sysfs.c, debugfs.c */
