@@ -20,6 +20,9 @@
  * print the report) counts as the expected report too, so each bug is
  * reported once, by one of them.
  *
+ * One case is kslab's own, last: kslab_debug_cache_reports_once, a cache
+ * with kslab's debug red zones reports a bug KASAN reported once.
+ *
  * Skips on a kernel without generic KASAN (the suite needs its hooks);
  * this file alone of kslab's suites is built with KASAN instrumentation
  * (kunit/Kbuild): the others write into freed objects and red zones on
@@ -60,6 +63,7 @@ static struct kslab_cache *errors_cache;	/* kslab's count to watch */
 
 static struct {
 	bool report_found;
+	bool kslab_report_found;	/* kslab's, of cache "kasan_debug_rz" */
 } test_status;
 
 #if IS_ENABLED(CONFIG_KASAN_GENERIC) && IS_ENABLED(CONFIG_KASAN_KUNIT_TEST)
@@ -70,6 +74,8 @@ static void probe_console(void *ignore, const char *buf, size_t len)
 {
 	if (strnstr(buf, "BUG: KASAN: ", len))
 		WRITE_ONCE(test_status.report_found, true);
+	if (strnstr(buf, "kslab: kasan_debug_rz: ", len))
+		WRITE_ONCE(test_status.kslab_report_found, true);
 }
 
 static int kasan_suite_init(struct kunit_suite *suite)
@@ -97,6 +103,7 @@ static int kasan_test_init(struct kunit *test)
 	if (!KSLAB_KASAN_TESTS)
 		kunit_skip(test, "needs CONFIG_KASAN_GENERIC and CONFIG_KASAN_KUNIT_TEST");
 	errors_cache = NULL;
+	WRITE_ONCE(test_status.kslab_report_found, false);
 	return 0;
 }
 
@@ -439,6 +446,42 @@ static void kmem_cache_bulk(struct kunit *test)
 	kslab_cache_destroy(cache);
 }
 
+/*
+ * kslab's own case, not upstream's: a bug in an object of a cache with
+ * kslab's debug red zones is reported once. KASAN reports the write into
+ * the red zone at the access; kslab's check at the free finds the red
+ * zone overwritten, counts and repairs it, and prints nothing. A write
+ * KASAN did not see (kasan_disable_current(), as uninstrumented code) is
+ * counted too.
+ */
+static void kslab_debug_cache_reports_once(struct kunit *test)
+{
+	struct kslab_cache *cache;
+	size_t size = 24;
+	char *p;
+
+	cache = kslab_cache_create("kasan_debug_rz", size, 0, SLAB_RED_ZONE, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
+	p = kslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+
+	OPTIMIZER_HIDE_VAR(p);
+	KUNIT_EXPECT_KASAN_FAIL(test, p[size] = 'x');
+	kslab_cache_free(cache, p);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(test_status.kslab_report_found));
+	KUNIT_EXPECT_EQ(test, 1UL, kslab_cache_errors(cache));
+
+	p = kslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kasan_disable_current();
+	p[size] = 'y';
+	kasan_enable_current();
+	kslab_cache_free(cache, p);
+	KUNIT_EXPECT_EQ(test, 2UL, kslab_cache_errors(cache));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(cache));
+	kslab_cache_destroy(cache);
+}
+
 static struct kunit_case kasan_upstream_cases[] = {
 	KUNIT_CASE(kmalloc_oob_right),
 	KUNIT_CASE(kmalloc_oob_left),
@@ -457,6 +500,7 @@ static struct kunit_case kasan_upstream_cases[] = {
 	KUNIT_CASE(kmem_cache_invalid_free),
 	KUNIT_CASE(kmem_cache_double_destroy),
 	KUNIT_CASE(kmem_cache_bulk),
+	KUNIT_CASE(kslab_debug_cache_reports_once),
 	{}
 };
 

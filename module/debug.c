@@ -24,6 +24,7 @@
 
 #include "kslab_int.h"
 #include "debug.h"
+#include "kasan.h"
 #include "report.h"
 
 #define KSLAB_TRACK_DEPTH	16
@@ -176,12 +177,20 @@ static bool check_bytes(struct kslab_cache *s, struct page *page, void *obj,
 		return true;
 	while (end > fault && end[-1] == value)
 		end--;
-	report_bytes(s, page, obj, what, fault, end, value);
+	/* KASAN reported the write: counted and repaired, not reported again */
+	if (obj && kslab_kasan_reported(obj - s->red_left_pad,
+					obj - s->red_left_pad + s->size))
+		atomic_long_inc(&s->errors);
+	else
+		report_bytes(s, page, obj, what, fault, end, value);
 	memset(fault, value, end - fault);
 	return false;
 }
 
-/* Red zones of @obj must hold @value. Return: the number of problems. */
+/*
+ * Red zones of @obj must hold @value; a live kmalloc object's too, past
+ * the size asked for. Return: the number of problems.
+ */
 static int check_redzones(struct kslab_cache *s, struct page *page, void *obj,
 			  u8 value)
 {

@@ -4,12 +4,17 @@
  * KASAN: the shadow of kslab's slabs set through kasan_poison(), the one
  * shadow call 6.12 exports (GPL). Unpoisoning @size bytes is poisoning
  * the whole granules with 0 and the last, partial one with the count of
- * its accessible bytes, which is how generic KASAN encodes it. Built only
- * when KSLAB_KASAN (module/Kbuild), and not instrumented: it reads the
- * shadow of freed objects.
+ * its accessible bytes, which is how generic KASAN encodes it. And the
+ * addresses of KASAN's latest reports (its error_report_end tracepoint),
+ * so that debug.c does not report again the red zone or poison bytes an
+ * access KASAN reported already wrote. Built only when KSLAB_KASAN
+ * (module/Kbuild), and not instrumented: it reads the shadow of freed
+ * objects.
  */
 #include <linux/kasan.h>
 #include <linux/mm.h>
+#include <linux/tracepoint.h>
+#include <trace/events/error_report.h>
 
 #include "kslab_int.h"
 #include "kasan.h"
@@ -56,6 +61,48 @@ void __kslab_kasan_large(struct page *page, size_t size)
 	__kslab_kasan_unpoison(p, size);
 	if (all > used)
 		kasan_set(p + used, all - used, KSLAB_KASAN_PAGE_REDZONE);
+}
+
+/*
+ * The addresses of KASAN's last KSLAB_KASAN_SEEN reports, 0 once matched;
+ * one is enough for a test or a bug, a few for bugs close together.
+ */
+#define KSLAB_KASAN_SEEN	16
+static unsigned long kasan_seen[KSLAB_KASAN_SEEN];
+static atomic_t kasan_seen_next;
+
+static void kasan_report_end(void *ignore, enum error_detector detector,
+			     unsigned long id)
+{
+	if (detector == ERROR_DETECTOR_KASAN)
+		WRITE_ONCE(kasan_seen[(unsigned int)atomic_inc_return(&kasan_seen_next) %
+				      KSLAB_KASAN_SEEN], id);
+}
+
+bool __kslab_kasan_reported(const void *start, const void *end)
+{
+	unsigned long a;
+	bool seen = false;
+	int i;
+
+	for (i = 0; i < KSLAB_KASAN_SEEN; i++) {
+		a = READ_ONCE(kasan_seen[i]);
+		if (a >= (unsigned long)start && a < (unsigned long)end &&
+		    cmpxchg(&kasan_seen[i], a, 0) == a)
+			seen = true;
+	}
+	return seen;
+}
+
+int kslab_kasan_init(void)
+{
+	return register_trace_error_report_end(kasan_report_end, NULL);
+}
+
+void kslab_kasan_exit(void)
+{
+	unregister_trace_error_report_end(kasan_report_end, NULL);
+	tracepoint_synchronize_unregister();
 }
 
 bool __kslab_kasan_check(const void *p)

@@ -24,6 +24,9 @@ bool __kslab_kasan_free(struct kslab_cache *s, struct page *page, void *obj);
 size_t __kslab_kasan_ksize(const void *p, size_t size);
 bool __kslab_kasan_check(const void *p);
 void __kslab_kasan_large(struct page *page, size_t size);
+bool __kslab_kasan_reported(const void *start, const void *end);
+int kslab_kasan_init(void);
+void kslab_kasan_exit(void);
 #else
 static inline void __kslab_kasan_slab_new(struct kslab_cache *s,
 					  struct page *page) { }
@@ -47,6 +50,18 @@ static inline bool __kslab_kasan_check(const void *p)
 }
 
 static inline void __kslab_kasan_large(struct page *page, size_t size) { }
+
+static inline bool __kslab_kasan_reported(const void *start, const void *end)
+{
+	return false;
+}
+
+static inline int kslab_kasan_init(void)
+{
+	return 0;
+}
+
+static inline void kslab_kasan_exit(void) { }
 #endif
 
 /* A new slab, its objects built (constructors run): all of it red zone. */
@@ -119,6 +134,18 @@ static __always_inline void kslab_kasan_large(struct page *page, size_t size)
 {
 	if (KSLAB_KASAN)
 		__kslab_kasan_large(page, size);
+}
+
+/*
+ * Did KASAN report an access to [@start, @end) since the last call that
+ * saw it? Each report answers true once. debug.c's check of an object's
+ * red zones and poison asks it about the object's slot: KASAN reported
+ * the bug at the faulting access, so kslab repairs the bytes without a
+ * report of its own (docs/debugging.md).
+ */
+static inline bool kslab_kasan_reported(const void *start, const void *end)
+{
+	return KSLAB_KASAN && __kslab_kasan_reported(start, end);
 }
 
 #endif /* _KSLAB_KASAN_H */

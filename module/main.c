@@ -9,6 +9,7 @@
 #include <linux/rcupdate.h>
 
 #include "kslab_int.h"
+#include "kasan.h"
 #include "debug.h"
 
 atomic_long_t kslab_pages = ATOMIC_LONG_INIT(0);
@@ -54,11 +55,14 @@ static int __init kslab_init(void)
 	ret = debug_init();
 	if (ret)
 		return ret;
+	ret = kslab_kasan_init();
+	if (ret)
+		return ret;
 	if (kslab_freelist_hardened)
 		static_branch_enable(&kslab_hardened_key);
 	ret = cpu_layer_init();
 	if (ret)
-		return ret;
+		goto out_kasan;
 	ret = sysfs_init();
 	if (ret)
 		goto out_cpu;
@@ -88,6 +92,8 @@ out_cpu:
 	cache_exit();
 	cpu_layer_exit();
 	pagemap_exit();
+out_kasan:
+	kslab_kasan_exit();
 	return ret;
 }
 
@@ -102,6 +108,7 @@ static void __exit kslab_exit(void)
 	debugfs_exit();
 	sysfs_exit();
 	pagemap_exit();
+	kslab_kasan_exit();
 	pr_info("unloaded; %ld pages still held\n", atomic_long_read(&kslab_pages));
 }
 
