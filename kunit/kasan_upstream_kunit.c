@@ -23,10 +23,10 @@
  * One case is kslab's own, last: kslab_debug_cache_reports_once, a cache
  * with kslab's debug red zones reports a bug KASAN reported once.
  *
- * Skips on a kernel without generic KASAN (the suite needs its hooks);
- * this file alone of kslab's suites is built with KASAN instrumentation
- * (kunit/Kbuild): the others write into freed objects and red zones on
- * purpose, to test kslab's own checks.
+ * Built only for a kernel with the KASAN KUnit hooks, and skips without
+ * generic KASAN; this file alone of kslab's suites is built with KASAN
+ * instrumentation (kunit/Kbuild): the others write into freed objects
+ * and red zones on purpose, to test kslab's own checks.
  *
  * What does not map, and why:
  * - kmalloc_uaf2: kslab has no KASAN quarantine; its magazines are LIFO,

@@ -15,6 +15,7 @@
 #define pr_fmt(fmt) "kslab: " fmt
 
 #include <linux/jiffies.h>
+#include <linux/kasan.h>
 #include <linux/moduleparam.h>
 #include <linux/poison.h>
 #include <linux/sched.h>
@@ -103,6 +104,21 @@ void debug_kmalloc(struct kslab_cache *s, void *obj, size_t size)
 	memset(obj + size, SLUB_RED_ACTIVE, s->object_size - size);
 }
 
+/*
+ * memchr_inv() of kslab's own bytes: red zones, poison and padding are
+ * KASAN red zone or freed memory, and lib/string.c is instrumented; as
+ * SLUB's metadata_access_enable().
+ */
+static void *meta_memchr_inv(const void *start, int c, size_t bytes)
+{
+	void *p;
+
+	kasan_disable_current();
+	p = memchr_inv(start, c, bytes);
+	kasan_enable_current();
+	return p;
+}
+
 static struct kslab_track *obj_track(struct kslab_cache *s, void *obj,
 				     enum kslab_track_item item)
 {
@@ -171,7 +187,7 @@ static void object_set_redzone(struct kslab_cache *s, void *obj, u8 value)
 static bool check_bytes(struct kslab_cache *s, struct page *page, void *obj,
 			const char *what, u8 *start, u8 value, unsigned int len)
 {
-	u8 *fault = memchr_inv(start, value, len), *end = start + len;
+	u8 *fault = meta_memchr_inv(start, value, len), *end = start + len;
 
 	if (!fault)
 		return true;
@@ -320,9 +336,9 @@ bool __debug_free_check(struct kslab_cache *s, struct page *page, void *obj,
 			report_slab(s, page, "counts disagree with the free list");
 	}
 	if ((s->flags & SLAB_RED_ZONE) &&
-	    !memchr_inv(obj + s->object_size, SLUB_RED_INACTIVE,
+	    !meta_memchr_inv(obj + s->object_size, SLUB_RED_INACTIVE,
 			s->inuse - s->object_size) &&
-	    !memchr_inv(obj - s->red_left_pad, SLUB_RED_INACTIVE, s->red_left_pad)) {
+	    !meta_memchr_inv(obj - s->red_left_pad, SLUB_RED_INACTIVE, s->red_left_pad)) {
 		report_bad_free(s, page, obj, "object already free");
 		return false;
 	}
@@ -353,7 +369,7 @@ long __debug_validate_object(struct kslab_cache *s, struct page *page,
 		return check_redzones(s, page, obj, SLUB_RED_INACTIVE) +
 		       check_free_object(s, page, obj);
 	if (page_meta(page)->quarantine && (s->flags & SLAB_RED_ZONE) &&
-	    !memchr_inv(obj + s->object_size, SLUB_RED_INACTIVE,
+	    !meta_memchr_inv(obj + s->object_size, SLUB_RED_INACTIVE,
 			s->inuse - s->object_size))
 		return 0;
 	return check_redzones(s, page, obj, SLUB_RED_ACTIVE);

@@ -42,6 +42,7 @@
 #define pr_fmt(fmt) "kslab: " fmt
 
 #include <linux/cpu.h>
+#include <linux/kasan.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -154,7 +155,13 @@ static bool defrag_slab(struct kslab_cache *s, struct kslab_node *n, int nid,
 		if (cache_debug(s))	/* its owner track, as any allocation */
 			debug_on_alloc(s, new, _RET_IP_);
 		kslab_kasan_alloc(s, new);
+		/*
+		 * @old stays readable even once its owner freed it (step 2),
+		 * but KASAN poisoned it then: the callback is not checked
+		 */
+		kasan_disable_current();
 		ret = s->move_ops->move(s, old, new, s->move_priv);
+		kasan_enable_current();
 		if (!ret) {
 			if (kslab_kasan_free_obj(s, old))
 				node_free_objects(s, &old, 1, _RET_IP_);
