@@ -39,41 +39,49 @@ rm -rf "$files" && mkdir -p "$files"
 bash scripts/tools.sh "$files"
 [ -z "${KSLAB_GUEST_FILES:-}" ] || cp -a "$KSLAB_GUEST_FILES/." "$files/"
 
-steps=$KSLAB_BUILD/check-steps.sh
-{
-	echo "kslab_insmod kslab ${KSLAB_PARAMS:-}"
-	# first, while no counter was cleared: the real slabinfo and slabtop
-	# on kslab's files through bind mounts, and kslabtop
-	echo "kslab_script /etc/kslab/tools/real-tools.sh"
-	echo "kslab_script /etc/kslab/tools/kslabtop.sh"
-	for m in "${mods[@]}"; do
-		case "$m" in
-		*/kunit/*|"$KSLAB_BUILD"/extra/*) echo "kslab_test $(basename "$m" .ko)" ;;
-		esac
-	done
-	echo "kslab_rmmod kslab"
-	# A fresh load: the example client, the torture, every page back.
-	echo "kslab_memfree before"
-	echo "kslab_insmod kslab ${KSLAB_PARAMS:-}"
-	echo "kslab_test kslab_example"
-	# the benchmark, for a second: it still works (make bench measures)
-	echo "kslab_insmod kslab_bench quick=1 && kslab_rmmod kslab_bench"
-	echo "kslab_insmod kslab_torture duration=${KSLAB_TORTURE_DURATION:-30}"
-	echo "kslab_rmmod kslab_torture"
-	echo "kslab_rmmod kslab"
-	echo "kslab_memfree after"
-} >"$steps"
+# write_steps FILE MODULE.ko...: the guest's steps for a boot with these
+# modules (each boot's own build: kunit/ builds some suites only for
+# some kernels).
+write_steps() {
+	local out=$1 m
+	shift
+	{
+		echo "kslab_insmod kslab ${KSLAB_PARAMS:-}"
+		# first, while no counter was cleared: the real slabinfo and slabtop
+		# on kslab's files through bind mounts, and kslabtop
+		echo "kslab_script /etc/kslab/tools/real-tools.sh"
+		echo "kslab_script /etc/kslab/tools/kslabtop.sh"
+		for m in "$@"; do
+			case "$m" in
+			*/kunit/*|*/extra/*) echo "kslab_test $(basename "$m" .ko)" ;;
+			esac
+		done
+		echo "kslab_rmmod kslab"
+		# A fresh load: the example client, the torture, every page back.
+		echo "kslab_memfree before"
+		echo "kslab_insmod kslab ${KSLAB_PARAMS:-}"
+		echo "kslab_test kslab_example"
+		# the benchmark, for a second: it still works (make bench measures)
+		echo "kslab_insmod kslab_bench quick=1 && kslab_rmmod kslab_bench"
+		echo "kslab_insmod kslab_torture duration=${KSLAB_TORTURE_DURATION:-30}"
+		echo "kslab_rmmod kslab_torture"
+		echo "kslab_rmmod kslab"
+		echo "kslab_memfree after"
+	} >"$out"
+}
 
 # check_boot NAME KDIR CMDLINE MODULE.ko...: boot KDIR's kernel with the
-# steps above and kslab's modules built for it, judge its console
+# steps for kslab's modules built for it, judge its console
 # (build/console.log for the first boot, build/console-NAME.log for the
 # others) and add its counts to the totals.
 passed=0 failed_tests=0 skipped=0
 check_boot() {
-	local name=$1 k=$2 cmdline=$3 log report counts p f s parse_ok=1
+	local name=$1 k=$2 cmdline=$3 log report counts p f s parse_ok=1 steps
 	shift 3
 	log=$KSLAB_BUILD/console-$name.log
 	[ "$name" != test ] || log=$KSLAB_BUILD/console.log
+	steps=$KSLAB_BUILD/check-steps-$name.sh
+	write_steps "$steps" "$@"
 	KSLAB_GUEST_FILES=$files bash scripts/initramfs.sh "$KSLAB_BUILD/initramfs-$name.gz" \
 		"$steps" "$@"
 	echo "check: $name: booting ${k#"$KSLAB_TOP"/} (${cmdline:-default command line};" \
