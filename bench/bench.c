@@ -213,8 +213,9 @@ static u64 bulk_sample(struct bench_row *r, bool k)
 	int got;
 
 	for (i = 0; i < r->iters; i++) {
+		/* SLUB's returns n or 0 up to 6.x, true or false on 7.x */
 		got = k ? kslab_cache_alloc_bulk(r->ks, GFP_KERNEL, n, objs) :
-			  kmem_cache_alloc_bulk(r->kc, GFP_KERNEL, n, objs);
+			  (kmem_cache_alloc_bulk(r->kc, GFP_KERNEL, n, objs) ? n : 0);
 		if (unlikely(got != n))
 			return BENCH_FAILED;
 		for (j = 0; j < n; j++)
