@@ -3,7 +3,8 @@
  * context.c - the contexts that run the torture's steps, and their
  * lifetime: a kthread per online CPU (or @threads of them) and, with
  * @irq, an hrtimer in hardirq mode (softirq on PREEMPT_RT, where no
- * allocator may run in hard interrupt context) and a timer_list (softirq)
+ * allocator may run in hard interrupt context, and where lockdep checks
+ * RT's lock nesting, PROVE_RAW_LOCK_NESTING) and a timer_list (softirq)
  * pinned to each online CPU. Threads mostly use GFP_KERNEL, sometimes
  * with interrupts (on PREEMPT_RT: migration) or bottom halves off;
  * interrupt contexts use GFP_ATOMIC | __GFP_NOWARN and tolerate NULL

@@ -43,8 +43,13 @@
 #define TORTURE_BULK_MAX	16
 #define TORTURE_THREAD_STEPS	64	/* steps between cond_resched() */
 #define TORTURE_IRQ_STEPS	3	/* steps per timer callback */
-/* the "hardirq" context's timer: softirq on RT (no allocator in hardirq) */
-#define TORTURE_HRTIMER_MODE	(IS_ENABLED(CONFIG_PREEMPT_RT) ? \
+/*
+ * the "hardirq" context's timer: softirq on RT (no allocator in hardirq),
+ * and where lockdep checks RT's lock nesting on any kernel (7.x with
+ * PROVE_LOCKING on x86: a spinlock_t taken in hardirq is a splat there)
+ */
+#define TORTURE_HRTIMER_MODE	(IS_ENABLED(CONFIG_PREEMPT_RT) || \
+				 IS_ENABLED(CONFIG_PROVE_RAW_LOCK_NESTING) ? \
 				 HRTIMER_MODE_REL_PINNED_SOFT : HRTIMER_MODE_REL_PINNED_HARD)
 #define TORTURE_DRAIN		8	/* mailbox records one step frees */
 #define TORTURE_RCU_SLOTS	32	/* published pointers per RCU cache */
