@@ -92,13 +92,14 @@ help:
 	@echo "make           build kslab.ko against the running kernel (or KDIR=DIR)"
 	@echo "make clean     remove build products (make distclean: also build/)"
 	@echo "make torture   the torture test in the guest (DURATION=seconds, default 30)"
-	@echo "make bench     kslab against SLUB in one boot (ICOUNT=1: instruction clock)"
+	@echo "make bench     kslab against SLUB in one boot (ICOUNT=1: instruction clock; KERNEL=7.3: sheaves)"
 	@echo "make bench-stats  the cost of kslab's statistics (ICOUNT, with and without)"
 	@echo "make compat    kslab on Debian's stock 6.1 and 6.12 kernels (and -rt) and 7.3, DKMS and make install"
 	@echo "make install   install kslab.ko, kslab.h and Module.symvers (KDIR, DESTDIR, PREFIX)"
 
-# make bench [ICOUNT=1] [KERNEL=stock-6.12]: kslab against SLUB in one boot
-# (scripts/bench.sh; results in build/bench/).
+# make bench [ICOUNT=1] [KERNEL=7.3|stock-6.12]: kslab against SLUB in one
+# boot; KERNEL=7.3 against SLUB with sheaves (scripts/bench.sh; results in
+# build/bench/).
 ICOUNT ?= $(KSLAB_ICOUNT)
 KERNEL ?= test
 .PHONY: bench bench-stats

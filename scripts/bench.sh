@@ -7,11 +7,13 @@
 # in that one boot), turn its console lines into a table on stdout,
 # build/bench/results.csv and build/bench/stats-MODE.csv, and draw
 # build/bench/ratios.png (scripts/bench-plot.sh). KERNEL is "test" (the
-# harness's tinyconfig kernel, default) or "stock-6.12": Debian's stock
-# 6.12 kernel as users run it (its hardening, init_on_alloc and KFENCE
-# defaults, which both sides honour), installed by scripts/stock.sh, the
-# modules built in a copy of the tree; its results go to
-# build/bench/stock-6.12/.
+# harness's tinyconfig kernel, default), "7.3" (the same built from Linux
+# 7.3, scripts/kernel.sh bench-7.3: kslab against SLUB with sheaves; its
+# results go to build/bench/7.3/) or "stock-6.12": Debian's stock 6.12
+# kernel as users run it (its hardening, init_on_alloc and KFENCE
+# defaults, which both sides honour), installed by scripts/stock.sh; its
+# results go to build/bench/stock-6.12/. For those two the modules are
+# built in a copy of the tree.
 # $KSLAB_ICOUNT=1 selects the deterministic clock (-icount shift=0);
 # $KSLAB_BENCH_PARAMS passes parameters to kslab_bench.ko (e.g.
 # "workloads=pair,batch rounds=3" or "quick=1"); $KSLAB_PARAMS to kslab.ko;
@@ -35,19 +37,34 @@ build_copy() {
 	mapfile -t mods <"$out/modules.list"
 }
 
-case "$kernel" in
-test|"")
-	kdir=$(bash scripts/kernel.sh bench)
+# bench_kernel VARIANT OPTION...: the kernel of scripts/kernel.sh VARIANT,
+# which must carry the SLUB distributions ship (and OPTIONs) and no lock
+# debugging; sets $kdir and $image.
+bench_kernel() {
+	local opt
+
+	kdir=$(bash scripts/kernel.sh "$1")
 	image=$kdir/arch/x86/boot/bzImage
-	# The kernel must carry the SLUB distributions ship and no lock debugging.
-	for opt in CONFIG_SLUB=y CONFIG_SLUB_CPU_PARTIAL=y CONFIG_SLAB_FREELIST_HARDENED=y \
-		   CONFIG_SLAB_FREELIST_RANDOM=y CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE=y \
-		   CONFIG_PREEMPT_VOLUNTARY=y; do
+	shift
+	for opt in CONFIG_SLUB=y CONFIG_SLAB_FREELIST_HARDENED=y CONFIG_SLAB_FREELIST_RANDOM=y \
+		   CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE=y "$@"; do
 		grep -qx "$opt" "$kdir/.config" || die bench "the bench kernel lacks $opt" "$kdir/.config"
 	done
 	for opt in CONFIG_SLUB_TINY CONFIG_PROVE_LOCKING CONFIG_LOCKDEP CONFIG_DEBUG_SPINLOCK; do
 		! grep -q "^$opt=y" "$kdir/.config" || die bench "the bench kernel has $opt" "$kdir/.config"
 	done
+}
+
+case "$kernel" in
+test|"") bench_kernel bench CONFIG_SLUB_CPU_PARTIAL=y CONFIG_PREEMPT_VOLUNTARY=y ;;
+7.3)
+	# SLUB with sheaves, which every cache without debug flags has (no
+	# option), and lazy preemption, what 7.3 offers on x86 in place of
+	# voluntary (kunit/v7.config).
+	bench_kernel bench-7.3 CONFIG_PREEMPT_LAZY=y
+	grep -q '^7\.' "$kdir/include/config/kernel.release" ||
+		die bench "the 7.3 bench kernel is $(cat "$kdir/include/config/kernel.release")"
+	out=$out/7.3
 	;;
 stock-6.12)
 	k=$(bash scripts/stock.sh 6.12)
@@ -55,7 +72,7 @@ stock-6.12)
 	image=/boot/vmlinuz-$k
 	out=$out/stock-6.12
 	;;
-*) die bench "unknown KERNEL '$kernel' (test or stock-6.12)" ;;
+*) die bench "unknown KERNEL '$kernel' (test, 7.3 or stock-6.12)" ;;
 esac
 # KSLAB_NO_STATS=y: kslab built without its statistics, to measure their
 # cost (scripts/bench-stats.sh); results under .../nostats/.
@@ -163,7 +180,9 @@ echo "$commit $(date -u +%Y-%m-%dT%H:%MZ)" >"$out/meta-$mode.txt"
 } >"$out/results.csv"
 
 echo
-echo "kslab against SLUB, $mode clock, commit $commit (kernel: ${image#"$KSLAB_TOP"/})"
+peer=SLUB
+[ "$kernel" != 7.3 ] || peer="SLUB with sheaves"
+echo "kslab against $peer, $mode clock, commit $commit (kernel: ${image#"$KSLAB_TOP"/})"
 echo "Clock: ktime_get_ns() in the guest; QEMU TCG without KVM, so absolute ns"
 echo "mean nothing: only the ratios kslab/SLUB, measured in this one boot, do."
 [ $mode = icount ] && echo "ICOUNT: -icount shift=0, guest time = guest instructions (1 ns = 1 instruction)."
