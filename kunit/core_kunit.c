@@ -413,11 +413,14 @@ static void core_remote_free(struct kunit *test)
  * Allocation and free from hardirq (an hrtimer) and softirq (a timer)
  * context on every CPU while process context allocates and frees too. On
  * PREEMPT_RT no allocator may be called from hard interrupt context (a
- * spinlock_t sleeps there), so the hrtimer expires in softirq context.
+ * spinlock_t sleeps there), so the hrtimer expires in softirq context;
+ * so it does where lockdep holds any kernel to RT's lock nesting
+ * (PROVE_RAW_LOCK_NESTING, which 7.x's PROVE_LOCKING brings on x86).
  */
 #define IRQ_HELD 8
-#define IRQ_HRTIMER_MODE (IS_ENABLED(CONFIG_PREEMPT_RT) ? HRTIMER_MODE_REL_SOFT : \
-			  HRTIMER_MODE_REL_HARD)
+#define IRQ_HRTIMER_MODE (IS_ENABLED(CONFIG_PREEMPT_RT) || \
+			  IS_ENABLED(CONFIG_PROVE_RAW_LOCK_NESTING) ? \
+			  HRTIMER_MODE_REL_SOFT : HRTIMER_MODE_REL_HARD)
 
 struct irq_side {
 	struct kslab_cache *s;

@@ -605,7 +605,7 @@ static int spread_fn(void *arg)
 /* Read a whole file and throw it away. Return: 0 or -errno. */
 static int read_discard(const char *path)
 {
-	struct file *f = filp_open(path, O_RDONLY, 0);
+	struct file *f = compat_filp_open(path, O_RDONLY, 0);
 	loff_t pos = 0;
 	ssize_t n;
 	char *buf;

@@ -136,7 +136,7 @@ static void debugfs_only_store_user(struct kunit *test)
 	struct file *f;
 
 	s = ktest_create(test, "kunit_debugfs_none", 72, 0, 0, NULL);
-	f = filp_open(DIR "kunit_debugfs_none/alloc_traces", O_RDONLY, 0);
+	f = compat_filp_open(DIR "kunit_debugfs_none/alloc_traces", O_RDONLY, 0);
 	KUNIT_EXPECT_EQ(test, -ENOENT, PTR_ERR_OR_ZERO(f));
 	if (!IS_ERR(f))
 		filp_close(f, NULL);

@@ -109,7 +109,7 @@ static inline unsigned long ktest_slabs(struct kslab_cache *s)
 /* Write @val to a file such as /proc/sys/vm/drop_caches. Return: 0 or -errno. */
 static inline int ktest_write_file(const char *path, const char *val)
 {
-	struct file *f = filp_open(path, O_WRONLY, 0);
+	struct file *f = compat_filp_open(path, O_WRONLY, 0);
 	loff_t pos = 0;
 	ssize_t n;
 
@@ -205,7 +205,7 @@ static inline char *ktest_read_chunked(struct kunit *test, const char *path,
 
 	buf = kunit_kzalloc(test, KTEST_FILE_MAX, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	f = filp_open(path, O_RDONLY, 0);
+	f = compat_filp_open(path, O_RDONLY, 0);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(f), "opening %s: error %ld", path,
 			       PTR_ERR(f));
 	do {
@@ -352,8 +352,8 @@ static inline void ktest_trim_twice(struct kslab_cache *s)
  */
 static inline bool ktest_fpa_armed(void)
 {
-	struct file *f = filp_open("/sys/kernel/debug/fail_page_alloc/task-filter",
-				   O_RDONLY, 0);
+	struct file *f = compat_filp_open("/sys/kernel/debug/fail_page_alloc/task-filter",
+					 O_RDONLY, 0);
 
 	if (IS_ERR(f))
 		return false;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * proc_kunit.c - KUnit suite kslab_proc, for module/proc.c: reads
- * /proc/kslabinfo as a user would (filp_open() and kernel_read()) and
+ * /proc/kslabinfo as a user would (compat_filp_open() and kernel_read()) and
  * checks it byte for byte against the kernel's slabinfo 2.1 format: the
  * header, each row's values against what the test allocated, one row per
  * cache, and the file's mode. Each test creates and destroys its own caches.
@@ -324,7 +324,7 @@ static void proc_mode(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, 0, kstrtouint(strim(ktest_kslab_param(test, "slabinfo_mode")),
 					    0, &param));
-	f = filp_open("/proc/kslabinfo", O_RDONLY, 0);
+	f = compat_filp_open("/proc/kslabinfo", O_RDONLY, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
 	inode = file_inode(f);
 	mode = inode->i_mode;

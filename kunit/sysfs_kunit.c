@@ -242,12 +242,12 @@ static void sysfs_lifecycle(struct kunit *test)
 	struct file *f;
 
 	s = ktest_create(test, "kunit_sysfs_life", 16, 0, 0, NULL);
-	f = filp_open(DIR "kunit_sysfs_life/object_size", O_RDONLY, 0);
+	f = compat_filp_open(DIR "kunit_sysfs_life/object_size", O_RDONLY, 0);
 	KUNIT_EXPECT_FALSE(test, IS_ERR(f));
 	if (!IS_ERR(f))
 		filp_close(f, NULL);
 	ktest_destroy(test, s);
-	f = filp_open(DIR "kunit_sysfs_life/object_size", O_RDONLY, 0);
+	f = compat_filp_open(DIR "kunit_sysfs_life/object_size", O_RDONLY, 0);
 	KUNIT_EXPECT_EQ(test, -ENOENT, PTR_ERR_OR_ZERO(f));
 	if (!IS_ERR(f))
 		filp_close(f, NULL);

@@ -269,4 +269,25 @@ void kasan_restore_multi_shot(bool enabled);
 #define KSLAB_KASAN		0
 #endif
 
+/*
+ * Opening a file of /proc, /sys or debugfs from a kthread (the KUnit
+ * cases): on 7.x, where scoped_with_init_fs() is, a kthread resolves
+ * paths from an empty root (nullfs), so the lookup takes init's view of
+ * the filesystem, as the kernel's own tests do. Before, a kthread has
+ * init's view already.
+ * Return: as filp_open().
+ */
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+
+static inline struct file *compat_filp_open(const char *path, int flags,
+					    umode_t mode)
+{
+#ifdef scoped_with_init_fs
+	scoped_with_init_fs()
+		return filp_open(path, flags, mode);
+#endif
+	return filp_open(path, flags, mode);
+}
+
 #endif /* _KSLAB_COMPAT_H */
