@@ -62,6 +62,22 @@ case "$variant" in
 	;;
 esac
 
+# Bump recipe when the way the kernel is built changes (not for edits of
+# this script that leave the kernel as it is). A kernel built already is
+# used without waiting for the lock below: .kslab-done is written last,
+# once the build is whole (and tested again under the lock, for a build
+# that ended while this one waited).
+if [ "$variant" != source ]; then
+	recipe=1
+	key=$({ cat "${frags[@]}"; echo "$srcver $recipe"; } | sha256sum | cut -c1-12)
+	obj=$KSLAB_CACHE/kernel-$variant-$key
+	log=$KSLAB_LOGS/kernel-$variant.log
+	if [ -f "$obj/.kslab-done" ]; then
+		echo "$obj"
+		exit 0
+	fi
+fi
+
 # One build of a kernel (or extraction of the source) at a time in the
 # cache, whichever clone asks.
 mkdir -p "$KSLAB_CACHE"
@@ -79,13 +95,6 @@ if [ "$variant" = source ]; then
 	echo "$src"
 	exit 0
 fi
-
-# Bump recipe when the way the kernel is built changes (not for edits of
-# this script that leave the kernel as it is).
-recipe=1
-key=$({ cat "${frags[@]}"; echo "$srcver $recipe"; } | sha256sum | cut -c1-12)
-obj=$KSLAB_CACHE/kernel-$variant-$key
-log=$KSLAB_LOGS/kernel-$variant.log
 
 if [ -f "$obj/.kslab-done" ]; then
 	echo "$obj"
