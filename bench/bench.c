@@ -3,13 +3,17 @@
  * bench.c - kslab's benchmark, kslab_bench.ko (make bench), run once when
  * the module loads: each workload on a kslab cache and on a kernel
  * kmem_cache of the same object size, alignment and flags (SLAB_NO_MERGE,
- * no debug), in the same boot, the two alternating over several rounds.
+ * and for the debug workload the same debug flags on both sides, which
+ * SLUB honours per cache with CONFIG_SLUB_DEBUG), in the same boot, the
+ * two alternating over several rounds.
  * It prints one "result" line per measurement (median ns per operation of
  * each side, min and max, and the ratio kslab/SLUB; pages for the memory
  * workload) and one "stats" line with kslab's slow-path counters over the
- * timed rounds, which scripts/bench.sh turns into a table, a CSV file and
- * a chart. An operation is one object allocated or one freed. The clock
- * is ktime_get_ns(): under QEMU's TCG only ratios within one boot mean
+ * timed rounds (the debug workload adds a "self" line a row: kslab with
+ * the debug flags against kslab without, both medians of this boot),
+ * which scripts/bench.sh turns into a table, a CSV file and a chart. An
+ * operation is one object allocated or one freed. The clock is
+ * ktime_get_ns(): under QEMU's TCG only ratios within one boot mean
  * anything. It uses only kslab.h: kslab's counters and pages, like
  * SLUB's, it reads from sysfs (kfile.c, shared with the torture), before
  * and after the timed rounds, never during them. It is not a test:
@@ -51,7 +55,7 @@
 static char *workloads = "all";
 module_param(workloads, charp, 0444);
 MODULE_PARM_DESC(workloads,
-		 "comma-separated list of pair,batch,bulk,remote,parallel,kmalloc,memory,defrag, or all (default)");
+		 "comma-separated list of pair,batch,bulk,remote,parallel,kmalloc,memory,defrag,debug, or all (default)");
 
 static unsigned int rounds = 7;
 module_param(rounds, uint, 0444);
@@ -67,12 +71,12 @@ MODULE_PARM_DESC(quick, "run every workload once for a tiny count: proves the be
 
 enum bench_workload {
 	W_PAIR, W_BATCH, W_BULK, W_REMOTE, W_PARALLEL, W_KMALLOC, W_MEMORY,
-	W_DEFRAG, W_NR
+	W_DEFRAG, W_DEBUG, W_NR
 };
 
 static const char *const workload_names[W_NR] = {
 	"pair", "batch", "bulk", "remote", "parallel", "kmalloc", "memory",
-	"defrag"
+	"defrag", "debug"
 };
 
 /*
@@ -97,6 +101,7 @@ struct bench_row {
 	unsigned int n;		/* objects per batch, bulk call or trip */
 	unsigned int ncpus;	/* W5: CPUs running at once */
 	unsigned int cpu_b;	/* W4: the CPU that frees */
+	slab_flags_t flags;	/* debug flags, the same on both sides */
 	u64 iters;		/* repetitions in one sample */
 	u64 ops;		/* allocs + frees in one sample, per CPU */
 	u64 (*sample)(struct bench_row *r, bool k);
@@ -106,6 +111,7 @@ struct bench_row {
 	char sname[24];		/* and /sys/kernel/slab/<sname>/ */
 	void **objs;		/* n objects per CPU */
 	unsigned int *perm;	/* the order frees take (identity or shuffled) */
+	u64 med[2];		/* row_print(): median ps an op, kslab and SLUB */
 };
 
 static unsigned int bench_cpu;		/* where single-CPU workloads run */
@@ -386,9 +392,9 @@ static int row_caches_create(struct bench_row *r)
 		return 0;
 	cache_serial++;
 	snprintf(r->kname, sizeof(r->kname), "kbench_k%u", cache_serial);
-	r->ks = kslab_cache_create(r->kname, r->size, 0, SLAB_NO_MERGE, NULL);
+	r->ks = kslab_cache_create(r->kname, r->size, 0, SLAB_NO_MERGE | r->flags, NULL);
 	snprintf(r->sname, sizeof(r->sname), "kbench_s%u", cache_serial);
-	r->kc = kmem_cache_create(r->sname, r->size, 0, SLAB_NO_MERGE, NULL);
+	r->kc = kmem_cache_create(r->sname, r->size, 0, SLAB_NO_MERGE | r->flags, NULL);
 	if (r->ks && r->kc)
 		return 0;
 	pr_err("%s: cannot create caches of %u bytes\n",
@@ -446,6 +452,8 @@ static void row_print(struct bench_row *r, u64 ns[2][BENCH_MAX_ROUNDS])
 		hi[side] = per_op_ps(ns[side][rounds - 1], r->ops);
 	}
 	ratio = med[1] ? div64_u64(med[0] * 1000 + med[1] / 2, med[1]) : 0;
+	r->med[0] = med[0];
+	r->med[1] = med[1];
 	row_size_str(r, size, sizeof(size));
 	pr_info("result workload=%s param=%s size=%s kslab=%llu.%02llu slub=%llu.%02llu ratio=%llu.%03llu unit=ns/op kslab_min=%llu.%02llu kslab_max=%llu.%02llu slub_min=%llu.%02llu slub_max=%llu.%02llu\n",
 		workload_names[r->w], r->param, size,
@@ -1039,9 +1047,105 @@ out:
 	return ret;
 }
 
+/*
+ * The debug workload: W1 pair, W2 batch (100 and 1000, freed in order) and
+ * W4 remote (same node) on caches with each set of debug flags below,
+ * kslab's and SLUB's created with the same flags, "none" first. Each row
+ * with flags also prints a "self" line: kslab's median with the flags
+ * against kslab's median of the same row without them, in this boot.
+ */
+static const struct {
+	const char *name;
+	slab_flags_t flags;
+} debug_sets[] = {
+	{ "none", 0 },
+	{ "ZP", SLAB_RED_ZONE | SLAB_POISON },
+	{ "ZPU", SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER },
+	{ "FZPU", SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON |
+		  SLAB_STORE_USER },
+};
+
+#define DEBUG_ROWS	8	/* rows a set of flags: see debug_rows() */
+
+/* kslab's median ps an op of each row without debug flags ("none") */
+static u64 debug_plain[DEBUG_ROWS];
+
+/* Print @r's "self" line: its kslab median against @plain's. */
+static void debug_self_print(const struct bench_row *r, u64 plain)
+{
+	u64 ratio = div64_u64(r->med[0] * 1000 + plain / 2, plain);
+
+	pr_info("self workload=debug param=%s size=%u debug=%llu.%02llu plain=%llu.%02llu ratio=%llu.%03llu unit=ns/op\n",
+		r->param, r->size, r->med[0] / 1000, r->med[0] % 1000 / 10,
+		plain / 1000, plain % 1000 / 10, ratio / 1000, ratio % 1000);
+}
+
+/*
+ * debug_rows - the rows of debug_sets[@set], in the same order for every
+ * set: for 64 and then 256 B, pair, batch of 100, batch of 1000, remote.
+ * Return: 0 or a negative errno.
+ */
+static int debug_rows(unsigned int set)
+{
+	static const unsigned int batch_ns[] = { 100, 1000 };
+	const char *name = debug_sets[set].name;
+	static struct bench_row t[DEBUG_ROWS];	/* too big for the stack */
+	int cpu = remote_cpu(true);
+	unsigned int i, k, sz, nr = 0;
+	int ret;
+
+	BUILD_BUG_ON(ARRAY_SIZE(two_sizes) * (2 + ARRAY_SIZE(batch_ns)) != DEBUG_ROWS);
+	memset(t, 0, sizeof(t));
+	for (sz = 0; sz < ARRAY_SIZE(two_sizes); sz++) {
+		t[nr].n = 1;
+		t[nr].sample = pair_sample;
+		snprintf(t[nr++].param, sizeof(t[0].param), "pair-%s", name);
+		for (k = 0; k < ARRAY_SIZE(batch_ns); k++) {
+			t[nr].n = batch_ns[k];
+			t[nr].sample = batch_sample;
+			snprintf(t[nr++].param, sizeof(t[0].param), "batch%u-%s",
+				 batch_ns[k], name);
+		}
+		t[nr].n = BENCH_RING;
+		t[nr].sample = remote_sample;
+		t[nr].cpu_b = cpu;
+		snprintf(t[nr++].param, sizeof(t[0].param), "remote-%s", name);
+		for (i = nr - 2 - ARRAY_SIZE(batch_ns); i < nr; i++)
+			t[i].size = two_sizes[sz];
+	}
+	for (i = 0; i < DEBUG_ROWS; i++) {
+		t[i].w = W_DEBUG;
+		t[i].flags = debug_sets[set].flags;
+		if (t[i].sample == remote_sample && cpu < 0) {
+			pr_info("skip workload=debug param=%s: no other CPU on the node\n",
+				t[i].param);
+			continue;
+		}
+		ret = row_run(&t[i], false);
+		if (ret)
+			return ret;
+		if (!set)
+			debug_plain[i] = t[i].med[0];
+		else if (debug_plain[i])
+			debug_self_print(&t[i], debug_plain[i]);
+	}
+	return 0;
+}
+
+static int bench_debug(void)
+{
+	unsigned int set;
+	int ret = 0;
+
+	memset(debug_plain, 0, sizeof(debug_plain));
+	for (set = 0; set < ARRAY_SIZE(debug_sets) && !ret; set++)
+		ret = debug_rows(set);
+	return ret;
+}
+
 static int (*const workload_fns[W_NR])(void) = {
 	bench_pair, bench_batch, bench_bulk, bench_remote, bench_parallel,
-	bench_kmalloc, bench_memory, bench_defrag
+	bench_kmalloc, bench_memory, bench_defrag, bench_debug
 };
 
 /* Parse the workloads parameter. Return: a mask of workloads, or 0. */
@@ -1065,7 +1169,7 @@ static unsigned int workloads_parse(void)
 			if (!strcmp(tok, workload_names[i]))
 				break;
 		if (i == W_NR) {
-			pr_err("unknown workload '%s' (pair, batch, bulk, remote, parallel, kmalloc, memory, defrag or all)\n",
+			pr_err("unknown workload '%s' (pair, batch, bulk, remote, parallel, kmalloc, memory, defrag, debug or all)\n",
 			       tok);
 			mask = 0;
 			break;

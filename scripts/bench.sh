@@ -91,7 +91,8 @@ bench_ko=$(printf '%s\n' "${mods[@]}" | grep '/bench/kslab_bench\.ko$' || true)
 # One boot a group of workloads, unless KSLAB_BENCH_PARAMS names them:
 # fewer instructions a boot (QEMU's -icount mode has double-faulted in a
 # long run), and a group that fails names itself.
-groups=("workloads=pair,batch,bulk,remote,parallel" "workloads=kmalloc,memory,defrag")
+groups=("workloads=pair,batch,bulk,remote,parallel" "workloads=kmalloc,memory,defrag"
+	"workloads=debug")
 [[ ${KSLAB_BENCH_PARAMS:-} != *workloads=* ]] || groups=("")
 # impossible_eflags LOG: the first EFLAGS of an oops in LOG with a reserved
 # bit set (15, 22-31), which only an emulator fault produces.
@@ -207,6 +208,16 @@ BEGIN {
 	else if (w == "parallel" && $2 != "1cpu") goal = 1.00
 	else if (w == "kmalloc") goal = mode == "icount" ? 0.90 : 1.00
 	else if (w == "memory") goal = 1.00
+	else if (w == "debug") {
+		# the goals of issue 18, on the instruction clock for the debug
+		# flags; without them ("none"), the rows of the plain workloads
+		split($2, pf, "-"); kind = pf[1]; fl = pf[2]
+		if (kind ~ /^batch/) kind = "batch"
+		if (fl == "none")
+			goal = kind == "pair" ? (mode == "icount" ? 0.80 : 1.00) : (mode == "icount" ? 0.70 : 0.80)
+		else if (mode == "icount" && kind != "remote")
+			goal = fl == "ZP" ? 0.40 : fl == "ZPU" ? 0.70 : 0.80
+	}
 	verdict = goal == "" ? "" : ($6 + 0 <= goal + 0 ? "met" : "MISSED")
 	s = ($1 "," $2 "," $3) in slow ? slow[$1 "," $2 "," $3] : "-"
 	printf "%-9s %-16s %-7s %10s %10s %7s %6s %5s %s\n", $1, $2, $3, $4, $5, $6, s,
@@ -223,6 +234,18 @@ if grep -q "workload=defrag" "$log"; then
 		       v["frag_kslab"] + 0 <= 1.25 ? "met" : "MISSED", v["kslab_nodefrag"],
 		       v["frag_nodefrag"], v["slub"], v["frag_slub"]
 	}' | tee "$out/defrag-$mode.txt"
+fi
+if grep -q "kslab_bench: self " "$log"; then
+	echo
+	echo "debug: kslab with the debug flags against kslab without them, same row, same boot (goal: ZP pair 2.00 at most)"
+	sed -n 's/.*kslab_bench: self //p' "$log" | awk '
+	{
+		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		goal = v["param"] ~ /^pair-ZP$/ ? 2.00 : ""
+		printf "%-16s %-5s %10s %10s %7s %5s %s\n", v["param"], v["size"], v["debug"], v["plain"],
+		       v["ratio"], goal == "" ? "-" : sprintf("%.2f", goal),
+		       goal == "" ? "" : (v["ratio"] + 0 <= goal ? "met" : "MISSED")
+	}' | tee "$out/debug-self-$mode.txt"
 fi
 echo
 bash scripts/bench-plot.sh "$out"
