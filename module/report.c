@@ -46,22 +46,33 @@ static void report_end(unsigned long flags)
 	spin_unlock_irqrestore(&report_lock, flags);
 }
 
-static void print_track(struct kslab_cache *s, void *obj,
-			enum kslab_track_item item)
+/*
+ * Track @t of an object of cache @name, when it holds one: who, where,
+ * when, and the stack, formatted in @buf (@size bytes), which the caller
+ * owns.
+ */
+static void print_track_of(const char *name, const struct kslab_track *t,
+			   enum kslab_track_item item, char *buf, size_t size)
 {
-	struct kslab_track *t = debug_track(s, obj, item);
-	char *line, *buf = report_buf;
+	char *line;
 
 	if (!t || !t->addr)
 		return;
-	pr_err("%s: %s by %pS age=%ums cpu=%d pid=%d\n", s->name,
+	pr_err("%s: %s by %pS age=%ums cpu=%d pid=%d\n", name,
 	       item == KSLAB_TRACK_ALLOC ? "allocated" : "freed", (void *)t->addr,
 	       jiffies_to_msecs(jiffies - t->when), t->cpu, t->pid);
-	if (!t->handle ||
-	    !stack_depot_snprint(t->handle, report_buf, sizeof(report_buf), 1))
+	if (!t->handle || !stack_depot_snprint(t->handle, buf, size, 1))
 		return;
 	while ((line = strsep(&buf, "\n")) && *line)
-		pr_err("%s: %s\n", s->name, line);
+		pr_err("%s: %s\n", name, line);
+}
+
+/* An object's track, under report_lock. */
+static void print_track(struct kslab_cache *s, void *obj,
+			enum kslab_track_item item)
+{
+	print_track_of(s->name, debug_track(s, obj, item), item, report_buf,
+		       sizeof(report_buf));
 }
 
 static void print_section(struct kslab_cache *s, const char *what, void *p,
