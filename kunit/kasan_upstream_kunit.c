@@ -49,8 +49,6 @@
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/string.h>
-#include <linux/tracepoint.h>
-#include <trace/events/printk.h>
 
 #include "kslab.h"
 #include "kslab_test.h"
@@ -80,17 +78,12 @@ static void probe_console(void *ignore, const char *buf, size_t len)
 
 static int kasan_suite_init(struct kunit_suite *suite)
 {
-	kasan_kunit_test_suite_start();
-	multishot = kasan_save_enable_multi_shot();
-	return register_trace_console(probe_console, NULL);
+	return ktest_kasan_suite_start(&multishot, probe_console);
 }
 
 static void kasan_suite_exit(struct kunit_suite *suite)
 {
-	kasan_kunit_test_suite_end();
-	kasan_restore_multi_shot(multishot);
-	unregister_trace_console(probe_console, NULL);
-	tracepoint_synchronize_unregister();
+	ktest_kasan_suite_end(multishot, probe_console);
 }
 #else
 #define KSLAB_KASAN_TESTS	0

@@ -374,4 +374,34 @@ static inline unsigned long ktest_node_partial_inuse(struct kslab_node *n)
 	return x;
 }
 
+#if KSLAB_KASAN && IS_ENABLED(CONFIG_KASAN_KUNIT_TEST)
+#include <linux/tracepoint.h>
+#include <trace/events/printk.h>
+
+typedef void (*ktest_console_fn)(void *ignore, const char *buf, size_t len);
+
+/*
+ * For a suite that makes KASAN report on purpose (kasan_kunit.c,
+ * kasan_upstream_kunit.c), from its suite_init: KASAN's reports fail none
+ * of its tests (mm/kasan/report.c's KUnit hook), every one is printed
+ * (multi-shot; the setting before goes to @multishot), and @probe sees
+ * each console line, to find them. Return: 0, or an error.
+ */
+static inline int ktest_kasan_suite_start(bool *multishot, ktest_console_fn probe)
+{
+	kasan_kunit_test_suite_start();
+	*multishot = kasan_save_enable_multi_shot();
+	return register_trace_console(probe, NULL);
+}
+
+/* The suite_exit of such a suite: all as it was before. */
+static inline void ktest_kasan_suite_end(bool multishot, ktest_console_fn probe)
+{
+	kasan_kunit_test_suite_end();
+	kasan_restore_multi_shot(multishot);
+	unregister_trace_console(probe, NULL);
+	tracepoint_synchronize_unregister();
+}
+#endif
+
 #endif /* _KSLAB_TEST_H */
