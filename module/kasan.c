@@ -4,16 +4,20 @@
  * KASAN: the shadow of kslab's slabs set through kasan_poison(), the one
  * shadow call 6.12 exports (GPL). Unpoisoning @size bytes is poisoning
  * the whole granules with 0 and the last, partial one with the count of
- * its accessible bytes, which is how generic KASAN encodes it. And the
- * addresses of KASAN's latest reports (its error_report_end tracepoint),
- * so that debug.c does not report again the red zone or poison bytes an
- * access KASAN reported already wrote. Built only when KSLAB_KASAN
- * (module/Kbuild), and not instrumented: it reads the shadow of freed
- * objects.
+ * its accessible bytes, which is how generic KASAN encodes it. And, at
+ * the end of each KASAN report (its error_report_end tracepoint), the
+ * address it reported: remembered, so that debug.c does not report again
+ * the red zone or poison bytes an access KASAN reported already wrote;
+ * and when it lies in one of kslab's slabs, what kslab knows of it is
+ * added to the report (report_kasan(): the cache, the object, its state
+ * and owners), since 6.12's KASAN names only the page. Built only when
+ * KSLAB_KASAN (module/Kbuild), and not instrumented: it reads the shadow
+ * of freed objects, and their tracks.
  */
 #include <linux/kasan.h>
 #include <linux/mm.h>
 #include <linux/tracepoint.h>
+#include <linux/uaccess.h>
 #include <trace/events/error_report.h>
 
 #include "kslab_int.h"
@@ -71,12 +75,117 @@ void __kslab_kasan_large(struct page *page, size_t size)
 static unsigned long kasan_seen[KSLAB_KASAN_SEEN];
 static atomic_t kasan_seen_next;
 
+/* The record of kslab's last addition to a KASAN report, for KUnit. */
+struct kslab_kasan_object kslab_kasan_last;
+EXPORT_SYMBOL_IF_KUNIT(kslab_kasan_last);
+unsigned long kslab_kasan_reports;
+EXPORT_SYMBOL_IF_KUNIT(kslab_kasan_reports);
+
+/*
+ * kasan_read_object - what kslab knows of @addr, which KASAN just
+ * reported an access to, when it lies in one of kslab's slabs: copied
+ * into @o without a lock, since KASAN reports from any context with any
+ * lock held (a spinlock_t sleeps on PREEMPT_RT), and without trusting a
+ * byte read. The pagemap says whether the page is the head of one of
+ * kslab's slabs; its cache's fields and the object's tracks are read with
+ * the nofault accessors (the slab or the cache may be freed meanwhile),
+ * and then the pagemap is asked again: slab_free_pages() takes a slab out
+ * of it before the slab goes back, and a cache is freed after its last
+ * slab, so a slab still there after the copies were made means they were
+ * made while the slab was that cache's. The object's state is what kslab
+ * told KASAN: the shadow of its first byte.
+ *
+ * Context: any; KASAN's report lock held. Return: true if @o holds it.
+ */
+static bool kasan_read_object(unsigned long addr, struct kslab_kasan_object *o)
+{
+	unsigned int size, pad, track_offset;
+	struct kslab_cache *s;
+	struct slab_meta m;
+	unsigned long word, off;
+	struct page *page;
+	const char *name;
+	unsigned int i;
+	s8 shadow;
+
+	if (!virt_addr_valid((void *)addr))
+		return false;
+	page = virt_to_head_page((void *)addr);
+	if (!pagemap_has(page))
+		return false;
+	word = READ_ONCE(kslab_page_word(page));
+	memcpy(&m, &word, sizeof(m));
+	s = (struct kslab_cache *)READ_ONCE(page->private);
+	if (m.magic != KSLAB_MAGIC_SLAB || !s || !m.objects)
+		return false;	/* a large kmalloc, or a slab being made */
+	if (get_kernel_nofault(size, &s->size) ||
+	    get_kernel_nofault(pad, &s->red_left_pad) ||
+	    get_kernel_nofault(track_offset, &s->track_offset) ||
+	    get_kernel_nofault(o->object_size, &s->object_size) ||
+	    get_kernel_nofault(o->flags, &s->flags) ||
+	    get_kernel_nofault(name, &s->name) || !size)
+		return false;
+	/* strncpy_from_kernel_nofault() is not exported: a byte at a time */
+	for (i = 0; i < sizeof(o->name) - 1; i++)
+		if (get_kernel_nofault(o->name[i], name + i) || !o->name[i])
+			break;
+	o->name[i] = '\0';
+	o->cache = s;
+	o->slab = page_address(page);
+	o->objects = m.objects;
+	off = addr - (unsigned long)o->slab;
+	if (addr < (unsigned long)o->slab || off >= page_size(page))
+		return false;
+	o->index = off / size;
+	if (o->index >= m.objects) {
+		o->index = KSLAB_BAD_INDEX;
+		o->offset = off;
+		o->state = KSLAB_OBJ_NONE;
+	} else {
+		o->object = o->slab + o->index * size + pad;
+		o->offset = addr - (unsigned long)o->object;
+		shadow = READ_ONCE(*(s8 *)kasan_mem_to_shadow(o->object));
+		if (shadow >= 0)
+			o->state = KSLAB_OBJ_LIVE;
+		else if ((u8)shadow == KSLAB_KASAN_FREE)
+			o->state = KSLAB_OBJ_FREE;
+		else
+			o->state = KSLAB_OBJ_UNUSED;
+		if ((o->flags & SLAB_STORE_USER) &&
+		    !copy_from_kernel_nofault(o->track, o->object + track_offset,
+					      sizeof(o->track))) {
+			o->tracked[KSLAB_TRACK_ALLOC] = o->track[KSLAB_TRACK_ALLOC].addr;
+			o->tracked[KSLAB_TRACK_FREE] = o->track[KSLAB_TRACK_FREE].addr;
+		}
+	}
+	/* the copies above, then the slab still the cache's */
+	smp_rmb();
+	word = READ_ONCE(kslab_page_word(page));
+	memcpy(&m, &word, sizeof(m));
+	return pagemap_has(page) && m.magic == KSLAB_MAGIC_SLAB &&
+	       READ_ONCE(page->private) == (unsigned long)s;
+}
+
+/*
+ * KASAN's report ends: remember where (kslab_kasan_reported()), and if
+ * the address is in one of kslab's slabs, add what kslab knows of it
+ * (report_kasan()) before KASAN's closing line.
+ */
 static void kasan_report_end(void *ignore, enum error_detector detector,
 			     unsigned long id)
 {
-	if (detector == ERROR_DETECTOR_KASAN)
-		WRITE_ONCE(kasan_seen[(unsigned int)atomic_inc_return(&kasan_seen_next) %
-				      KSLAB_KASAN_SEEN], id);
+	struct kslab_kasan_object o = { };
+
+	if (detector != ERROR_DETECTOR_KASAN)
+		return;
+	WRITE_ONCE(kasan_seen[(unsigned int)atomic_inc_return(&kasan_seen_next) %
+			      KSLAB_KASAN_SEEN], id);
+	if (!kasan_read_object(id, &o))
+		return;
+	/* KASAN's report lock serializes these */
+	kslab_kasan_last = o;
+	WRITE_ONCE(kslab_kasan_reports, kslab_kasan_reports + 1);
+	report_kasan(&o);
 }
 
 bool __kslab_kasan_reported(const void *start, const void *end)

@@ -16,8 +16,13 @@
 #define _KSLAB_KASAN_H
 
 #include "kslab_int.h"
+#include "report.h"
 
 #if KSLAB_KASAN
+/* kasan.c's last addition to a KASAN report, and how many, for KUnit. */
+extern struct kslab_kasan_object kslab_kasan_last;
+extern unsigned long kslab_kasan_reports;
+
 void __kslab_kasan_slab_new(struct kslab_cache *s, struct page *page);
 void __kslab_kasan_alloc(struct kslab_cache *s, void *obj, size_t size);
 bool __kslab_kasan_free(struct kslab_cache *s, struct page *page, void *obj);

@@ -269,6 +269,66 @@ void report_fixed(struct kslab_cache *s, const char *fmt, ...)
 	va_end(args);
 }
 
+#if KSLAB_KASAN
+/* report_kasan()'s stacks: KASAN's report lock serializes its callers. */
+static char kasan_buf[1024];
+
+static const char *const obj_states[] = {
+	[KSLAB_OBJ_LIVE] = "live",
+	[KSLAB_OBJ_FREE] = "free",
+	[KSLAB_OBJ_UNUSED] = "free, not handed out since the slab was made",
+	[KSLAB_OBJ_NONE] = "none",
+};
+
+/**
+ * report_kasan - what kslab knows of an address KASAN reported
+ * @o: the slab, the object and its tracks there, as kasan.c copied them
+ *
+ * Printed within KASAN's report, before its closing line: the cache, the
+ * object (its index in its slab, the offset of the access, its state)
+ * and, with SLAB_STORE_USER, who allocated and freed it last. Not an
+ * error of kslab's: nothing is counted, and report_lock (a spinlock_t,
+ * which sleeps on PREEMPT_RT) is not taken.
+ *
+ * Context: any; KASAN's report lock (a raw spinlock) held, which keeps
+ * these lines together.
+ */
+void report_kasan(const struct kslab_kasan_object *o)
+{
+	const char *name = o->name;
+	enum kslab_track_item item;
+
+	if (!o->object) {
+		pr_err("%s: the access is %ld bytes into slab %p, past its %u objects\n",
+		       name, o->offset, o->slab, o->objects);
+		return;
+	}
+	pr_err("%s: the access is in object %u of %u in slab %p: %p, %s%s\n",
+	       name, o->index, o->objects, o->slab, o->object,
+	       obj_states[o->state],
+	       o->state == KSLAB_OBJ_LIVE && (o->flags & SLAB_TYPESAFE_BY_RCU) ?
+	       " (or freed: SLAB_TYPESAFE_BY_RCU)" : "");
+	if (o->offset < 0)
+		pr_err("%s: %ld bytes before the object, in its left red zone\n",
+		       name, -o->offset);
+	else if (o->offset < o->object_size)
+		pr_err("%s: %ld bytes into the object (object size %u)\n",
+		       name, o->offset, o->object_size);
+	else
+		pr_err("%s: %ld bytes past the end of the object (object size %u)\n",
+		       name, o->offset - o->object_size, o->object_size);
+	if (!(o->flags & SLAB_STORE_USER)) {
+		pr_err("%s: no owner tracks: the cache has no SLAB_STORE_USER\n",
+		       name);
+		return;
+	}
+	for (item = KSLAB_TRACK_ALLOC; item <= KSLAB_TRACK_FREE; item++)
+		if (o->tracked[item])
+			print_track_of(name, &o->track[item], item, kasan_buf,
+				       sizeof(kasan_buf));
+}
+#endif
+
 void report_trace(struct kslab_cache *s, void *obj, const char *op,
 		  unsigned long caller)
 {

@@ -9,7 +9,8 @@
 # provoked on purpose by tests) are left out: they never fail a run; so
 # are the KASAN reports ("BUG: KASAN: ...") the KASAN suites provoke on
 # purpose, each between their markers "kslab-kasan: report expected" and
-# "kslab-kasan: end of expected report" (kunit/kasan_upstream_kunit.c).
+# "kslab-kasan: end of expected report" (kunit/kasan_upstream_kunit.c,
+# kunit/kasan_kunit.c).
 # Any other KASAN report is a splat.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
