@@ -17,6 +17,8 @@ pkgs=(
 	busybox-static cpio qemu-system-x86
 	# kunit.py parse, parse.sh's JSON, checkpatch.pl, lint's file list
 	python3 jq perl git
+	# the post-mortem helpers (tools/kslab_drgn.py) and the dump test
+	python3-drgn
 	"$@"
 )
 
