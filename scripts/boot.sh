@@ -7,6 +7,10 @@
 #                     $KSLAB_TIMEOUT seconds (default 900) kills a hung guest.
 #   MODE interactive: console on the terminal too (stdin wired for shell).
 #   MODE tee:         console on stdout and in LOG, with the timeout.
+#   MODE dump:        batch, with QEMU's vmcoreinfo device; when the console
+#                     says "kslab-guest: dump now", QEMU writes the guest's
+#                     memory to $KSLAB_DUMP as an ELF core (QMP
+#                     dump-guest-memory, scripts/qmp-dump.py) and quits.
 # $KSLAB_ICOUNT=1 counts guest time in instructions (-icount shift=0);
 # $KSLAB_TCG_THREAD=single runs every vCPU on one host thread (make
 # compat's 7.3 boots: see compat.sh); $KSLAB_CMDLINE adds kernel
@@ -73,6 +77,31 @@ tee)
 	;;
 interactive)
 	"${qemu[@]}" -chardev "stdio,id=con,logfile=$log" -serial chardev:con || rc=$?
+	;;
+dump)
+	[ -n "${KSLAB_DUMP:-}" ] || die boot "dump mode: set KSLAB_DUMP to the core file to write"
+	qmp=$KSLAB_BUILD/qmp.sock
+	rm -f "$qmp" "$KSLAB_DUMP"
+	timeout -k 10 "$timeout_s" "${qemu[@]}" -device vmcoreinfo \
+		-qmp "unix:$qmp,server=on,wait=off" \
+		-serial "file:$log" </dev/null >/dev/null 2>"$log.qemu" &
+	pid=$!
+	while ! grep -q "kslab-guest: dump now" "$log" 2>/dev/null; do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 1
+	done
+	dumped=0
+	if grep -q "kslab-guest: dump now" "$log" 2>/dev/null; then
+		/usr/bin/python3 "$KSLAB_TOP/scripts/qmp-dump.py" "$qmp" "$KSLAB_DUMP" \
+			>>"$log.qemu" 2>&1 && dumped=1
+	fi
+	[ $dumped = 1 ] || kill "$pid" 2>/dev/null || true
+	wait "$pid" || rc=$?
+	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] ||
+		die boot "the guest did not reach its dump within ${timeout_s}s (hung); killed" "$log"
+	[ $dumped = 1 ] && [ -s "$KSLAB_DUMP" ] ||
+		die boot "no dump written (guest stopped before 'dump now', or QMP failed)" "$log.qemu"
+	exit 0
 	;;
 *) die boot "unknown mode '$mode'" ;;
 esac
