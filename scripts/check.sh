@@ -13,7 +13,9 @@
 # on a guest with a memoryless node, the PREEMPT_RT test kernel, the
 # KASAN test kernel and the test kernel built from Linux 7.3
 # ($KSLAB_CHECK_BOOTS picks among demo, test, autoinit, rt, kasan and
-# v7). Last,
+# v7; the dump boot, the post-mortem helpers tools/kslab_drgn.py against
+# QEMU's dump of a guest in a known state, scripts/dump-check.sh, runs
+# when it names it). Last,
 # `make compat` on Debian's stock kernels (KSLAB_COMPAT=0 skips it). Its
 # last line is "N passed, N failed, N skipped" over every boot; it exits 1
 # when a test failed, no test ran, lint failed, the demo failed, a guest
@@ -144,8 +146,9 @@ build_copy() {
 # a guest with a memoryless node (scripts/boot.sh's KSLAB_TOPOLOGY); the
 # PREEMPT_RT test kernel, its modules built in a copy of the tree; the
 # KASAN test kernel and v7, the test kernel built from Linux 7.3
-# (scripts/kernel.sh test-7.3), the same way.
-# KSLAB_CHECK_BOOTS picks some of them (default: all six).
+# (scripts/kernel.sh test-7.3), the same way; asked for by name, the
+# dump boot (scripts/dump-check.sh, on a kernel of its own with DWARF).
+# KSLAB_CHECK_BOOTS picks some of them (default: all but dump).
 autoinit="init_on_alloc=1 init_on_free=1 preempt=full"
 for b in ${KSLAB_CHECK_BOOTS:-demo test autoinit rt kasan v7}; do
 	case "$b" in
@@ -184,7 +187,16 @@ for b in ${KSLAB_CHECK_BOOTS:-demo test autoinit rt kasan v7}; do
 		build_copy v7 "$v7dir"
 		KSLAB_TCG_THREAD=single check_boot v7 "$v7dir" "${KSLAB_CMDLINE:-}" "${cmods[@]}"
 		;;
-	*) die check "KSLAB_CHECK_BOOTS: unknown boot '$b' (demo, test, autoinit, rt, kasan or v7)" ;;
+	dump)
+		echo "check: dump: the drgn helpers against a QEMU dump (log: build/logs/dump.log)"
+		if bash scripts/dump-check.sh >"$KSLAB_LOGS/dump.log" 2>&1; then
+			grep '^dump: PASSED' "$KSLAB_LOGS/dump.log" | sed 's/^/check: /'
+		else
+			grep -m1 'dump: FAILED' "$KSLAB_LOGS/dump.log" | sed 's/^/check: /' || true
+			failures+=("dump: the drgn helpers against a QEMU dump (see build/logs/dump.log)")
+		fi
+		;;
+	*) die check "KSLAB_CHECK_BOOTS: unknown boot '$b' (demo, test, autoinit, rt, kasan, v7 or dump)" ;;
 	esac
 done
 
