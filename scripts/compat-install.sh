@@ -98,7 +98,7 @@ else
 	  "${sudo_cmd[@]}" dkms build -k "$k" "kslab/$ver" &&
 	  "${sudo_cmd[@]}" dkms install -k "$k" "kslab/$ver"; } >>"$log" 2>&1 ||
 		die dkms "dkms add, build or install -k $k (also /var/lib/dkms/kslab/$ver/build/make.log)" "$log"
-	ko=$(ls "/lib/modules/$k/updates/dkms/kslab.ko"* 2>/dev/null | head -n 1)
+	ko=$(ls "/lib/modules/$k/updates/dkms/kslab.ko"* 2>/dev/null | head -n 1 || true)
 	[ -n "$ko" ] || die dkms "dkms install put no kslab.ko in /lib/modules/$k/updates/dkms" "$log"
 	guest_kslab "$ko" updates/dkms dkms
 	status=$(dkms status kslab -k "$k" 2>>"$log")
@@ -113,7 +113,7 @@ cp "$moddir"/modules.{order,builtin,builtin.modinfo} "$root/lib/modules/$k/"
 # W=1 as scripts/modules.sh built the tree: nothing is rebuilt.
 make -C "$out/tree" install KDIR="$kdir" DESTDIR="$root" W=1 >"$log" 2>&1 ||
 	die install "make install KDIR=$kdir DESTDIR=$root" "$log"
-ko=$(ls "$root/lib/modules/$k/extra/kslab.ko"* 2>/dev/null | head -n 1)
+ko=$(ls "$root/lib/modules/$k/extra/kslab.ko"* 2>/dev/null | head -n 1 || true)
 [ -n "$ko" ] || die install "no kslab.ko under $root/lib/modules/$k/extra" "$log"
 grep -q '^extra/kslab.ko' "$root/lib/modules/$k/modules.dep" ||
 	die install "depmod did not list extra/kslab.ko" "$log"

@@ -66,7 +66,7 @@ if apt-get "${aptopts[@]}" update >>"$log" 2>&1; then
 fi
 if [ -z "$ver" ]; then
 	# Offline, or the line left the suite: the newest one fetched before.
-	dir=$(ls -d "$KSLAB_CACHE/stock-$line".*/.kslab-done 2>/dev/null | sort -V | tail -n 1)
+	dir=$(ls -d "$KSLAB_CACHE/stock-$line".*/.kslab-done 2>/dev/null | sort -V | tail -n 1 || true)
 	[ -n "$dir" ] || die fetch-$line "apt-get update of $mirror $suite failed, or it has no linux-source-$line" "$log"
 	dir=${dir%/.kslab-done}
 	echo "fetch-$line: $suite names no linux-source-$line now; using $dir" >&2

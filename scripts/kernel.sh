@@ -46,7 +46,7 @@ tarball=
 case "$variant" in
 *-7.3)
 	newest_src() {
-		ls -d "$KSLAB_CACHE"/src/linux-7.3.*/.kslab-extracted 2>/dev/null | sort -V | tail -n 1
+		ls -d "$KSLAB_CACHE"/src/linux-7.3.*/.kslab-extracted 2>/dev/null | sort -V | tail -n 1 || true
 	}
 	src=$(newest_src)
 	if [ -z "$src" ]; then
@@ -58,7 +58,7 @@ case "$variant" in
 	srcver=${src##*/linux-}
 	;;
 *)
-	tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n 1)
+	tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n 1 || true)
 	[ -n "$tarball" ] || die kernel "no /usr/src/linux-source-6.12 tarball (scripts/deps.sh installs it)"
 	src=$(kernel_src)
 	srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
