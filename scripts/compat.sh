@@ -18,8 +18,8 @@
 #      install into this host's /lib/modules/<kernel> for a kernel it
 #      does not run; its guest gets the kslab.ko that `make install` put
 #      in its scratch root instead;
-#   3. boots /boot/vmlinuz-<kernel> (7.3: the image in the cache, on one
-#      QEMU thread, see boot_kernel; its guest's modules.order and
+#   3. boots /boot/vmlinuz-<kernel> on one QEMU thread (see boot_kernel;
+#      7.3: the image in the cache, its guest's modules.order and
 #      modules.builtin* from the unpacked modules; no driver module is
 #      needed: the console and initramfs are built in) in QEMU (boot.sh)
 #      with the steps of scripts/compat-guest.sh: modprobe kslab (DKMS's),
@@ -115,11 +115,12 @@ boot_kernel() {
 	if grep -q '^CONFIG_KFENCE=y' "${config[$k]}"; then
 		cmdline+=" kfence.sample_interval=100"
 	fi
-	# 7.3 oopsed on an int3 of its own code patching in 4 of 43 boots
-	# when QEMU 7.2 (bookworm's) ran the vCPUs on threads of their own,
-	# in none of 40 on one thread: its guest gets one thread.
-	thread=multi
-	[ -z "${fetched[$k]}" ] || thread=single
+	# One QEMU thread for all vCPUs. With a thread each, QEMU 7.2
+	# (bookworm's) lost code-patching IPIs: 7.3 oopsed on an int3 of its
+	# own code patching in 4 of 43 boots (in none of 40 on one thread),
+	# and 6.1 once hung in early boot in text_poke_bp_batch(), waiting
+	# for a CPU that never answered, before kslab was loaded.
+	thread=single
 	timeout_s=${KSLAB_TIMEOUT:-$((2 * duration + 900))}
 	echo "compat: $k: booting ${image[$k]} (timeout ${timeout_s}s; console: ${d#"$KSLAB_TOP"/}/console.log)" >&2
 	KSLAB_BUILD=$d KSLAB_TIMEOUT=$timeout_s KSLAB_CMDLINE=$cmdline KSLAB_TCG_THREAD=$thread \
