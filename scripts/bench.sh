@@ -31,9 +31,7 @@ bash scripts/deps.sh gnuplot-nox
 # build_copy KDIR: every module, built for KDIR in a copy of the tree
 # under $out (the tree keeps its modules for the test kernel); sets $mods.
 build_copy() {
-	rsync -a --delete --filter=':- .gitignore' --exclude=/.git ./ "$out/tree/"
-	KSLAB_BUILD=$out KSLAB_EXTRA_TESTS='' bash "$out/tree/scripts/modules.sh" "$1" \
-		>"$out/modules.list" || die bench "building the modules for $1" "$out/logs/modules.log"
+	KSLAB_EXTRA_TESTS='' modules_copy "$out" "$1" || die bench "building the modules for $1" "$out/logs/modules.log"
 	mapfile -t mods <"$out/modules.list"
 }
 

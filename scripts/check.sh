@@ -133,9 +133,7 @@ check_demo() {
 build_copy() {
 	local d=$KSLAB_BUILD/$1
 
-	mkdir -p "$d"
-	rsync -a --delete --filter=':- .gitignore' --exclude=/.git ./ "$d/tree/"
-	KSLAB_BUILD=$d bash "$d/tree/scripts/modules.sh" "$2" >"$d/modules.list" ||
+	modules_copy "$d" "$2" ||
 		die check "building the modules for ${2#"$KSLAB_CACHE"/}" "$d/logs/modules.log"
 	mapfile -t cmods <"$d/modules.list"
 }

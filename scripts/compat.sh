@@ -136,10 +136,8 @@ for k in "${kvers[@]}"; do
 	start=$SECONDS
 	name="$k (${pkgver[$k]})"
 	why=()
-	rsync -a --delete --filter=':- .gitignore' --exclude=/.git ./ "$d/tree/"
 	echo "compat: $k: building kslab, the example and the torture with W=1"
-	if ! KSLAB_BUILD=$d KSLAB_EXTRA_TESTS='' bash "$d/tree/scripts/modules.sh" \
-		"${kdir[$k]}" >"$d/modules.list"; then
+	if ! KSLAB_EXTRA_TESTS='' modules_copy "$d" "${kdir[$k]}"; then
 		why+=("W=1 build (see ${d#"$KSLAB_TOP"/}/logs/modules.log)")
 	elif ! bash scripts/compat-install.sh "$d" "$k" "${fetched[$k]}"; then
 		why+=("DKMS, make install or the client skeleton (see ${d#"$KSLAB_TOP"/}/*.log)")

@@ -35,8 +35,7 @@ boot_and_dump() {
 
 	bash scripts/deps.sh
 	kdir=$(bash scripts/kernel.sh drgn)
-	rsync -a --delete --filter=':- .gitignore' --exclude=/.git ./ "$out/tree/"
-	KSLAB_BUILD=$out bash "$out/tree/scripts/modules.sh" "$kdir" >"$out/modules.list" ||
+	modules_copy "$out" "$kdir" ||
 		die dump "building the modules for the dump kernel" "$out/logs/modules.log"
 	pick_mods
 	cat >"$steps" <<'EOF'

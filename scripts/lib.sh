@@ -31,6 +31,16 @@ kernel_src() {
 	echo "$KSLAB_CACHE/src/linux-$ver"
 }
 
+# modules_copy DIR KDIR: every module built for KDIR (scripts/modules.sh)
+# in a copy of the tree under DIR, so that the tree keeps its modules for
+# the test kernel; their paths in DIR/modules.list, the log in
+# DIR/logs/modules.log. Return: modules.sh's status.
+modules_copy() {
+	mkdir -p "$1"
+	rsync -a --delete --filter=':- .gitignore' --exclude=/.git "$KSLAB_TOP/" "$1/tree/"
+	KSLAB_BUILD=$1 bash "$1/tree/scripts/modules.sh" "$2" >"$1/modules.list"
+}
+
 # check_knobs: refuse a bad KSLAB_* setting before any work is done.
 check_knobs() {
 	local d
