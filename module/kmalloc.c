@@ -197,8 +197,11 @@ static __always_inline size_t ksize_of(const void *p, struct kslab_cache **sp)
 	if (!s)
 		return magic == KSLAB_MAGIC_LARGE ? page_size(page) : 0;
 	*sp = s;
-	/* owner tracks follow the object, red zone or not: not the caller's */
-	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER))
+	/*
+	 * owner tracks follow the object, red zone or not, and KASAN's red
+	 * zone ends the slot: not the caller's
+	 */
+	if (KSLAB_KASAN || (s->flags & (SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)))
 		return s->object_size;
 	return s->offset >= s->object_size ? s->offset : s->size;
 }
@@ -239,8 +242,10 @@ int kmalloc_init(void)
 	unsigned int i;
 
 	for (i = 1; i <= KSLAB_KMALLOC_CLASSES; i++) {
+		/* the largest power of two dividing the size, as SLUB's */
 		class_caches[i] = kslab_cache_create(class_names[i],
-						     class_sizes[i], 0,
+						     class_sizes[i],
+						     class_sizes[i] & -class_sizes[i],
 						     SLAB_KMALLOC, NULL);
 		if (!class_caches[i]) {
 			kmalloc_exit();
