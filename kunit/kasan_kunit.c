@@ -148,6 +148,47 @@ static void kasan_report_out_of_bounds(struct kunit *test)
 	kslab_cache_free(s, p);
 }
 
+/*
+ * A read one byte past an object whose size leaves no slack, every
+ * object of its slab live: the byte past it must be red zone, not the
+ * next object (generic KASAN's optimal_redzone(), as SLUB lays it out),
+ * or the read is unseen.
+ */
+static void kasan_report_out_of_bounds_neighbour(struct kunit *test)
+{
+	struct kslab_cache *s = ktest_create(test, "kasan_report_next", 64, 0,
+					     0, NULL);
+	const struct kslab_kasan_object *o = &kslab_kasan_last;
+	unsigned int i, n = s->objects;
+	char **objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
+	unsigned long added;
+	char *p = NULL;
+
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	for (i = 0; i < n; i++) {
+		objs[i] = kslab_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	/* one whose next slot in its slab holds a live object */
+	for (i = 0; i < n && !p; i++) {
+		unsigned int j;
+
+		for (j = 0; j < n; j++)
+			if (objs[j] == objs[i] + s->size)
+				p = objs[i];
+	}
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_GE(test, s->size, 64U + KSLAB_KASAN_GRANULE);
+	OPTIMIZER_HIDE_VAR(p);
+	added = KASAN_EXPECT_REPORT(test, READ_ONCE(p[64]));
+	KUNIT_EXPECT_EQ(test, 1UL, added);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)p, o->object);
+	KUNIT_EXPECT_EQ(test, 64L, o->offset);
+	KUNIT_EXPECT_EQ(test, (int)KSLAB_OBJ_LIVE, (int)o->state);
+	for (i = 0; i < n; i++)
+		kslab_cache_free(s, objs[i]);
+}
+
 /* A use after free of the kernel's kmalloc(): KASAN's alone. */
 static void kasan_report_not_kslab(struct kunit *test)
 {
@@ -164,6 +205,7 @@ static void kasan_report_not_kslab(struct kunit *test)
 static struct kunit_case kasan_cases[] = {
 	KUNIT_CASE(kasan_report_use_after_free),
 	KUNIT_CASE(kasan_report_out_of_bounds),
+	KUNIT_CASE(kasan_report_out_of_bounds_neighbour),
 	KUNIT_CASE(kasan_report_not_kslab),
 	{}
 };

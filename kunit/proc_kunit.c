@@ -124,7 +124,7 @@ static unsigned long count_slabs(struct kunit *test, struct kslab_cache *s,
 static void proc_row(struct kunit *test)
 {
 	const struct row_case *c = test->param_value;
-	unsigned int nr, held = 0, i, pages, objperslab;
+	unsigned int nr, held = 0, i, pages, objperslab, stride;
 	char row[KTEST_ROW_MAX], want[KTEST_ROW_MAX];
 	struct kslab_cache *s;
 	unsigned long slabs;
@@ -133,11 +133,13 @@ static void proc_row(struct kunit *test)
 	s = ktest_create(test, c->name, c->size, c->align, c->flags,
 			 c->ctor ? ktest_ctor_nop : NULL);
 	pages = 1U << s->order;
-	objperslab = (PAGE_SIZE << s->order) / c->stride;
+	/* KASAN's red zone (kslab_kasan_redzone(), tested in kslab_kasan) */
+	stride = KSLAB_KASAN ? s->size : c->stride;
+	objperslab = (PAGE_SIZE << s->order) / stride;
 
 	/* a new cache: nothing */
 	row_read(test, c->name, row);
-	row_format(want, c->name, 0, 0, c->stride, objperslab, pages, 0);
+	row_format(want, c->name, 0, 0, stride, objperslab, pages, 0);
 	KUNIT_EXPECT_STREQ(test, row, want);
 
 	/* two and a half slabs' worth, every third freed again */
@@ -153,7 +155,7 @@ static void proc_row(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1, kslab_cache_shrink(s));
 	slabs = count_slabs(test, s, objs, held, pages, objperslab);
 	row_read(test, c->name, row);
-	row_format(want, c->name, held, objperslab * slabs, c->stride,
+	row_format(want, c->name, held, objperslab * slabs, stride,
 		   objperslab, pages, slabs);
 	KUNIT_EXPECT_STREQ(test, row, want);
 
@@ -161,7 +163,7 @@ static void proc_row(struct kunit *test)
 	ktest_free_n(s, objs, held);
 	KUNIT_EXPECT_EQ(test, 0, kslab_cache_shrink(s));
 	row_read(test, c->name, row);
-	row_format(want, c->name, 0, 0, c->stride, objperslab, pages, 0);
+	row_format(want, c->name, 0, 0, stride, objperslab, pages, 0);
 	KUNIT_EXPECT_STREQ(test, row, want);
 	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
 	ktest_destroy(test, s);

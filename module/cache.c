@@ -141,6 +141,13 @@ static int cache_layout(struct kslab_cache *s, unsigned int align)
 		s->red_left_pad = ALIGN(sizeof(void *), s->align);
 		size += s->red_left_pad;
 	}
+	/*
+	 * on a KASAN kernel, KASAN's red zone ends the slot, as far as the
+	 * largest slab allows (SLUB caps it at KMALLOC_MAX_SIZE)
+	 */
+	size = max_t(unsigned int, size,
+		     min_t(unsigned long, KSLAB_MAX_SIZE,
+			   s->object_size + kslab_kasan_redzone(s->object_size)));
 	size = ALIGN(size, s->align);
 	if (size > KSLAB_MAX_SIZE)
 		return -E2BIG;

@@ -69,6 +69,25 @@ static inline int kslab_kasan_init(void)
 static inline void kslab_kasan_exit(void) { }
 #endif
 
+/*
+ * The bytes of red zone generic KASAN wants after an object of
+ * @object_size, so a read just past it never lands in the next object
+ * (mm/kasan/generic.c's optimal_redzone(), which SLUB's layout gets from
+ * kasan_cache_create()). Return: 0 without KASAN.
+ */
+static inline unsigned int kslab_kasan_redzone(unsigned int object_size)
+{
+	if (!KSLAB_KASAN)
+		return 0;
+	return object_size <= 64 - 16 ? 16 :
+	       object_size <= 128 - 32 ? 32 :
+	       object_size <= 512 - 64 ? 64 :
+	       object_size <= 4096 - 128 ? 128 :
+	       object_size <= (1 << 14) - 256 ? 256 :
+	       object_size <= (1 << 15) - 512 ? 512 :
+	       object_size <= (1 << 16) - 1024 ? 1024 : 2048;
+}
+
 /* A new slab, its objects built (constructors run): all of it red zone. */
 static __always_inline void kslab_kasan_slab_new(struct kslab_cache *s,
 						 struct page *page)

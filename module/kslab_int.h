@@ -80,6 +80,9 @@
  *   size kslab_kmalloc() was asked for (a word after the tracks, in a
  *   SLAB_KMALLOC cache with SLAB_RED_ZONE: the object's bytes past it are
  *   red zone too) and the left pad exist only with debug flags (debug.c).
+ *   On a generic KASAN kernel the slot is at least object_size plus
+ *   KASAN's red zone for that size (kasan.h), so a read past an object
+ *   never reaches its neighbour.
  *
  * SLAB LAYOUT AND STATES
  *
