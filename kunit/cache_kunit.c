@@ -2,7 +2,8 @@
 /*
  * cache_kunit.c - KUnit suite kslab_cache, for module/cache.c: what
  * kslab_cache_create() refuses (and that a refusal changes nothing), the
- * flags it accepts and what they do, names and their reuse, the largest
+ * flags it accepts and what they do, kslab_cache_create_args() and its
+ * usercopy region, names and their reuse, the largest
  * objects, kslab_cache_size(), and destroying a cache that still has live
  * objects. Each test creates and destroys its own caches.
  */
@@ -157,6 +158,9 @@ static void cache_flags_accepted(struct kunit *test)
 	static const slab_flags_t flags[] = {
 		SLAB_RECLAIM_ACCOUNT, SLAB_NO_MERGE, SLAB_PANIC, SLAB_TYPESAFE_BY_RCU,
 		SLAB_HWCACHE_ALIGN | SLAB_RECLAIM_ACCOUNT | SLAB_NO_MERGE | SLAB_PANIC,
+		/* what real file systems pass: ext2's and minix's inode caches */
+		SLAB_RECLAIM_ACCOUNT | SLAB_ACCOUNT,
+		SLAB_ACCOUNT | SLAB_MEM_SPREAD | SLAB_HWCACHE_ALIGN,
 		SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER,
 	};
 	enum { NR = 100 };
@@ -184,6 +188,78 @@ static void cache_flags_accepted(struct kunit *test)
 		ktest_destroy(test, a);
 		ktest_destroy(test, b);
 	}
+}
+
+struct args_obj {
+	unsigned int ctor_mark;
+	char user[40];
+	u64 tail;
+};
+
+#define ARGS_CTOR_MARK	0x5eed1e55
+
+static void args_ctor(void *obj)
+{
+	((struct args_obj *)obj)->ctor_mark = ARGS_CTOR_MARK;
+}
+
+/*
+ * kslab_cache_create_args() and kslab_cache_create_usercopy(), the
+ * kernel's 6.12 form and its usercopy call: the alignment and the
+ * constructor of @args are honoured, NULL @args is no alignment and no
+ * constructor, a usercopy region inside the object is accepted (to its
+ * last byte), and one that reaches past the object, or overflows, is
+ * refused with no cache made.
+ */
+static void cache_create_args(struct kunit *test)
+{
+	struct kslab_cache_args args = {
+		.align = 64,
+		.useroffset = offsetof(struct args_obj, user),
+		.usersize = sizeof_field(struct args_obj, user),
+		.ctor = args_ctor,
+	};
+	unsigned int size = sizeof(struct args_obj);
+	struct kslab_cache *s;
+	struct args_obj *obj;
+	unsigned int rows;
+
+	s = kslab_cache_create_args("kunit_cache_args", size, &args,
+				    SLAB_RECLAIM_ACCOUNT | SLAB_ACCOUNT);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ktest_destroy_action, s));
+	KUNIT_EXPECT_EQ(test, size, kslab_cache_size(s));
+	obj = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	KUNIT_EXPECT_EQ(test, 0UL, (unsigned long)obj & 63);
+	KUNIT_EXPECT_EQ(test, ARGS_CTOR_MARK, obj->ctor_mark);
+	kslab_cache_free(s, obj);
+	ktest_destroy(test, s);
+
+	s = kslab_cache_create_args("kunit_cache_args", size, NULL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ktest_destroy_action, s));
+	obj = kslab_cache_zalloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	KUNIT_EXPECT_EQ(test, 0U, obj->ctor_mark);
+	kslab_cache_free(s, obj);
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+
+	s = kslab_cache_create_usercopy("kunit_cache_args", size, 0, SLAB_ACCOUNT,
+					size - 8, 8, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ktest_destroy_action, s));
+	ktest_destroy(test, s);
+
+	rows = ktest_kslabinfo_rows(test);
+	KUNIT_EXPECT_NULL(test, kslab_cache_create_usercopy("kunit_cache_args", size,
+							    0, 0, size - 8, 9, NULL));
+	KUNIT_EXPECT_NULL(test, kslab_cache_create_usercopy("kunit_cache_args", size,
+							    0, 0, size + 1, 1, NULL));
+	KUNIT_EXPECT_NULL(test, kslab_cache_create_usercopy("kunit_cache_args", size,
+							    0, 0, 8, UINT_MAX, NULL));
+	KUNIT_EXPECT_EQ(test, rows, ktest_kslabinfo_rows(test));
 }
 
 /* A name is free again once its cache is destroyed; the row goes with it. */
@@ -465,6 +541,7 @@ static struct kunit_case cache_cases[] = {
 	KUNIT_CASE_PARAM(cache_bad_input, bad_gen_params),
 	KUNIT_CASE(cache_hwcache_align),
 	KUNIT_CASE(cache_flags_accepted),
+	KUNIT_CASE(cache_create_args),
 	KUNIT_CASE(cache_name_reuse),
 	KUNIT_CASE(cache_name_copied),
 	KUNIT_CASE(cache_create_race),

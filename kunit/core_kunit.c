@@ -2,12 +2,14 @@
 /*
  * core_kunit.c - KUnit suite kslab_core, for module/core.c: objects of
  * every size and alignment, constructors, zeroing, bulk calls, frees from
- * other CPUs, interrupt contexts, page allocation failure, and frees that
- * leave the fast path. Each test creates and destroys its own caches.
+ * other CPUs, interrupt contexts, page allocation failure, frees that
+ * leave the fast path, and kslab_cache_alloc_lru(). Each test creates and
+ * destroys its own caches.
  */
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
+#include <linux/list_lru.h>
 #include <linux/random.h>
 #include <linux/sort.h>
 #include <linux/timer.h>
@@ -99,6 +101,47 @@ static void ctor_fn(void *obj)
 	atomic_inc(&ctor_calls);
 	p[0] = CTOR_MAGIC;
 	p[1] = 0;
+}
+
+struct lru_obj {
+	struct list_head lru;
+	u64 payload[6];
+};
+
+/*
+ * kslab_cache_alloc_lru(), as alloc_inode_sb() calls it: objects of the
+ * cache, zeroed with __GFP_ZERO, that go on a list_lru and come off it
+ * (the list counts them), and go back to the cache.
+ */
+static void core_alloc_lru(struct kunit *test)
+{
+	enum { NR = 64 };
+	struct lru_obj **objs = (struct lru_obj **)ktest_ptrs(test, NR);
+	struct kslab_cache *s;
+	struct list_lru lru;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, 0, list_lru_init(&lru));
+	s = ktest_create(test, "kunit_core_lru", sizeof(struct lru_obj), 0,
+			 SLAB_RECLAIM_ACCOUNT | SLAB_ACCOUNT, NULL);
+	for (i = 0; i < NR; i++) {
+		objs[i] = kslab_cache_alloc_lru(s, &lru, GFP_KERNEL | __GFP_ZERO);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		KUNIT_EXPECT_PTR_EQ(test, s, page_cache(virt_to_head_page(objs[i])));
+		KUNIT_EXPECT_NULL(test, memchr_inv(objs[i], 0, sizeof(*objs[i])));
+		INIT_LIST_HEAD(&objs[i]->lru);
+		KUNIT_EXPECT_TRUE(test, list_lru_add_obj(&lru, &objs[i]->lru));
+	}
+	KUNIT_EXPECT_EQ(test, (unsigned long)NR, list_lru_count(&lru));
+	KUNIT_EXPECT_EQ(test, (unsigned long)NR, ktest_active(s));
+	for (i = 0; i < NR; i++) {
+		KUNIT_EXPECT_TRUE(test, list_lru_del_obj(&lru, &objs[i]->lru));
+		kslab_cache_free(s, objs[i]);
+	}
+	KUNIT_EXPECT_EQ(test, 0UL, list_lru_count(&lru));
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	list_lru_destroy(&lru);
 }
 
 /*
@@ -795,6 +838,7 @@ static void core_zero_ctor(struct kunit *test)
 static struct kunit_case core_cases[] = {
 	KUNIT_CASE_PARAM(core_sizes, size_gen_params),
 	KUNIT_CASE(core_ctor),
+	KUNIT_CASE(core_alloc_lru),
 	KUNIT_CASE(core_zeroing),
 	KUNIT_CASE_PARAM(core_bulk, bulk_gen_params),
 	KUNIT_CASE_PARAM(core_remote_free, conc_gen_params),

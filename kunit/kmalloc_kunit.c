@@ -3,14 +3,17 @@
  * kmalloc_kunit.c - KUnit suite kslab_kmalloc, for module/kmalloc.c: the
  * size classes and their alignment, live allocations that never overlap,
  * size 0 and NULL, large sizes straight from the page allocator,
- * kslab_kzalloc(), and frees of memory kslab never handed out. The
- * kmalloc caches are kslab's own; the one cache a test creates is its own.
+ * kslab_kzalloc(), frees of memory kslab never handed out (the kernel's
+ * kfree()'s), krealloc, kmemdup, kstrdup, kfree_sensitive and kvmalloc.
+ * The kmalloc caches are kslab's own; the caches a test creates are its
+ * own.
  */
 #include <linux/kstrtox.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include "kslab_test.h"
 
@@ -212,41 +215,128 @@ static void kmalloc_kzalloc(struct kunit *test)
 }
 
 /*
- * kslab_kfree() of memory kslab_kmalloc() did not hand out is refused and
- * counted in kslab_cache_errors(NULL), and the memory is left alone: the
- * kernel's kmalloc memory (small and large), an object of a kslab cache
- * that is not a kmalloc class, and a pointer inside a large allocation.
+ * What kslab passes on to the kernel's allocator (kmalloc_kernel), seen by
+ * the tests: the last pointer given to each call and how many calls. With
+ * @through, the kernel's own call is made, else the memory is left alone
+ * (a page a test only dressed up, that the test frees itself).
+ */
+static struct {
+	bool through;
+	unsigned int calls;
+	const void *p;
+} watched;
+
+static void watch_free(const void *p)
+{
+	watched.calls++;
+	watched.p = p;
+	if (watched.through)
+		kfree(p);
+}
+
+static size_t watch_size(const void *p)
+{
+	watched.calls++;
+	watched.p = p;
+	return watched.through ? ksize(p) : 12345;
+}
+
+static void *watch_realloc(const void *p, size_t new_size, gfp_t gfp)
+{
+	watched.calls++;
+	watched.p = p;
+	return watched.through ? krealloc(p, new_size, gfp) : NULL;
+}
+
+static void watch_free_sensitive(const void *p)
+{
+	watched.calls++;
+	watched.p = p;
+	if (watched.through)
+		kfree_sensitive(p);
+}
+
+static const struct kmalloc_kernel_ops watch_ops = {
+	.free = watch_free,
+	.size = watch_size,
+	.realloc = watch_realloc,
+	.free_sensitive = watch_free_sensitive,
+};
+
+static const struct kmalloc_kernel_ops *saved_ops;
+
+static void watch_stop(void *unused)
+{
+	kmalloc_kernel = saved_ops;
+}
+
+/* Watch what kslab passes to the kernel until the test ends. */
+static void watch_start(struct kunit *test, bool through)
+{
+	watched.through = through;
+	watched.calls = 0;
+	watched.p = NULL;
+	saved_ops = kmalloc_kernel;
+	kmalloc_kernel = &watch_ops;
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, watch_stop, NULL));
+}
+
+/*
+ * Memory kslab did not hand out goes to the kernel's kfree() and ksize(),
+ * the kernel's kmalloc() memory (small and large) as a SLUB cache's
+ * object: the kernel frees it (the same object comes back from its cache
+ * on this CPU) and nothing is counted against kslab. An object of a kslab
+ * cache that is no kmalloc class is kslab's to free, as kfree() frees any
+ * slab object: kslab_ksize() is its usable size. A pointer inside a large
+ * allocation is refused, counted, and the memory left alone.
  */
 static void kmalloc_invalid_free(struct kunit *test)
 {
 	static const size_t kernel_sizes[] = { 64, 700, SZ_32K };
 	unsigned long orphans = kslab_cache_errors(NULL);
+	struct kmem_cache *slub;
 	struct kslab_cache *s;
 	unsigned int k;
 	long pages;
-	void *p;
+	void *p, *q;
 
+	watch_start(test, true);
 	for (k = 0; k < ARRAY_SIZE(kernel_sizes); k++) {
 		p = kmalloc(kernel_sizes[k], GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, p);
-		ktest_stamp(p, kernel_sizes[k], k);
-		KUNIT_EXPECT_EQ(test, (size_t)0, kslab_ksize(p));
+		KUNIT_EXPECT_EQ(test, ksize(p), kslab_ksize(p));
+		KUNIT_EXPECT_PTR_EQ(test, p, watched.p);
+		watched.p = NULL;
 		kslab_kfree(p);
-		KUNIT_EXPECT_EQ(test, ++orphans, kslab_cache_errors(NULL));
-		KUNIT_EXPECT_EQ(test, 0UL, ktest_check(p, kernel_sizes[k], k));
-		kfree(p);
+		KUNIT_EXPECT_PTR_EQ(test, p, watched.p);
+		KUNIT_EXPECT_EQ(test, 2 * (k + 1), watched.calls);
+		KUNIT_EXPECT_EQ(test, orphans, kslab_cache_errors(NULL));
 	}
 
-	s = ktest_create(test, "kunit_kmalloc_other", 64, 0, 0, NULL);
+	slub = kmem_cache_create("kunit_kmalloc_slub", 64, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, slub);
+	migrate_disable();
+	p = kmem_cache_alloc(slub, GFP_ATOMIC);
+	if (p)
+		kslab_kfree(p);
+	q = p ? kmem_cache_alloc(slub, GFP_ATOMIC) : NULL;
+	migrate_enable();
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	KUNIT_EXPECT_PTR_EQ(test, p, q);
+	if (q)
+		kmem_cache_free(slub, q);
+	kmem_cache_destroy(slub);
+	KUNIT_EXPECT_EQ(test, orphans, kslab_cache_errors(NULL));
+
+	s = ktest_create(test, "kunit_kmalloc_other", 100, 0, 0, NULL);
 	p = kslab_cache_alloc(s, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	ktest_stamp(p, 64, 7);
-	KUNIT_EXPECT_EQ(test, (size_t)0, kslab_ksize(p));
+	KUNIT_EXPECT_GE(test, kslab_ksize(p), (size_t)100);
+	k = watched.calls;
 	kslab_kfree(p);
-	KUNIT_EXPECT_EQ(test, ++orphans, kslab_cache_errors(NULL));
-	KUNIT_EXPECT_EQ(test, 1UL, ktest_active(s));
-	KUNIT_EXPECT_EQ(test, 0UL, ktest_check(p, 64, 7));
-	kslab_cache_free(s, p);
+	KUNIT_EXPECT_EQ(test, k, watched.calls);
+	KUNIT_EXPECT_EQ(test, orphans, kslab_cache_errors(NULL));
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
 	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
 	ktest_destroy(test, s);
 
@@ -259,6 +349,7 @@ static void kmalloc_invalid_free(struct kunit *test)
 	kslab_kfree(p);
 	KUNIT_EXPECT_EQ(test, pages - (SZ_64K >> PAGE_SHIFT), held_pages());
 	KUNIT_EXPECT_EQ(test, orphans, kslab_cache_errors(NULL));
+	KUNIT_EXPECT_EQ(test, k, watched.calls);
 }
 
 /* A value for page->private that no kslab cache has, and no mapping. */
@@ -285,9 +376,12 @@ static void page_undress(struct page *page)
 /*
  * kslab_kfree() and kslab_ksize() of a page kslab does not own, whose
  * page->index and page->private happen to hold what kslab keeps there: the
- * page's owner may put anything in them. Refused, counted, the page left
- * alone, and @private never read through. Return: true when refused (the
- * caller frees the page), false when kslab took it.
+ * page's owner may put anything in them. Passed to the kernel's kfree()
+ * and ksize() (watched, not made: the page is the test's), kslab's pages
+ * untouched, nothing counted, and @private never read through; and
+ * kslab_free_rcu() of it, which has no object start to pass on, refused
+ * and counted. Return: true when passed on (the caller frees the page),
+ * false when kslab took it.
  */
 static bool foreign_free(struct kunit *test, struct page *page, u8 magic,
 			 unsigned long private, const char *what)
@@ -298,24 +392,28 @@ static bool foreign_free(struct kunit *test, struct page *page, u8 magic,
 	size_t size = page_size(page);
 	bool refused;
 
+	watch_start(test, false);
 	ktest_stamp(p, size, magic);
 	page_dress(page, magic, private);
-	KUNIT_EXPECT_EQ_MSG(test, (size_t)0, kslab_ksize(p), "%s", what);
+	KUNIT_EXPECT_EQ_MSG(test, (size_t)12345, kslab_ksize(p), "%s", what);
 	kslab_kfree(p);
+	KUNIT_EXPECT_EQ_MSG(test, 2U, watched.calls, "%s", what);
+	KUNIT_EXPECT_PTR_EQ_MSG(test, p, watched.p, "%s", what);
 	refused = held_pages() == pages;
 	KUNIT_EXPECT_TRUE_MSG(test, refused, "%s: freed by kslab", what);
-	KUNIT_EXPECT_EQ_MSG(test, orphans + 1, kslab_cache_errors(NULL), "%s", what);
+	KUNIT_EXPECT_EQ_MSG(test, orphans, kslab_cache_errors(NULL), "%s", what);
 	if (!refused)
 		return false;
 	kslab_free_rcu(p);
 	rcu_barrier();
 	refused = held_pages() == pages &&
-		  kslab_cache_errors(NULL) == orphans + 2;
+		  kslab_cache_errors(NULL) == orphans + 1;
 	KUNIT_EXPECT_TRUE_MSG(test, refused, "%s: kslab_free_rcu() took it", what);
 	if (!refused)
 		return false;
 	KUNIT_EXPECT_EQ_MSG(test, 0UL, ktest_check(p, size, magic), "%s", what);
 	page_undress(page);
+	watch_stop(NULL);
 	return true;
 }
 
@@ -323,24 +421,15 @@ static bool foreign_free(struct kunit *test, struct page *page, u8 magic,
  * kslab_kfree() of memory that is not kslab's but whose page looks like
  * kslab's: a large allocation's mark, a slab's mark with a kslab cache
  * that is no kmalloc class, with a real kmalloc class (a page's owner can
- * leave any value in page->private, that one too), with a pointer that is
- * no cache at all (which kslab must not read through: it would fault),
- * and memory of the kernel's kmalloc() (a SLUB slab, whose struct page is
- * SLUB's).
+ * leave any value in page->private, that one too), and with a pointer
+ * that is no cache at all (which kslab must not read through: it would
+ * fault). All go to the kernel's kfree() untouched.
  */
 static void kmalloc_foreign_page(struct kunit *test)
 {
-	unsigned long orphans;
 	struct kslab_cache *s;
 	struct page *page;
 	void *p;
-
-	p = kmalloc(64, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	orphans = kslab_cache_errors(NULL);
-	kslab_kfree(p);
-	KUNIT_EXPECT_EQ(test, orphans + 1, kslab_cache_errors(NULL));
-	kfree(p);
 
 	page = alloc_pages(GFP_KERNEL | __GFP_COMP, 2);
 	KUNIT_ASSERT_NOT_NULL(test, page);
@@ -370,6 +459,172 @@ static void kmalloc_foreign_page(struct kunit *test)
 	if (foreign_free(test, page, KSLAB_MAGIC_SLAB, NOT_A_CACHE,
 			 "slab mark, no cache"))
 		__free_page(page);
+}
+
+/*
+ * kslab_krealloc(): the contents up to the smaller size survive growing
+ * and shrinking, across classes and into large allocations; memory that
+ * still fits stays where it is; NULL is an allocation, a size of 0 a free
+ * (no page kept); memory that is not kslab's is the kernel's krealloc()'s.
+ */
+static void kmalloc_krealloc(struct kunit *test)
+{
+	static const size_t sizes[] = { 24, 100, 500, 4000, 20000, 64, 9000, 8 };
+	unsigned int k;
+	size_t have;
+	void *p, *q;
+
+	p = kslab_krealloc(NULL, 10, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, pagemap_has(virt_to_head_page(p)));
+	ktest_stamp(p, 10, 1);
+	have = 10;
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		size_t keep = min(have, sizes[k]);
+
+		q = kslab_krealloc(p, sizes[k], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, q);
+		KUNIT_EXPECT_EQ_MSG(test, 0UL, ktest_check(q, keep, k + 1),
+				    "to %zu bytes", sizes[k]);
+		KUNIT_EXPECT_GE(test, kslab_ksize(q), sizes[k]);
+		ktest_stamp(q, sizes[k], k + 2);
+		have = sizes[k];
+		p = q;
+	}
+	q = kslab_krealloc(p, 7, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ(test, p, q);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_check(q, 7, ARRAY_SIZE(sizes) + 1));
+	KUNIT_EXPECT_PTR_EQ(test, ZERO_SIZE_PTR, kslab_krealloc(q, 0, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(NULL));
+
+	watch_start(test, true);
+	p = kmalloc(32, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	ktest_stamp(p, 32, 9);
+	q = kslab_krealloc(p, 3000, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, 1U, watched.calls);
+	KUNIT_EXPECT_PTR_EQ(test, p, watched.p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_FALSE(test, pagemap_has(virt_to_head_page(q)));
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_check(q, 32, 9));
+	kslab_kfree(q);
+	KUNIT_EXPECT_EQ(test, 2U, watched.calls);
+}
+
+/*
+ * kslab_kmemdup(), kslab_kstrdup() and kslab_kstrndup(): copies in
+ * kslab's memory, NUL-terminated strings cut at @max, NULL for NULL.
+ */
+static void kmalloc_dup(struct kunit *test)
+{
+	static const char str[] = "kslab runs ext2";
+	u8 buf[200];
+	char *c;
+	void *p;
+
+	ktest_stamp(buf, sizeof(buf), 3);
+	p = kslab_kmemdup(buf, sizeof(buf), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, pagemap_has(virt_to_head_page(p)));
+	KUNIT_EXPECT_EQ(test, 0, memcmp(p, buf, sizeof(buf)));
+	kslab_kfree(p);
+
+	c = kslab_kstrdup(str, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_TRUE(test, pagemap_has(virt_to_head_page(c)));
+	KUNIT_EXPECT_STREQ(test, str, c);
+	kslab_kfree(c);
+
+	c = kslab_kstrndup(str, 5, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_STREQ(test, "kslab", c);
+	kslab_kfree(c);
+	c = kslab_kstrndup(str, 100, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_STREQ(test, str, c);
+	kslab_kfree(c);
+
+	KUNIT_EXPECT_NULL(test, kslab_kstrdup(NULL, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, kslab_kstrndup(NULL, 4, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(NULL));
+}
+
+/*
+ * kslab_kfree_sensitive() zeroes every usable byte before the free: the
+ * same object, taken again on this CPU, is all zeroes (skipped when
+ * another one comes back). The kernel's memory goes to its
+ * kfree_sensitive().
+ */
+static void kmalloc_kfree_sensitive(struct kunit *test)
+{
+	u8 *p, *q;
+
+	migrate_disable();
+	p = kslab_kmalloc(96, GFP_ATOMIC);
+	if (p) {
+		memset(p, 0xa5, 96);
+		kslab_kfree_sensitive(p);
+	}
+	q = kslab_kmalloc(96, GFP_ATOMIC);
+	migrate_enable();
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	if (p == q)
+		KUNIT_EXPECT_NULL(test, memchr_inv(q, 0, 96));
+	kslab_kfree(q);
+
+	watch_start(test, true);
+	p = kmalloc(96, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kslab_kfree_sensitive(p);
+	KUNIT_EXPECT_EQ(test, 1U, watched.calls);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)p, watched.p);
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(NULL));
+	if (p != q)
+		kunit_skip(test, "the zeroed object did not come back");
+}
+
+/*
+ * kslab_kvmalloc(): kslab's memory while kslab_kmalloc() has it, vmalloc
+ * beyond the largest page order kslab can take (GFP_KERNEL only: NULL
+ * with GFP_ATOMIC), zeroed with __GFP_ZERO either way; kslab_kvfree()
+ * frees both, and the kernel's kmalloc() memory through its kfree().
+ */
+static void kmalloc_kvmalloc(struct kunit *test)
+{
+	size_t huge = PAGE_SIZE << (KSLAB_MAX_PAGE_ORDER + 1);
+	long pages;
+	u8 *p;
+
+	p = kslab_kvmalloc(100, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_FALSE(test, is_vmalloc_addr(p));
+	KUNIT_EXPECT_TRUE(test, pagemap_has(virt_to_head_page(p)));
+	kslab_kvfree(p);
+
+	p = kslab_kvmalloc(SZ_64K, GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, SZ_64K));
+	kslab_kvfree(p);
+
+	pages = held_pages();
+	p = kslab_kvmalloc(huge, GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(p));
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, huge));
+	kslab_kvfree(p);
+	KUNIT_EXPECT_NULL(test, kslab_kvmalloc(huge, GFP_ATOMIC));
+	KUNIT_EXPECT_EQ(test, pages, held_pages());
+
+	p = kslab_kvmalloc_array(3, SIZE_MAX / 2, GFP_KERNEL);
+	KUNIT_EXPECT_NULL(test, p);
+
+	watch_start(test, true);
+	p = kmalloc(40, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kslab_kvfree(p);
+	KUNIT_EXPECT_EQ(test, 1U, watched.calls);
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(NULL));
 }
 
 /*
@@ -436,6 +691,10 @@ static struct kunit_case kmalloc_cases[] = {
 	KUNIT_CASE(kmalloc_kzalloc),
 	KUNIT_CASE(kmalloc_invalid_free),
 	KUNIT_CASE(kmalloc_foreign_page),
+	KUNIT_CASE(kmalloc_krealloc),
+	KUNIT_CASE(kmalloc_dup),
+	KUNIT_CASE(kmalloc_kfree_sensitive),
+	KUNIT_CASE(kmalloc_kvmalloc),
 	{}
 };
 

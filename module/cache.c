@@ -36,6 +36,7 @@ EXPORT_SYMBOL_IF_KUNIT(cache_nr_zombies);
 /* The flags kslab_cache_create() accepts. */
 #define KSLAB_CREATE_FLAGS (SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_NO_MERGE | \
 			    SLAB_RECLAIM_ACCOUNT | SLAB_TYPESAFE_BY_RCU | \
+			    SLAB_ACCOUNT | SLAB_MEM_SPREAD | \
 			    SLAB_KMALLOC | KSLAB_DEBUG_FLAGS)
 
 /* The largest object any slab order kslab uses can hold. */
@@ -278,6 +279,17 @@ nomem:
 	return NULL;
 }
 
+/* A refused creation: logged, or a panic with SLAB_PANIC. Return: NULL. */
+static struct kslab_cache *cache_refuse(const char *name, slab_flags_t flags,
+					const char *why)
+{
+	if (flags & SLAB_PANIC)
+		panic("kslab: %s: cannot create cache: %s\n",
+		      name ? name : "(null)", why);
+	pr_warn("%s: cannot create cache: %s\n", name ? name : "(null)", why);
+	return NULL;
+}
+
 /**
  * kslab_cache_create - create a cache of objects of one size
  * @name: the cache's name in /proc/kslabinfo: unique among live caches,
@@ -287,6 +299,7 @@ nomem:
  * @align: alignment of each object: 0 or a power of two
  * @flags: SLAB_HWCACHE_ALIGN, SLAB_PANIC, SLAB_NO_MERGE (kslab never
  *         merges caches anyway), SLAB_RECLAIM_ACCOUNT, SLAB_TYPESAFE_BY_RCU,
+ *         SLAB_ACCOUNT and SLAB_MEM_SPREAD (accepted, no effect: kslab.h),
  *         SLAB_KMALLOC (kslab_kmalloc()'s caches: with SLAB_RED_ZONE
  *         they keep the size each kslab_kmalloc() asked for and red-zone
  *         the rest of the object; kslab_cache_alloc() objects are whole),
@@ -340,13 +353,39 @@ struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
 		why = "cannot create its sysfs directory";
 	}
 refuse:
-	if (flags & SLAB_PANIC)
-		panic("kslab: %s: cannot create cache: %s\n",
-		      name ? name : "(null)", why);
-	pr_warn("%s: cannot create cache: %s\n", name ? name : "(null)", why);
-	return NULL;
+	return cache_refuse(name, flags, why);
 }
 EXPORT_SYMBOL_GPL(kslab_cache_create);
+
+/**
+ * kslab_cache_create_args - create a cache, the kernel's 6.12 form
+ * @name: as kslab_cache_create()
+ * @size: as kslab_cache_create()
+ * @args: alignment, usercopy region and constructor, or NULL for none
+ * @flags: as kslab_cache_create()
+ *
+ * The usercopy region must lie inside the object; it is not enforced
+ * (kslab.h says why).
+ *
+ * Context: process context; may sleep.
+ * Return: the cache, or NULL.
+ */
+struct kslab_cache *kslab_cache_create_args(const char *name,
+					    unsigned int size,
+					    const struct kslab_cache_args *args,
+					    slab_flags_t flags)
+{
+	static const struct kslab_cache_args none;
+
+	if (!args)
+		args = &none;
+	if (args->usersize && (args->useroffset > size ||
+			       args->usersize > size - args->useroffset))
+		return cache_refuse(name, flags,
+				    "usercopy region outside the object");
+	return kslab_cache_create(name, size, args->align, flags, args->ctor);
+}
+EXPORT_SYMBOL_GPL(kslab_cache_create_args);
 
 /**
  * cache_reclaim - give back every page a cache holds and does not need

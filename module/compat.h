@@ -38,6 +38,11 @@
 #define kslab_page_word(page)	((page)->index)
 #endif
 
+/* SLAB_MEM_SPREAD went in 6.9, with nothing left for it to do. */
+#ifndef SLAB_MEM_SPREAD
+#define SLAB_MEM_SPREAD		0
+#endif
+
 /* SLAB_NO_MERGE appeared in 6.5; older kernels had no way to ask. */
 #ifndef SLAB_NO_MERGE
 #define SLAB_NO_MERGE		0

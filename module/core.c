@@ -493,6 +493,27 @@ void *kslab_cache_alloc(struct kslab_cache *s, gfp_t gfp)
 EXPORT_SYMBOL_GPL(kslab_cache_alloc);
 
 /**
+ * kslab_cache_alloc_lru - allocate an object that will go on a list_lru
+ * @s: the cache
+ * @lru: the list_lru the caller will add the object to (as
+ *       alloc_inode_sb() does for an inode), or NULL
+ * @gfp: GFP flags, as for kslab_cache_alloc()
+ *
+ * The kernel's kmem_cache_alloc_lru(). kslab charges objects to no memory
+ * cgroup, so nothing is prepared in @lru: list_lru_add_obj() finds no
+ * cgroup for the object and puts it on its node's root list.
+ *
+ * Context: as kslab_cache_alloc().
+ * Return: an object, or NULL when memory is exhausted.
+ */
+void *kslab_cache_alloc_lru(struct kslab_cache *s, struct list_lru *lru,
+			    gfp_t gfp)
+{
+	return cpu_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(kslab_cache_alloc_lru);
+
+/**
  * kslab_cache_alloc_node - allocate an object from a given NUMA node
  * @s: the cache
  * @gfp: GFP flags, as for kslab_cache_alloc()
@@ -556,6 +577,23 @@ noinline void cpu_free_traced(struct kslab_cache *s, void *obj,
 			      unsigned long caller)
 {
 	trace_kslab_free(s->name, obj, caller);
+	cpu_free_obj(s, obj, caller);
+}
+
+/**
+ * cpu_free_any - kslab_cache_free() for a caller that found @s from the
+ * object's page (kslab_kfree() of an object of a cache that is no kmalloc
+ * class)
+ * @s: the cache
+ * @obj: the object
+ * @caller: the caller's address
+ *
+ * Context: as kslab_cache_free().
+ */
+void cpu_free_any(struct kslab_cache *s, void *obj, unsigned long caller)
+{
+	if (trace_kslab_free_enabled())
+		return cpu_free_traced(s, obj, caller);
 	cpu_free_obj(s, obj, caller);
 }
 

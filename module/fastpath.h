@@ -143,6 +143,7 @@ void cpu_free_remote(struct kslab_cache *s, struct kslab_cpu *c,
 void cpu_free_wipe(struct kslab_cache *s, struct page *page, void *obj,
 		   unsigned long caller);
 void cpu_free_traced(struct kslab_cache *s, void *obj, unsigned long caller);
+void cpu_free_any(struct kslab_cache *s, void *obj, unsigned long caller);
 
 /*
  * The kernel's cache_want_init_on_alloc(), for a kslab cache, but never for

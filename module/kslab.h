@@ -12,11 +12,46 @@
 #define _KSLAB_H
 
 #include <linux/gfp.h>
+#include <linux/overflow.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 struct kslab_cache;
+struct list_lru;
+
+/*
+ * Flags a client may pass to kslab_cache_create() and what kslab does
+ * with them (the kernel's SLAB_* flags, as SLUB's callers pass them):
+ *
+ * SLAB_HWCACHE_ALIGN: objects aligned to the cache line, as SLUB.
+ * SLAB_PANIC: a refused creation panics instead of returning NULL.
+ * SLAB_TYPESAFE_BY_RCU: slab pages go back to the buddy allocator only
+ *	after an RCU grace period; an object may be reused at once.
+ * SLAB_RECLAIM_ACCOUNT: slab pages are counted as reclaimable in kslab's
+ *	statistics (the kernel's NR_SLAB_RECLAIMABLE_B counts SLUB's only).
+ * SLAB_NO_MERGE, SLAB_MEM_SPREAD (gone in 6.9): accepted, no effect:
+ *	kslab never merges caches, and spreads nothing over cpusets.
+ * SLAB_ACCOUNT, and __GFP_ACCOUNT in any allocation's GFP flags: accepted,
+ *	nothing is charged to any memory cgroup. kslab's slab pages are
+ *	charged to no one (the page allocator never sees __GFP_ACCOUNT for
+ *	them) and objects carry no cgroup; a cgroup's memory.max does not
+ *	limit what its tasks allocate from kslab. Only kslab_kmalloc()
+ *	sizes above 8192, whole pages from the buddy allocator, are charged
+ *	to the allocating task's cgroup with __GFP_ACCOUNT, and uncharged
+ *	when freed, as the kernel's kmalloc() charges its large sizes.
+ * A usercopy region (kslab_cache_create_usercopy()): accepted and checked
+ *	to lie inside the object, not enforced: kslab's pages are not slab
+ *	pages to the kernel, so CONFIG_HARDENED_USERCOPY checks a copy to or
+ *	from a kslab object only against the bounds of its pages.
+ * A list_lru (kslab_cache_alloc_lru()): nothing is prepared in it; on a
+ *	kernel with memory cgroups, list_lru_add_obj() finds no cgroup for a
+ *	kslab object and puts it on the node's root list.
+ * The debug flags (SLAB_CONSISTENCY_CHECKS, SLAB_RED_ZONE, SLAB_POISON,
+ *	SLAB_STORE_USER, SLAB_TRACE): docs/debugging.md.
+ * Any other flag: the creation is refused (NULL, and one line in the log).
+ */
 
 /*
  * Contexts: the allocation calls run in process, softirq or hardirq
@@ -30,8 +65,66 @@ struct kslab_cache;
 struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
 				       unsigned int align, slab_flags_t flags,
 				       void (*ctor)(void *));
+
+/**
+ * struct kslab_cache_args - what kslab_cache_create_args() is asked for
+ * @align: alignment of each object: 0 or a power of two
+ * @useroffset: start of the usercopy region, inside the object
+ * @usersize: size of the usercopy region; 0: no region
+ * @ctor: constructor (see kslab_cache_create()), or NULL
+ *
+ * The kernel's struct kmem_cache_args (6.12) without its free pointer
+ * offset: kslab keeps the free pointer of a SLAB_TYPESAFE_BY_RCU cache
+ * outside its objects, always.
+ */
+struct kslab_cache_args {
+	unsigned int align;
+	unsigned int useroffset;
+	unsigned int usersize;
+	void (*ctor)(void *obj);
+};
+
+struct kslab_cache *kslab_cache_create_args(const char *name,
+					    unsigned int size,
+					    const struct kslab_cache_args *args,
+					    slab_flags_t flags);
+
+/**
+ * kslab_cache_create_usercopy - create a cache with a usercopy region
+ * @name: as kslab_cache_create()
+ * @size: as kslab_cache_create()
+ * @align: as kslab_cache_create()
+ * @flags: as kslab_cache_create()
+ * @useroffset: start of the region copied to and from user space
+ * @usersize: its size, 0 for none; the region must lie inside the object
+ * @ctor: as kslab_cache_create()
+ *
+ * The kernel's kmem_cache_create_usercopy(); the region is checked, not
+ * enforced (see the flags above).
+ *
+ * Context: process context; may sleep.
+ * Return: the cache, or NULL.
+ */
+static inline struct kslab_cache *
+kslab_cache_create_usercopy(const char *name, unsigned int size,
+			    unsigned int align, slab_flags_t flags,
+			    unsigned int useroffset, unsigned int usersize,
+			    void (*ctor)(void *))
+{
+	struct kslab_cache_args args = {
+		.align = align,
+		.useroffset = useroffset,
+		.usersize = usersize,
+		.ctor = ctor,
+	};
+
+	return kslab_cache_create_args(name, size, &args, flags);
+}
+
 void kslab_cache_destroy(struct kslab_cache *s);
 void *kslab_cache_alloc(struct kslab_cache *s, gfp_t gfp);
+void *kslab_cache_alloc_lru(struct kslab_cache *s, struct list_lru *lru,
+			    gfp_t gfp);
 void *kslab_cache_alloc_node(struct kslab_cache *s, gfp_t gfp, int node);
 void kslab_cache_free(struct kslab_cache *s, void *obj);
 int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
@@ -67,6 +160,13 @@ long kslab_cache_defrag(struct kslab_cache *s);
 void *kslab_kmalloc(size_t size, gfp_t gfp);
 void kslab_kfree(const void *p);
 size_t kslab_ksize(const void *p);
+void *kslab_krealloc(const void *p, size_t new_size, gfp_t gfp);
+void kslab_kfree_sensitive(const void *p);
+void *kslab_kmemdup(const void *src, size_t len, gfp_t gfp);
+char *kslab_kstrdup(const char *str, gfp_t gfp);
+char *kslab_kstrndup(const char *str, size_t max, gfp_t gfp);
+void *kslab_kvmalloc(size_t size, gfp_t gfp);
+void kslab_kvfree(const void *p);
 
 void kslab_free_rcu(struct rcu_head *head);
 
@@ -122,6 +222,78 @@ static inline void *kslab_cache_zalloc(struct kslab_cache *s, gfp_t gfp)
 static inline void *kslab_kzalloc(size_t size, gfp_t gfp)
 {
 	return kslab_kmalloc(size, gfp | __GFP_ZERO);
+}
+
+/**
+ * kslab_kcalloc - allocate a zeroed array from kslab's kmalloc caches
+ * @n: number of elements
+ * @size: bytes of each
+ * @gfp: GFP flags for the allocation (see kslab_kmalloc())
+ *
+ * Context: as kslab_kmalloc().
+ * Return: zeroed memory for @n elements, ZERO_SIZE_PTR when it is 0
+ * bytes, or NULL when @n * @size overflows or memory is exhausted.
+ */
+static inline void *kslab_kcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return kslab_kmalloc(bytes, gfp | __GFP_ZERO);
+}
+
+/**
+ * kslab_kmalloc_array - allocate an array from kslab's kmalloc caches
+ * @n: number of elements
+ * @size: bytes of each
+ * @gfp: GFP flags for the allocation (see kslab_kmalloc())
+ *
+ * Context: as kslab_kmalloc().
+ * Return: memory for @n elements, ZERO_SIZE_PTR when it is 0 bytes, or
+ * NULL when @n * @size overflows or memory is exhausted.
+ */
+static inline void *kslab_kmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return kslab_kmalloc(bytes, gfp);
+}
+
+/**
+ * kslab_kvmalloc_array - kslab_kvmalloc() of an array
+ * @n: number of elements
+ * @size: bytes of each
+ * @gfp: GFP flags for the allocation (see kslab_kvmalloc())
+ *
+ * Context: as kslab_kvmalloc().
+ * Return: memory for @n elements (free it with kslab_kvfree()), or NULL
+ * when @n * @size overflows or memory is exhausted.
+ */
+static inline void *kslab_kvmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return kslab_kvmalloc(bytes, gfp);
+}
+
+/**
+ * kslab_kvfree_sensitive - zero memory from kslab_kvmalloc(), then free it
+ * @p: the memory, or NULL
+ * @len: the bytes to zero (those that held secrets)
+ *
+ * Context: as kslab_kvfree().
+ */
+static inline void kslab_kvfree_sensitive(const void *p, size_t len)
+{
+	if (likely(!ZERO_OR_NULL_PTR(p))) {
+		memzero_explicit((void *)p, len);
+		kslab_kvfree(p);
+	}
 }
 
 #endif /* _KSLAB_H */

@@ -810,6 +810,21 @@ void trim_work_hold(void);
 void trim_work_release(void);
 
 /* kmalloc.c */
+/*
+ * The kernel's allocator, for memory kslab_kfree() and its kin find is not
+ * kslab's (kmalloc.c): kmalloc_kernel, which only the tests change.
+ */
+struct kmalloc_kernel_ops {
+	void (*free)(const void *p);
+	size_t (*size)(const void *p);
+	void *(*realloc)(const void *p, size_t new_size, gfp_t gfp);
+	void (*free_sensitive)(const void *p);
+};
+
+#ifdef KSLAB_KUNIT
+extern const struct kmalloc_kernel_ops *kmalloc_kernel;
+#endif
+
 int kmalloc_init(void);
 void *kmalloc_cache_alloc(struct kslab_cache *s, size_t size, gfp_t gfp);
 void kmalloc_exit(void);
