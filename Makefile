@@ -57,7 +57,8 @@ torture:
 # `make install [KDIR=...] [DESTDIR=...] [PREFIX=/usr/local]`: kslab.ko by
 # kbuild's modules_install into /lib/modules/<kernel>/extra/ on every
 # kernel (INSTALL_MOD_DIR; 6.12's kbuild would pick updates/), then
-# depmod; kslab.h into $(PREFIX)/include/kslab/ and kslab's Module.symvers
+# depmod; kslab.h and redirect.h (an unmodified module's slab calls on
+# kslab, by one Kbuild line) into $(PREFIX)/include/kslab/ and kslab's Module.symvers
 # into $(PREFIX)/lib/kslab/<kernel>/, for client modules'
 # KBUILD_EXTRA_SYMBOLS. <kernel> is the headers' UTS_RELEASE (Debian 6.1's
 # kernel.release is not).
@@ -72,6 +73,7 @@ install:
 		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
 	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KRELEASE)
 	install -D -m 0644 module/kslab.h $(DESTDIR)$(PREFIX)/include/kslab/kslab.h
+	install -D -m 0644 module/redirect.h $(DESTDIR)$(PREFIX)/include/kslab/redirect.h
 	install -D -m 0644 module/Module.symvers \
 		$(DESTDIR)$(PREFIX)/lib/kslab/$(KRELEASE)/Module.symvers
 
