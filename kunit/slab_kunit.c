@@ -6,8 +6,9 @@
  * free lists of new slabs, slab_index() over every byte of a slab, the
  * empty slabs a node keeps, the checks of a run of frees into one slab,
  * the list a slab validation repairs goes to, and node walks: interrupts
- * let in on a big cache, and the cursor a walk leaves while it waits.
- * Each test creates and destroys its own caches.
+ * let in on a big cache, the cursor a walk leaves while it waits, and
+ * the page reference the kernel's kfree() of a kslab object puts. Each
+ * test creates and destroys its own caches.
  */
 #include <linux/bitmap.h>
 #include <linux/completion.h>
@@ -734,9 +735,67 @@ static void slab_walk_cursor(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
+/*
+ * A slab's page holds two references while it is kslab's: one put by
+ * someone else (what the kernel's kfree() of a kslab object does, to a
+ * page it takes for a large kmalloc of its own) leaves the page in use,
+ * and is reported and counted when the slab goes back, which then frees
+ * the page; untouched slabs go back without a word. The same for a large
+ * kslab_kmalloc() allocation, counted in kslab_cache_errors(NULL).
+ */
+static void slab_foreign_put(struct kunit *test)
+{
+	unsigned long orphans = kslab_cache_errors(NULL);
+	struct kslab_cache *s;
+	struct page *page;
+	long pages;
+	void *obj;
+
+	s = ktest_create(test, "kunit_slab_put", 256, 0, 0, NULL);
+	obj = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	page = virt_to_head_page(obj);
+	KUNIT_EXPECT_EQ(test, 2, page_ref_count(page));
+	kslab_cache_free(s, obj);
+	kslab_cache_shrink(s);
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+
+	/*
+	 * A passing reference (compaction's or GUP-fast's speculative
+	 * get_page_unless_zero()) is no bug and no leak: kslab drops its own
+	 * and the holder's put frees the page.
+	 */
+	obj = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	page = virt_to_head_page(obj);
+	get_page(page);
+	kslab_cache_free(s, obj);
+	kslab_cache_shrink(s);
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	KUNIT_EXPECT_EQ(test, 1, page_ref_count(page));
+	put_page(page);
+
+	obj = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	pages = held_pages();
+	put_page(virt_to_head_page(obj));
+	kslab_cache_free(s, obj);
+	kslab_cache_shrink(s);
+	KUNIT_EXPECT_LT(test, held_pages(), pages);
+	KUNIT_EXPECT_EQ(test, 1UL, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+
+	obj = kslab_kmalloc(SZ_64K, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	put_page(virt_to_head_page(obj));
+	kslab_kfree(obj);
+	KUNIT_EXPECT_EQ(test, orphans + 1, kslab_cache_errors(NULL));
+}
+
 static struct kunit_case slab_cases[] = {
 	KUNIT_CASE_PARAM(slab_order_as_slub, layout_gen_params),
 	KUNIT_CASE(slab_shuffle),
+	KUNIT_CASE(slab_foreign_put),
 	KUNIT_CASE_PARAM(slab_index_map, layout_gen_params),
 	KUNIT_CASE(slab_min_partial),
 	KUNIT_CASE(slab_fresh_meta),

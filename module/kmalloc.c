@@ -91,6 +91,7 @@ static noinline void *large_alloc(size_t size, gfp_t gfp, unsigned long caller)
 		page = NULL;
 	}
 	if (page) {
+		page_hold(page);
 		page_meta(page)->magic = KSLAB_MAGIC_LARGE;
 		atomic_long_add(1L << order, &kslab_pages);
 		p = page_address(page);
@@ -113,6 +114,8 @@ static noinline void large_free(struct page *page, const void *p,
 	pagemap_del(page);
 	page_meta(page)->magic = 0;
 	atomic_long_sub(1L << order, &kslab_pages);
+	if (unlikely(!page_unhold(page)))
+		report_page_ref(NULL, page, page_ref_count(page));
 	__free_pages(page, order);
 }
 

@@ -811,6 +811,28 @@ void trim_work_release(void);
 
 /* kmalloc.c */
 /*
+ * kslab keeps two references on the head page of each slab and large
+ * allocation. The kernel's kfree() of kslab memory (to which kslab's pages
+ * are a large kmalloc of its own) then only puts one, where it would have
+ * freed a page kslab still uses, and kslab sees it when the page goes back
+ * (page_unhold() false: reported). More than two is no bug: a passing
+ * speculative reference (compaction, GUP-fast), so kslab drops its own and
+ * the last put frees the page. Return: false when one was short.
+ */
+static inline void page_hold(struct page *page)
+{
+	page_ref_inc(page);
+}
+
+static inline bool page_unhold(struct page *page)
+{
+	if (unlikely(page_ref_count(page) < 2))
+		return false;
+	page_ref_dec(page);
+	return true;
+}
+
+/*
  * The kernel's allocator, for memory kslab_kfree() and its kin find is not
  * kslab's (kmalloc.c): kmalloc_kernel, which only the tests change.
  */

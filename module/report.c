@@ -257,6 +257,38 @@ void report_orphan_free(const void *p)
 	pr_err("kmalloc: fixed: free of %p refused\n", p);
 }
 
+/**
+ * report_page_ref - a slab or large allocation went back with a page
+ * reference short: someone else put kslab's
+ * @s: the slab's cache, or NULL for a large kslab_kmalloc() allocation
+ *     (counted in kslab_cache_errors(NULL) then)
+ * @page: the head page
+ * @refs: its reference count, which kslab keeps at 2 (page_hold())
+ *
+ * One short is what the kernel's kfree() of kslab memory leaves: it takes
+ * kslab's page for a large kmalloc of its own and puts it.
+ */
+void report_page_ref(struct kslab_cache *s, struct page *page, int refs)
+{
+	const char *name = s ? s->name : "kmalloc";
+	unsigned long flags;
+
+	if (!s) {
+		atomic_long_inc(&kslab_orphan_errors);
+		add_taint(TAINT_BAD_PAGE, LOCKDEP_STILL_OK);
+		if (!__ratelimit(&report_rs))
+			return;
+		spin_lock_irqsave(&report_lock, flags);
+	} else if (!report_begin(s, &flags)) {
+		return;
+	}
+	pr_err("%s: page reference count %d, not 2, when %s %p went back: the kernel's kfree() was given kslab memory (kslab_kfree()'s)\n",
+	       name, refs, s ? "slab" : "large allocation", page_address(page));
+	pr_err("%s: fixed: the pages go back to the buddy allocator when their last reference does\n",
+	       name);
+	report_end(flags);
+}
+
 void report_fixed(struct kslab_cache *s, const char *fmt, ...)
 {
 	struct va_format vaf;

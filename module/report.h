@@ -24,6 +24,7 @@ void report_bytes(struct kslab_cache *s, struct page *page, void *obj,
 void report_leaks(struct kslab_cache *s, unsigned long nr, void **objs,
 		  unsigned int shown);
 void report_orphan_free(const void *p);
+void report_page_ref(struct kslab_cache *s, struct page *page, int refs);
 void report_misuse(struct kslab_cache *s, const char *what);
 
 /* Not errors: the closing line of a report, and SLAB_TRACE lines. */

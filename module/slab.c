@@ -185,6 +185,7 @@ struct page *slab_new(struct kslab_cache *s, gfp_t gfp, int node)
 		__free_pages(page, order);
 		return NULL;
 	}
+	page_hold(page);
 	/*
 	 * Every field, the quarantine bit too: page->index keeps what the
 	 * page's last user left there (a SLUB slab's free pointer sets the
@@ -672,6 +673,8 @@ void slab_free_pages(struct kslab_cache *s, struct page *page)
 	INIT_LIST_HEAD(&page->lru);
 	atomic_long_sub(1L << order, &kslab_pages);
 	stat(s, KSLAB_FREE_SLAB);
+	if (unlikely(!page_unhold(page)))
+		report_page_ref(s, page, page_ref_count(page));
 	__free_pages(page, order);
 }
 
