@@ -21,9 +21,12 @@
  * the calls left to the kernel (kmalloc_node(), kasprintf(),
  * kstrdup_const(), __getname()...) stay correct. The other way is not:
  * memory the module allocated here must not reach the kernel's kfree(),
- * which would free a page kslab still uses. The kernel does that by
- * design only where a module hands it memory to free for it: such a module
- * is not a client for kslab. kfree_rcu() of memory that is not kslab's is
+ * to which kslab's page is a large kmalloc of its own to put (kslab holds
+ * a second reference, so the page is not freed under it, and reports the
+ * put when the slab goes back). The kernel does that by design only where
+ * a module hands it memory to free for it: such a module is not a client
+ * for kslab, nor one that passes its struct kmem_cache to the kernel
+ * (mempool_create_slab_pool()). kfree_rcu() of memory that is not kslab's is
  * reported and leaked, not freed (kslab_free_rcu() has no object start to
  * pass on); kfree_rcu_mightsleep(), which would end in the kernel's
  * kvfree(), does not build. Inline functions of kernel headers that use
@@ -31,7 +34,9 @@
  * redirected too: modules that use them are not clients either.
  *
  * The module's struct kmem_cache pointers are kslab caches in disguise:
- * they must reach no kernel function but these.
+ * they must reach no kernel function but these. And since this header
+ * includes the kernel's headers ahead of the module's code, a module's
+ * own "#define pr_fmt" draws a (harmless) "pr_fmt redefined" warning.
  */
 #ifndef _KSLAB_REDIRECT_H
 #define _KSLAB_REDIRECT_H

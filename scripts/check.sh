@@ -8,9 +8,11 @@
 # $KSLAB_EXTRA_TESTS), then loads kslab afresh for the example client, a
 # second of the benchmark and a short torture ($KSLAB_TORTURE_DURATION,
 # default 30 s), and judge the console log: tests, splats, the torture,
-# and every page back after the unload. It does that in five boots: the
-# test kernel, the same with init_on_alloc=1 init_on_free=1 preempt=full
-# on a guest with a memoryless node, the PREEMPT_RT test kernel, the
+# and every page back after the unload; the test boot also runs make
+# clients' workload (ext2 and minix on kslab) before the first unload.
+# It does that in five boots: the test kernel, the same with
+# init_on_alloc=1 init_on_free=1 preempt=full on a guest with a
+# memoryless node, the PREEMPT_RT test kernel, the
 # KASAN test kernel and the test kernel built from Linux 7.3
 # ($KSLAB_CHECK_BOOTS picks among demo, test, autoinit, rt, kasan and
 # v7; the dump boot, the post-mortem helpers tools/kslab_drgn.py against
@@ -59,6 +61,10 @@ write_steps() {
 			*/kunit/*|*/extra/*) echo "kslab_test $(basename "$m" .ko)" ;;
 			esac
 		done
+		# the real clients (make clients), in a boot that has them
+		case " $* " in
+		*/clients/*) echo "kslab_script /etc/kslab/clients.sh" ;;
+		esac
 		echo "kslab_rmmod kslab"
 		# A fresh load: the example client, the torture, every page back.
 		echo "kslab_memfree before"
@@ -85,7 +91,7 @@ check_boot() {
 	[ "$name" != test ] || log=$KSLAB_BUILD/console.log
 	steps=$KSLAB_BUILD/check-steps-$name.sh
 	write_steps "$steps" "$@"
-	KSLAB_GUEST_FILES=$files bash scripts/initramfs.sh "$KSLAB_BUILD/initramfs-$name.gz" \
+	KSLAB_GUEST_FILES=${CHECK_FILES:-$files} bash scripts/initramfs.sh "$KSLAB_BUILD/initramfs-$name.gz" \
 		"$steps" "$@"
 	echo "check: $name: booting ${k#"$KSLAB_TOP"/} (${cmdline:-default command line};" \
 		"$(grep -c kslab_test "$steps") test modules; console: ${log#"$KSLAB_TOP"/})"
@@ -103,6 +109,12 @@ check_boot() {
 		failures+=("$name: the benchmark's quick run did not finish (see ${log#"$KSLAB_TOP"/})")
 	bash scripts/judge-pages.sh "$log" | sed "s/^/$name: /" ||
 		failures+=("$name: pages not all back after kslab unloaded (see ${log#"$KSLAB_TOP"/})")
+	case " $* " in
+	*/clients/*)
+		bash scripts/judge-clients.sh "$log" | sed "s/^/$name: /" ||
+			failures+=("$name: the real clients, ext2 and minix (see ${log#"$KSLAB_TOP"/})")
+		;;
+	esac
 	counts=$(grep -E '^[0-9]+ passed, ' "$report" || echo "0 passed, 0 failed, 0 skipped")
 	echo "check: $name: $counts"
 	read -r p _ f _ s _ <<<"${counts//,/}"
@@ -151,7 +163,18 @@ autoinit="init_on_alloc=1 init_on_free=1 preempt=full"
 for b in ${KSLAB_CHECK_BOOTS:-demo test autoinit rt kasan v7}; do
 	case "$b" in
 	demo) check_demo ;;
-	test) check_boot test "$kdir" "${KSLAB_CMDLINE:-}" "${mods[@]}" ;;
+	test)
+		# with the real clients of make clients: ext2 and minix on kslab
+		cfiles=$KSLAB_BUILD/check-files-clients
+		rm -rf "$cfiles" && mkdir -p "$cfiles" && cp -a "$files/." "$cfiles/"
+		clients=()
+		if bash scripts/clients-build.sh "$kdir" "$cfiles" >"$KSLAB_BUILD/clients.list"; then
+			mapfile -t clients <"$KSLAB_BUILD/clients.list"
+		else
+			failures+=("test: building the real clients (see build/logs/clients-build.log)")
+		fi
+		CHECK_FILES=$cfiles check_boot test "$kdir" "${KSLAB_CMDLINE:-}" "${mods[@]}" "${clients[@]}"
+		;;
 	autoinit)
 		KSLAB_TOPOLOGY=${KSLAB_TOPOLOGY:-memoryless} \
 			check_boot autoinit "$kdir" "$autoinit ${KSLAB_CMDLINE:-}" "${mods[@]}"

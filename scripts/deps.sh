@@ -15,6 +15,9 @@ pkgs=(
 	linux-source-6.12 xz-utils
 	# the guest: its initramfs and QEMU
 	busybox-static cpio qemu-system-x86
+	# make clients: the file systems' tools in the guest (mke2fs,
+	# mkfs.minix and fsck.minix with their libraries; e2fsck static)
+	e2fsprogs e2fsck-static util-linux
 	# kunit.py parse, parse.sh's JSON, checkpatch.pl, lint's file list
 	python3 jq perl git
 	# the post-mortem helpers (tools/kslab_drgn.py) and the dump test

@@ -3,6 +3,7 @@
 #
 # kernel.sh VARIANT - build (or reuse) the QEMU guest kernel for VARIANT.
 #   test:   tinyconfig + kunit/kslab.config + kunit/debug.config (lockdep)
+#           + kunit/clients.config (block layer, RAM disks, ext2, minix)
 #   rt:     the test kernel with PREEMPT_RT (+ kunit/rt.config)
 #   kasan:  the test kernel with generic KASAN (+ kunit/kasan.config)
 #   drgn:   the test kernel with DWARF, fw_cfg and /proc/kcore, for the
@@ -29,7 +30,7 @@ variant=${1:?usage: kernel.sh test|rt|kasan|drgn|bench|test-7.3|bench-7.3|source
 top=$KSLAB_TOP
 
 case "$variant" in
-test)   frags=("$top/kunit/kslab.config" "$top/kunit/debug.config") ;;
+test)   frags=("$top/kunit/kslab.config" "$top/kunit/debug.config" "$top/kunit/clients.config") ;;
 rt)     frags=("$top/kunit/kslab.config" "$top/kunit/debug.config" "$top/kunit/rt.config") ;;
 kasan)  frags=("$top/kunit/kslab.config" "$top/kunit/debug.config" "$top/kunit/kasan.config") ;;
 drgn)   frags=("$top/kunit/kslab.config" "$top/kunit/debug.config" "$top/kunit/drgn.config") ;;
