@@ -6,7 +6,9 @@
 # one, or on a kernel not installed on the host the one `make install`
 # put in its scratch root: the only kslab.ko in the guest's /lib/modules)
 # with docs/install.md's parameters, load the example client and the
-# client skeleton (kslab_hello), read /proc/kslabinfo and every readable
+# client skeleton (kslab_hello) and the redirected client (kslab_plain:
+# the kernel's API alone, README's redirect line), read /proc/kslabinfo
+# and every readable
 # file under /sys/kernel/kslab, validate every cache, check that the
 # parameters took effect, unload the clients, run kslab_torture for
 # $duration seconds, unload everything and note the free memory again
@@ -73,14 +75,17 @@ compat_modprobe kslab debug=FZPU,kslab_hello slabinfo_mode=0444
 say "compat taint: $(cat /proc/sys/kernel/tainted)"
 kslab_insmod kslab_example
 kslab_insmod kslab_hello
+# the module of the kernel's API alone, redirected: its cache is kslab's
+kslab_insmod kslab_plain
 say "compat /proc/kslabinfo:"
 cat /proc/kslabinfo
-for c in example_session example_packet kslab_hello; do
+for c in example_session example_packet kslab_hello plain_item; do
 	grep -q "^$c " /proc/kslabinfo && [ -d "/sys/kernel/kslab/$c" ] ||
 		{ say "FAILED: cache $c missing from /proc/kslabinfo or /sys/kernel/kslab"; failed=$((failed + 1)); }
 done
 sysfs_walk
 params_check
+kslab_rmmod kslab_plain
 kslab_rmmod kslab_hello
 kslab_rmmod kslab_example
 kslab_insmod kslab_torture "duration=$duration" $torture_params

@@ -12,7 +12,10 @@
 #     guest's modprobe; kslab leaves DKMS and /usr/src again on exit;
 #   `make install` of OUT/tree into the scratch root OUT/root;
 #   the client module of README.md, taken from it to OUT/client and built
-#     with W=1 against that installed kslab: kslab.h and Module.symvers only.
+#     with W=1 against that installed kslab: kslab.h and Module.symvers only;
+#   the redirected client of README.md (kernel API only, the redirect
+#     line), to OUT/redirect-client, built the same way with the installed
+#     redirect.h: it must import none of the kernel's slab calls.
 # A kernel that is not installed here (7.3: FETCHED is the directory
 # scripts/fetch-7.3.sh made, its KDIR FETCHED/build and its modules
 # FETCHED/modules) skips DKMS, which would build and install into this
@@ -54,17 +57,19 @@ dkms_remove() {
 	"${sudo_cmd[@]}" rm -rf "/usr/src/kslab-$ver"
 }
 
-# client_write DIR: the client of README.md ("Use kslab from a module"),
-# its Kbuild and kslab_hello.c, from the blocks README marks with
-# "<!-- client: FILE -->": what README shows is what is built.
+# client_write DIR TAG FILE...: a client of README.md, each FILE from the
+# block README marks with "<!-- TAG: FILE -->": what README shows is what
+# is built (TAG client: "Use kslab from a module"; redirect-client: "Put
+# an unmodified module on kslab").
 client_write() {
-	local f
-	for f in Kbuild kslab_hello.c; do
-		awk -v mark="<!-- client: $f -->" '
+	local dir=$1 tag=$2 f
+	shift 2
+	for f in "$@"; do
+		awk -v mark="<!-- $tag: $f -->" '
 			$0 == mark { want = 1; next }
 			want && /^```/ { if (inside) exit; inside = 1; next }
-			inside { print }' README.md >"$1/$f"
-		[ -s "$1/$f" ] || die client "README.md has no block marked '<!-- client: $f -->'"
+			inside { print }' README.md >"$dir/$f"
+		[ -s "$dir/$f" ] || die client "README.md has no block marked '<!-- $tag: $f -->'"
 	done
 }
 
@@ -126,7 +131,7 @@ echo "compat-install: $k: make install: ${ko#"$root"}, ${hdr#"$root"}, ${symvers
 client=$out/client
 log=$out/client.log
 rm -rf "$client" && mkdir -p "$client"
-client_write "$client"
+client_write "$client" client Kbuild kslab_hello.c
 make -C "$kdir" M="$client" KSLAB_INCLUDE="$root/usr/local/include" \
 	KBUILD_EXTRA_SYMBOLS="$symvers" W=1 modules >"$log" 2>&1 ||
 	die client "building the client skeleton against the installed kslab" "$log"
@@ -135,3 +140,19 @@ vermagic_is "$client/kslab_hello.ko" "$k" client
 [ "$(modinfo -F depends "$client/kslab_hello.ko")" = kslab ] ||
 	die client "kslab_hello.ko does not depend on kslab" "$log"
 echo "compat-install: $k: client skeleton built against the installed kslab"
+
+# The module of the kernel's API alone, on kslab by the redirect line.
+client=$out/redirect-client
+log=$out/redirect-client.log
+rm -rf "$client" && mkdir -p "$client"
+client_write "$client" redirect-client Kbuild kslab_plain.c
+make -C "$kdir" M="$client" KSLAB_INCLUDE="$root/usr/local/include" \
+	KBUILD_EXTRA_SYMBOLS="$symvers" W=1 modules >"$log" 2>&1 ||
+	die redirect-client "building the redirected client against the installed kslab" "$log"
+! grep -qiE 'warning:' "$log" || die redirect-client "warnings building the redirected client (W=1)" "$log"
+vermagic_is "$client/kslab_plain.ko" "$k" redirect-client
+kernel_slab=$(nm -u "$client/kslab_plain.ko" | awk '{ print $2 }' |
+	grep -E '^_*(kmem_cache|kmalloc|kzalloc|krealloc|kfree|ksize|kmemdup|kstr|kv)' |
+	grep -v '^kslab_' | paste -sd ' ' - || true)
+[ -z "$kernel_slab" ] || die redirect-client "kslab_plain.ko calls the kernel's allocator: $kernel_slab" "$log"
+echo "compat-install: $k: redirected client built against the installed kslab, importing only kslab's slab calls"

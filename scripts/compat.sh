@@ -106,7 +106,7 @@ boot_kernel() {
 	for m in "${built[@]}"; do
 		case "$m" in */examples/kslab_example.ko|*/torture/kslab_torture.ko) mods+=("$m") ;; esac
 	done
-	mods+=("$d/client/kslab_hello.ko")
+	mods+=("$d/client/kslab_hello.ko" "$d/redirect-client/kslab_plain.ko")
 	{ echo "duration=$duration torture_params='$torture_params'"; cat scripts/compat-guest.sh; } >"$d/steps.sh"
 	KSLAB_BUILD=$d KSLAB_GUEST_FILES=$d/guest bash scripts/initramfs.sh \
 		"$d/initramfs.gz" "$d/steps.sh" "${mods[@]}" >&2 || { echo "packing the initramfs"; return; }
