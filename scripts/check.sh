@@ -13,11 +13,11 @@
 # It does that in five boots: the test kernel, the same with
 # init_on_alloc=1 init_on_free=1 preempt=full on a guest with a
 # memoryless node, the PREEMPT_RT test kernel, the
-# KASAN test kernel and the test kernel built from Linux 7.3
-# ($KSLAB_CHECK_BOOTS picks among demo, test, autoinit, rt, kasan and
-# v7; the dump boot, the post-mortem helpers tools/kslab_drgn.py against
-# QEMU's dump of a guest in a known state, scripts/dump-check.sh, runs
-# when it names it). Last,
+# KASAN test kernel and the test kernel built from Linux 7.3; a sixth,
+# the dump boot, checks the post-mortem helpers tools/kslab_drgn.py
+# against QEMU's dump of a guest in a known state (scripts/dump-check.sh)
+# ($KSLAB_CHECK_BOOTS picks among demo, test, autoinit, rt, kasan, v7
+# and dump). Last,
 # `make compat` on Debian's stock kernels (KSLAB_COMPAT=0 skips it). Its
 # last line is "N passed, N failed, N skipped" over every boot; it exits 1
 # when a test failed, no test ran, lint failed, the demo failed, a guest
@@ -156,11 +156,11 @@ build_copy() {
 # a guest with a memoryless node (scripts/boot.sh's KSLAB_TOPOLOGY); the
 # PREEMPT_RT test kernel, its modules built in a copy of the tree; the
 # KASAN test kernel and v7, the test kernel built from Linux 7.3
-# (scripts/kernel.sh test-7.3), the same way; asked for by name, the
-# dump boot (scripts/dump-check.sh, on a kernel of its own with DWARF).
-# KSLAB_CHECK_BOOTS picks some of them (default: all but dump).
+# (scripts/kernel.sh test-7.3), the same way; the dump boot
+# (scripts/dump-check.sh, the test kernel again). KSLAB_CHECK_BOOTS picks
+# some of them (default: all).
 autoinit="init_on_alloc=1 init_on_free=1 preempt=full"
-for b in ${KSLAB_CHECK_BOOTS:-demo test autoinit rt kasan v7}; do
+for b in ${KSLAB_CHECK_BOOTS:-demo test autoinit rt kasan v7 dump}; do
 	case "$b" in
 	demo) check_demo ;;
 	test)

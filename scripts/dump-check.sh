@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # dump-check.sh - `make check`'s dump boot: the post-mortem helpers
-# (tools/kslab_drgn.py) against a real dump. Boots the dump kernel (the
-# test kernel with DWARF and fw_cfg: kernel.sh drgn) with QEMU's
+# (tools/kslab_drgn.py) against a real dump. Boots the test kernel (it
+# has DWARF, fw_cfg and /proc/kcore: kunit/drgn.config) with QEMU's
 # vmcoreinfo device, loads kslab, the example client and tests/dump's
 # kslab_dumpstate (a known state: live, freed, magazine-, depot- and
 # remote-held objects, an address outside kslab, a debug cache), prints
@@ -28,15 +28,15 @@ pick_mods() {
 	[ ${#mods[@]} -eq 3 ] || die dump "kslab, kslab_example or kslab_dumpstate not built" "$out/modules.list"
 }
 
-# boot_and_dump: build the dump kernel and kslab's modules for it (in a
+# boot_and_dump: build the test kernel and kslab's modules for it (in a
 # copy of the tree), boot it to the known state and dump it.
 boot_and_dump() {
 	local steps=$out/steps.sh
 
 	bash scripts/deps.sh
-	kdir=$(bash scripts/kernel.sh drgn)
+	kdir=$(bash scripts/kernel.sh test)
 	modules_copy "$out" "$kdir" ||
-		die dump "building the modules for the dump kernel" "$out/logs/modules.log"
+		die dump "building the modules for the test kernel" "$out/logs/modules.log"
 	pick_mods
 	cat >"$steps" <<'EOF'
 kslab_insmod kslab

@@ -4,10 +4,9 @@
 # kernel.sh VARIANT - build (or reuse) the QEMU guest kernel for VARIANT.
 #   test:   tinyconfig + kunit/kslab.config + kunit/debug.config (lockdep)
 #           + kunit/clients.config (block layer, RAM disks, ext2, minix)
+#           + kunit/drgn.config (DWARF, fw_cfg, /proc/kcore: the dump test)
 #   rt:     the test kernel with PREEMPT_RT (+ kunit/rt.config)
 #   kasan:  the test kernel with generic KASAN (+ kunit/kasan.config)
-#   drgn:   the test kernel with DWARF, fw_cfg and /proc/kcore, for the
-#           dump test (+ kunit/drgn.config)
 #   bench:  tinyconfig + kunit/kslab.config (no lock debugging)
 #   test-7.3, bench-7.3: test and bench built from Linux 7.3, with
 #           kunit/v7.config last (what 7.x's Kconfig changed)
@@ -25,20 +24,20 @@
 # absent. Prints the kernel build directory on stdout.
 set -euo pipefail
 
-variant=${1:?usage: kernel.sh test|rt|kasan|drgn|bench|test-7.3|bench-7.3|source}
+variant=${1:?usage: kernel.sh test|rt|kasan|bench|test-7.3|bench-7.3|source}
 . "$(dirname "$0")/lib.sh"
 top=$KSLAB_TOP
 
 case "$variant" in
-test)   frags=("$top/kunit/kslab.config" "$top/kunit/debug.config" "$top/kunit/clients.config") ;;
+test)   frags=("$top/kunit/kslab.config" "$top/kunit/debug.config" "$top/kunit/clients.config"
+		"$top/kunit/drgn.config") ;;
 rt)     frags=("$top/kunit/kslab.config" "$top/kunit/debug.config" "$top/kunit/rt.config") ;;
 kasan)  frags=("$top/kunit/kslab.config" "$top/kunit/debug.config" "$top/kunit/kasan.config") ;;
-drgn)   frags=("$top/kunit/kslab.config" "$top/kunit/debug.config" "$top/kunit/drgn.config") ;;
 bench)  frags=("$top/kunit/kslab.config") ;;
 test-7.3) frags=("$top/kunit/kslab.config" "$top/kunit/debug.config" "$top/kunit/v7.config") ;;
 bench-7.3) frags=("$top/kunit/kslab.config" "$top/kunit/v7.config") ;;
 source) frags=() ;;
-*) die kernel "unknown variant '$variant' (test, rt, kasan, drgn, bench, test-7.3, bench-7.3 or source)" ;;
+*) die kernel "unknown variant '$variant' (test, rt, kasan, bench, test-7.3, bench-7.3 or source)" ;;
 esac
 
 # The source: 7.3's as fetch-7.3.sh unpacked it (before the lock below,
