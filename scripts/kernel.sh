@@ -8,6 +8,8 @@
 #   rt:     the test kernel with PREEMPT_RT (+ kunit/rt.config)
 #   kasan:  the test kernel with generic KASAN (+ kunit/kasan.config)
 #   bench:  tinyconfig + kunit/kslab.config (no lock debugging)
+#           + kunit/clients.config (make bench's client row: ext2 on
+#           kslab against the in-tree ext2 on SLUB)
 #   test-7.3, bench-7.3: test and bench built from Linux 7.3, with
 #           kunit/v7.config last (what 7.x's Kconfig changed)
 #   source: only extract the source (checkpatch.pl, kunit.py); prints it
@@ -33,7 +35,7 @@ test)   frags=("$top/kunit/kslab.config" "$top/kunit/debug.config" "$top/kunit/c
 		"$top/kunit/drgn.config") ;;
 rt)     frags=("$top/kunit/kslab.config" "$top/kunit/debug.config" "$top/kunit/rt.config") ;;
 kasan)  frags=("$top/kunit/kslab.config" "$top/kunit/debug.config" "$top/kunit/kasan.config") ;;
-bench)  frags=("$top/kunit/kslab.config") ;;
+bench)  frags=("$top/kunit/kslab.config" "$top/kunit/clients.config") ;;
 test-7.3) frags=("$top/kunit/kslab.config" "$top/kunit/debug.config" "$top/kunit/v7.config") ;;
 bench-7.3) frags=("$top/kunit/kslab.config" "$top/kunit/v7.config") ;;
 source) frags=() ;;
