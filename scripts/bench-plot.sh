@@ -3,7 +3,8 @@
 #
 # bench-plot.sh DIR - draw DIR/ratios.png from DIR/results.csv with
 # bench/ratios.gp: the ratio kslab/SLUB of every measurement, one bar per
-# clock (wall, icount), time workloads above and memory (M, defrag) below.
+# clock (wall, icount), time workloads above and memory (M, defrag, the
+# client group's pages) below.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -15,10 +16,10 @@ command -v gnuplot >/dev/null || die plot "no gnuplot (scripts/deps.sh gnuplot-n
 # One line per measurement: label, wall ratio, icount ratio ("?" if absent).
 split_rows() {
 	awk -F, -v want="$1" '
-	NR > 1 && (($1 == "memory" || $1 == "defrag") == (want == "memory")) {
+	NR > 1 && (($1 == "memory" || $1 == "defrag" || $1 == "client" && $2 != "ext2") == (want == "memory")) {
 		k = $1 " " $2 " " $3
 		if (!(k in seen)) { seen[k] = 1; order[++n] = k }
-		r[k, $7] = $6
+		r[k, $7] = $6 == "-" ? "?" : $6
 	}
 	END {
 		for (i = 1; i <= n; i++) {

@@ -6,7 +6,11 @@
 # kslab and then bench/kslab_bench.ko (which measures kslab against SLUB
 # in that one boot), turn its console lines into a table on stdout,
 # build/bench/results.csv and build/bench/stats-MODE.csv, and draw
-# build/bench/ratios.png (scripts/bench-plot.sh). KERNEL is "test" (the
+# build/bench/ratios.png (scripts/bench-plot.sh). With KERNEL "test", one
+# more boot runs the client group: make clients' ext2 workload on the
+# in-tree ext2.ko (SLUB) and on the same source with the redirect line
+# (kslab), scripts/bench-clients-guest.sh; "workloads=client" in
+# $KSLAB_BENCH_PARAMS selects it. KERNEL is "test" (the
 # harness's tinyconfig kernel, default), "7.3" (the same built from Linux
 # 7.3, scripts/kernel.sh bench-7.3: kslab against SLUB with sheaves; its
 # results go to build/bench/7.3/) or "stock-6.12": Debian's stock 6.12
@@ -88,10 +92,42 @@ bench_ko=$(printf '%s\n' "${mods[@]}" | grep '/bench/kslab_bench\.ko$' || true)
 
 # One boot a group of workloads, unless KSLAB_BENCH_PARAMS names them:
 # fewer instructions a boot (QEMU's -icount mode has double-faulted in a
-# long run), and a group that fails names itself.
+# long run), and a group that fails names itself. "client" is not
+# kslab_bench's: it is the boot of the client group, which needs the
+# test source's fs/ext2 and kslab built in the tree (KERNEL test, with
+# the statistics).
 groups=("workloads=pair,batch,bulk,remote,parallel" "workloads=kmalloc,memory,defrag"
 	"workloads=debug")
-[[ ${KSLAB_BENCH_PARAMS:-} != *workloads=* ]] || groups=("")
+client_ok=0
+[ "$kernel" != test ] || [ "${KSLAB_NO_STATS:-}" = y ] || client_ok=1
+[ $client_ok = 0 ] || groups+=(client)
+params=${KSLAB_BENCH_PARAMS:-}
+if [[ $params == *workloads=* ]]; then
+	wl=$(grep -oE 'workloads=[^ ]*' <<<"$params" | head -n 1)
+	rest=$(tr , '\n' <<<"${wl#workloads=}" | grep -vx client | paste -sd , - || true)
+	groups=()
+	[ -z "$rest" ] || groups=("")
+	params=${params/"$wl"/${rest:+workloads=$rest}}
+	if [ "$rest" != "${wl#workloads=}" ]; then
+		[ $client_ok = 1 ] || die bench "the client group runs on KERNEL=test with statistics only"
+		groups+=(client)
+	fi
+fi
+# The client group: fewer files with quick=1, the same on both sides.
+client_files=5000
+[[ " $params " != *" quick=1 "* ]] || client_files=1000
+if [[ " ${groups[*]} " == *" client "* ]]; then
+	cfiles=$out/client-files
+	rm -rf "$cfiles" && mkdir -p "$cfiles/lib/kslab/slub"
+	bash scripts/clients-build.sh "$kdir" "$cfiles" >"$out/clients.list" ||
+		die bench "building the client group's ext2 on kslab" "$KSLAB_LOGS/clients-build.log"
+	client_ko=$(grep '/ext2\.ko$' "$out/clients.list") ||
+		die bench "clients-build.sh built no ext2.ko" "$KSLAB_LOGS/clients-build.log"
+	[ -f "$kdir/fs/ext2/ext2.ko" ] ||
+		die bench "the bench kernel has no in-tree fs/ext2/ext2.ko (kunit/clients.config)" "$kdir/.config"
+	cp "$kdir/fs/ext2/ext2.ko" "$cfiles/lib/kslab/slub/"
+	install -m 0644 scripts/bench-clients-guest.sh "$cfiles/etc/kslab/bench-clients.sh"
+fi
 # impossible_eflags LOG: the first EFLAGS of an oops in LOG with a reserved
 # bit set (15, 22-31), which only an emulator fault produces.
 impossible_eflags() {
@@ -108,15 +144,28 @@ log=$out/console-$mode.log
 : >"$log"
 for g in "${groups[@]}"; do
 	steps=$out/steps.sh
-	{
-		echo "kslab_insmod kslab ${KSLAB_PARAMS:-}"
-		echo "kslab_insmod kslab_bench $g ${KSLAB_BENCH_PARAMS:-} && kslab_rmmod kslab_bench"
-		echo "kslab_rmmod kslab"
-	} >"$steps"
-	KSLAB_BUILD=$out bash scripts/initramfs.sh "$out/initramfs.gz" "$steps" "${mods[0]}" "$bench_ko"
+	if [ "$g" = client ]; then
+		{
+			echo "kslab_insmod kslab ${KSLAB_PARAMS:-}"
+			echo "export CLIENTS_FILES=$client_files"
+			echo "kslab_script /etc/kslab/bench-clients.sh"
+			echo "kslab_rmmod kslab"
+		} >"$steps"
+		KSLAB_BUILD=$out KSLAB_GUEST_FILES=$cfiles bash scripts/initramfs.sh "$out/initramfs.gz" \
+			"$steps" "${mods[0]}" "$client_ko"
+		done_line="bench-client: done"
+	else
+		{
+			echo "kslab_insmod kslab ${KSLAB_PARAMS:-}"
+			echo "kslab_insmod kslab_bench $g $params && kslab_rmmod kslab_bench"
+			echo "kslab_rmmod kslab"
+		} >"$steps"
+		KSLAB_BUILD=$out bash scripts/initramfs.sh "$out/initramfs.gz" "$steps" "${mods[0]}" "$bench_ko"
+		done_line="kslab_bench: done"
+	fi
 	glog=$out/console-$mode-${g#workloads=}.log
 	[ -n "$g" ] || glog=$out/console-$mode-params.log
-	echo "bench: booting the guest ($mode clock, ${g:-$KSLAB_BENCH_PARAMS}; console: ${glog#"$KSLAB_TOP"/})"
+	echo "bench: booting the guest ($mode clock, ${g:-$params}; console: ${glog#"$KSLAB_TOP"/})"
 	# QEMU's -icount mode has double-faulted a guest at a cmpxchg16b
 	# inside SLUB (never without -icount): such a boot is tried again, up
 	# to twice, with one more word on the kernel command line, which moves
@@ -145,13 +194,13 @@ for g in "${groups[@]}"; do
 	if grep -nE "WARNING:|BUG:|Oops|kslab: .*(corrupt|invalid|double free)" "$glog" >"$out/splats.txt"; then
 		die bench "the console shows a splat or a kslab report" "$out/splats.txt"
 	fi
-	grep -q "kslab_bench: done" "$glog" || die bench "the benchmark did not finish" "$glog"
+	grep -q "$done_line" "$glog" || die bench "the benchmark did not finish" "$glog"
 	cat "$glog" >>"$log"
 done
 
 # result lines -> CSV rows; stats lines -> stats CSV
 commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
-sed -n 's/.*kslab_bench: result //p' "$log" | awk -v mode="$mode" '
+sed -nE 's/.*(kslab_bench|bench-client): result //p' "$log" | awk -v mode="$mode" '
 {
 	for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 	printf "%s,%s,%s,%s,%s,%s,%s\n", v["workload"], v["param"], v["size"],
@@ -185,7 +234,11 @@ echo "kslab against $peer, $mode clock, commit $commit (kernel: ${image#"$KSLAB_
 echo "Clock: ktime_get_ns() in the guest; QEMU TCG without KVM, so absolute ns"
 echo "mean nothing: only the ratios kslab/SLUB, measured in this one boot, do."
 [ $mode = icount ] && echo "ICOUNT: -icount shift=0, guest time = guest instructions (1 ns = 1 instruction)."
-echo "Medians of $(sed -n 's/.*kslab_bench: start: .*, \([0-9]*\) rounds.*/\1/p' "$log" | head -n 1) rounds; an op is one alloc or one free; memory rows count pages."
+rounds=$(sed -n 's/.*kslab_bench: start: .*, \([0-9]*\) rounds.*/\1/p' "$log" | head -n 1)
+[ -z "$rounds" ] ||
+	echo "Medians of $rounds rounds; an op is one alloc or one free; memory rows count pages."
+grep -q "bench-client: result" "$log" &&
+	echo "client rows: ext2's workload, ns a run (mean of each side's runs), and pages at its peak (below)."
 echo "slow% = kslab's alloc_slowpath + free_slowpath per 100 ops (stats-$mode.csv)."
 echo
 awk -F, -v mode="$mode" -v statf="$out/stats-$mode.csv" '
@@ -206,6 +259,7 @@ BEGIN {
 	else if (w == "parallel" && $2 != "1cpu") goal = 1.00
 	else if (w == "kmalloc") goal = mode == "icount" ? 0.90 : 1.00
 	else if (w == "memory") goal = 1.00
+	else if (w == "client" && $2 == "ext2") goal = mode == "icount" ? 1.00 : ""
 	else if (w == "debug") {
 		# the goals of issue 18, on the instruction clock for the debug
 		# flags; without them ("none"), the rows of the plain workloads
@@ -232,6 +286,14 @@ if grep -q "workload=defrag" "$log"; then
 		       v["frag_kslab"] + 0 <= 1.25 ? "met" : "MISSED", v["kslab_nodefrag"],
 		       v["frag_nodefrag"], v["slub"], v["frag_slub"]
 	}' | tee "$out/defrag-$mode.txt"
+fi
+if grep -q "bench-client: result" "$log"; then
+	echo
+	echo "client: $(sed -n 's/.*bench-client: \(ext2, .*\)/\1/p' "$log" | head -n 1 | tr -d '\r')"
+	echo "(time: mount to umount; pages at the peak, num_slabs x pagesperslab in /proc/slabinfo"
+	echo "for SLUB, /proc/kslabinfo for kslab: ext2_inode_cache's, and the kmalloc-* caches' growth"
+	echo "since mount, which on SLUB's side counts the whole kernel's kmalloc)"
+	sed -n 's/.*bench-client: \(run .*\)/\1/p' "$log" | tr -d '\r' | tee "$out/client-$mode.txt"
 fi
 if grep -q "kslab_bench: self " "$log"; then
 	echo
