@@ -18,7 +18,14 @@ rm -rf "$dir" && mkdir -p "$dir"
 
 # One file per top-level KTAP document: it starts at an unindented
 # "KTAP version 1" line (after the printk timestamp) and runs to the next.
-tr -d '\r' <"$log" | awk -v dir="$dir" '
+# A guest line ("kslab-guest: ...") the console printed in front of a
+# kernel line, before its own end of line, is split off first: on
+# PREEMPT_RT the kernel prints from a thread, after the guest's next
+# step has begun, and "kslab-guest: rmmod x[  1.2]     ok 1 y" hid a
+# test's result from the parser.
+tr -d '\r' <"$log" |
+	sed -E 's/^(kslab-guest: [^[]*)(\[ *[0-9]+\.[0-9]+\] )/\1\n\2/' |
+	awk -v dir="$dir" '
 	/^(\[ *[0-9]+\.[0-9]+\] )?KTAP version 1$/ { n++; out = sprintf("%s/doc-%03d.log", dir, n) }
 	n { print > out }'
 
