@@ -14,6 +14,7 @@
 #include <linux/kthread.h>
 #include <linux/random.h>
 #include <linux/sort.h>
+#include <linux/workqueue.h>
 
 #include "kslab_test.h"
 #include "debug.h"
@@ -304,10 +305,12 @@ static void debug_ctor_overflow(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
 
 	kslab_cache_free_bulk(s, nr - 1, objs + 1);	/* objs[0] stays live */
+	kslab_cache_shrink(s);		/* none held in magazines */
 	cache_info(s, &info);
 	KUNIT_EXPECT_EQ(test, 2UL, info.inuse_objs);
 	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
 	kslab_cache_free(s, objs[0]);
+	kslab_cache_shrink(s);
 	cache_info(s, &info);
 	KUNIT_EXPECT_EQ(test, 1UL, info.inuse_objs);
 	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
@@ -738,6 +741,140 @@ static void debug_validate_churn_big(struct kunit *test)
 	ktest_destroy(test, ch->s);
 }
 
+static const struct flags_case magazine_cases[] = {
+	{ "ZP", SLAB_RED_ZONE | SLAB_POISON },
+	{ "ZPU", SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER },
+	{ "FZPU", FZPU },
+};
+
+KUNIT_ARRAY_PARAM(magazine, magazine_cases, flags_desc);
+
+/* Objects off the free lists of every node: live and held in magazines. */
+static unsigned long nodes_inuse(struct kslab_cache *s)
+{
+	unsigned long inuse = 0;
+	int nid;
+
+	for_each_node(nid)
+		inuse += READ_ONCE(s->node[nid]->inuse);
+	return inuse;
+}
+
+/*
+ * A debug cache with red zones keeps its magazines: an object freed stays
+ * off its slab's free list, held, laid out free (a validation finds it
+ * clean), and is the next one handed out, checked again.
+ */
+static void debug_magazine_held(struct kunit *test)
+{
+	const struct flags_case *c = test->param_value;
+	struct kslab_cache *s;
+	unsigned long e, inuse;
+	void *keep, *p, *q;
+
+	s = ktest_create(test, "kunit_debug_mag", 64, 0, c->flags, NULL);
+	e = kslab_cache_errors(s);
+	keep = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, keep);
+	migrate_disable();	/* the free and the alloc on one CPU */
+	p = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	inuse = nodes_inuse(s);
+	kslab_cache_free(s, p);
+	/* held: still off the free list (without magazines: inuse - 1) */
+	KUNIT_EXPECT_EQ(test, inuse, nodes_inuse(s));
+	q = kslab_cache_alloc(s, GFP_KERNEL);
+	migrate_enable();
+	KUNIT_EXPECT_PTR_EQ(test, q, p);
+	kslab_cache_free(s, q);
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, e, kslab_cache_errors(s));
+	expect_healthy(test, s, NULL);
+	kslab_cache_free(s, keep);
+	ktest_destroy(test, s);
+}
+
+struct cpu_free {
+	struct kslab_cache *s;
+	void *obj;
+};
+
+static long cpu_free_fn(void *arg)
+{
+	struct cpu_free *f = arg;
+
+	kslab_cache_free(f->s, f->obj);
+	return 0;
+}
+
+/*
+ * A double free on another CPU than the first, the object held in the
+ * first CPU's magazine: caught (its red zone says free), refused, and the
+ * object is in one magazine only (flushing them all finds no second copy).
+ */
+static void debug_magazine_double_free_cpus(struct kunit *test)
+{
+	const struct flags_case *c = test->param_value;
+	struct cpu_free f;
+	unsigned int cpu0, cpu1;
+	unsigned long e;
+
+	cpu0 = cpumask_first(cpu_online_mask);
+	cpu1 = cpumask_next(cpu0, cpu_online_mask);
+	if (cpu1 >= nr_cpu_ids)
+		kunit_skip(test, "one CPU online");
+	f.s = ktest_create(test, "kunit_debug_mag_df", 48, 0, c->flags, NULL);
+	e = kslab_cache_errors(f.s);
+	f.obj = kslab_cache_alloc(f.s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f.obj);
+	work_on_cpu(cpu0, cpu_free_fn, &f);
+	KUNIT_EXPECT_EQ(test, e, kslab_cache_errors(f.s));
+	work_on_cpu(cpu1, cpu_free_fn, &f);
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(f.s));
+	kslab_cache_shrink(f.s);
+	KUNIT_EXPECT_EQ(test, 0UL, nodes_inuse(f.s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(f.s));
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(f.s));
+	expect_healthy(test, f.s, NULL);
+	ktest_destroy(test, f.s);
+}
+
+/*
+ * A write into a freed object held in a magazine: a validation finds it
+ * (and restores it); a second write is caught when the object would be
+ * handed out again, and the object is quarantined.
+ */
+static void debug_magazine_write_after_free(struct kunit *test)
+{
+	const struct flags_case *c = test->param_value;
+	struct kslab_cache *s;
+	unsigned long e;
+	u8 *keep, *p, *q;
+
+	s = ktest_create(test, "kunit_debug_mag_waf", 64, 0, c->flags, NULL);
+	e = kslab_cache_errors(s);
+	keep = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, keep);
+	migrate_disable();
+	p = kslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kslab_cache_free(s, p);
+	p[5] = 0x11;
+	KUNIT_EXPECT_EQ(test, 1L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+	p[7] = 0x22;
+	q = kslab_cache_alloc(s, GFP_KERNEL);
+	migrate_enable();
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_PTR_NE(test, q, p);
+	KUNIT_EXPECT_EQ(test, e + 2, kslab_cache_errors(s));
+	KUNIT_EXPECT_EQ(test, 1L, atomic_long_read(&s->quarantined));
+	kslab_cache_free(s, q);
+	expect_healthy(test, s, p);
+	kslab_cache_free(s, keep);
+	ktest_destroy(test, s);
+}
+
 static struct kunit_case debug_cases[] = {
 	KUNIT_CASE_PARAM(debug_redzone_right, redzone_gen_params),
 	KUNIT_CASE_PARAM(debug_redzone_left, redzone_gen_params),
@@ -753,6 +890,9 @@ static struct kunit_case debug_cases[] = {
 	KUNIT_CASE(debug_leak_destroy),
 	KUNIT_CASE(debug_trace),
 	KUNIT_CASE(debug_param_syntax),
+	KUNIT_CASE_PARAM(debug_magazine_held, magazine_gen_params),
+	KUNIT_CASE_PARAM(debug_magazine_double_free_cpus, magazine_gen_params),
+	KUNIT_CASE_PARAM(debug_magazine_write_after_free, magazine_gen_params),
 	KUNIT_CASE_PARAM_ATTR(debug_validate_churn, churn_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),
 	KUNIT_CASE_PARAM_ATTR(debug_validate_churn_big, churn_gen_params,

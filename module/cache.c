@@ -338,7 +338,9 @@ struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
 		if (s) {
 			list_add_tail(&s->list, &kslab_caches);
 			if (cache_debug(s))
-				cache_set_slowpath(s, KSLAB_SLOW_DEBUG, true);
+				cache_set_slowpath(s, debug_mag_ok(s) ?
+						   KSLAB_SLOW_CHECK : KSLAB_SLOW_DEBUG,
+						   true);
 		}
 	}
 	mutex_unlock(&kslab_mutex);
@@ -654,6 +656,36 @@ int kslab_cache_shrink(struct kslab_cache *s)
 }
 EXPORT_SYMBOL_GPL(kslab_cache_shrink);
 
+/*
+ * A debug cache with red zones changes an object's layout (live or free)
+ * with only its CPU owned (kslab_int.h). While validation reads the
+ * objects, the slow paths keep off the magazines (KSLAB_SLOW_VALIDATE)
+ * and change layouts under the list_lock only; synchronize_rcu() waits
+ * for the owners that did not see the reason: an owner runs with
+ * preemption off, or on PREEMPT_RT holds a spinlock_t, an RCU read-side
+ * section either way.
+ */
+static void cache_validate_begin(struct kslab_cache *s)
+{
+	if (!cache_checked(s))
+		return;
+	mutex_lock(&kslab_mutex);
+	if (!s->validating++)
+		cache_set_slowpath(s, KSLAB_SLOW_VALIDATE, true);
+	mutex_unlock(&kslab_mutex);
+	synchronize_rcu();
+}
+
+static void cache_validate_end(struct kslab_cache *s)
+{
+	if (!cache_checked(s))
+		return;
+	mutex_lock(&kslab_mutex);
+	if (!--s->validating)
+		cache_set_slowpath(s, KSLAB_SLOW_VALIDATE, false);
+	mutex_unlock(&kslab_mutex);
+}
+
 /**
  * kslab_cache_validate - check every slab and object of a cache
  * @s: the cache
@@ -670,16 +702,18 @@ EXPORT_SYMBOL_GPL(kslab_cache_shrink);
  */
 long kslab_cache_validate(struct kslab_cache *s)
 {
-	long errors = 0, ret;
+	long errors = 0, ret = 0;
 	int nid;
 
+	cache_validate_begin(s);
 	for_each_node(nid) {
 		ret = slab_validate_node(s, s->node[nid]);
 		if (ret < 0)
-			return ret;
+			break;
 		errors += ret + depot_validate(s, s->node[nid]);
 	}
-	return errors;
+	cache_validate_end(s);
+	return ret < 0 ? ret : errors;
 }
 EXPORT_SYMBOL_GPL(kslab_cache_validate);
 

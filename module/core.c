@@ -152,12 +152,35 @@ static bool cpu_make_room_bulk(struct kslab_cache *s, struct kslab_cpu *c)
 	return ok;
 }
 
+/* cpu_pop() found the object corrupt and quarantined it: try again. */
+#define KSLAB_AGAIN	ERR_PTR(-EAGAIN)
+
+/*
+ * cpu_pop - pop the loaded magazine (not empty) for a caller. In a debug
+ * cache with red zones the object is checked and marked live here, with
+ * the CPU owned (kslab_int.h); a corrupt one is quarantined, and the
+ * return is KSLAB_AGAIN. Owner held.
+ */
+static void *cpu_pop(struct kslab_cache *s, struct kslab_cpu *c)
+{
+	void *obj = c->loaded->objs[--c->loaded->count];
+	struct page *page;
+
+	if (likely(!cache_checked(s)))
+		return obj;
+	page = virt_to_head_page(obj);
+	if (debug_alloc_check(s, page, obj))
+		return obj;
+	node_quarantine(s, page);
+	return KSLAB_AGAIN;
+}
+
 /*
  * cpu_alloc_new_slab - step 5: a new slab for this CPU. Releases the CPU (the
  * page allocator may sleep), then refills the loaded magazine of whatever
  * CPU it runs on from the new slab, if that magazine is still empty and
  * the slab is on that CPU's node (cpu_mem_node()); otherwise takes just
- * one object.
+ * one object. Return: an object, NULL, or KSLAB_AGAIN.
  */
 static void *cpu_alloc_new_slab(struct kslab_cache *s, struct kslab_cpu *c,
 				gfp_t gfp)
@@ -167,7 +190,8 @@ static void *cpu_alloc_new_slab(struct kslab_cache *s, struct kslab_cpu *c,
 	struct kslab_mag *mag;
 	struct page *page;
 	unsigned long flags;
-	void *obj = NULL;
+	void *obj = KSLAB_AGAIN;
+	bool fill;
 
 	cpu_put(c);
 	page = slab_new(s, gfp, nid);
@@ -178,23 +202,26 @@ static void *cpu_alloc_new_slab(struct kslab_cache *s, struct kslab_cpu *c,
 	n = s->node[page_to_nid(page)];
 	c = cpu_get(s);
 	mag = c ? c->loaded : NULL;
+	fill = mag && mag->size && !mag->count && page_to_nid(page) == cpu_mem_node();
 	spin_lock_irqsave(&n->list_lock, flags);
-	if (mag && mag->size && !mag->count && page_to_nid(page) == cpu_mem_node()) {
-		mag->count = slab_take_new(s, n, page, mag->objs, mag->size);
-		obj = mag->objs[--mag->count];
-	} else {
-		slab_take_new(s, n, page, &obj, 1);
-	}
+	if (fill)
+		mag->count = slab_take_new(s, n, page, mag->objs, mag->size, false);
+	else
+		slab_take_new(s, n, page, &obj, 1, true);
 	spin_unlock_irqrestore(&n->list_lock, flags);
-	stat(s, KSLAB_ALLOC_SLOWPATH);
+	if (fill)
+		obj = cpu_pop(s, c);
+	if (obj != KSLAB_AGAIN)
+		stat(s, KSLAB_ALLOC_SLOWPATH);
 	if (c)
 		cpu_put(c);
 	return obj;
 }
 
 /*
- * Steps 4-5 for one object, with no CPU owned: debug caches (with their
- * checks), another node, an interrupt that found its CPU owned.
+ * Steps 4-5 for one object, with no CPU owned: debug caches without red
+ * zones (checked in the slab layer), another node, an interrupt that
+ * found its CPU owned.
  */
 static void *cpu_alloc_bypass(struct kslab_cache *s, gfp_t gfp, int node,
 			      unsigned long caller)
@@ -213,8 +240,6 @@ static void *cpu_alloc_bypass(struct kslab_cache *s, gfp_t gfp, int node,
 		stat(s, KSLAB_ALLOC_FAILED);
 		return NULL;
 	}
-	if (cache_debug(s))
-		debug_on_alloc(s, obj, caller);
 	stat(s, KSLAB_ALLOC_SLOWPATH);
 	return obj;
 }
@@ -222,7 +247,8 @@ static void *cpu_alloc_bypass(struct kslab_cache *s, gfp_t gfp, int node,
 /*
  * cpu_alloc_refill - steps 2-5 for a CPU owned by cpu_get(),
  * or for no CPU (@c NULL: it was owned already or must not be used).
- * Releases @c. Return: an object, not yet initialised, or NULL.
+ * Releases @c. Return: an object, not yet initialised, NULL, or
+ * KSLAB_AGAIN (cpu_pop()).
  */
 static void *cpu_alloc_refill(struct kslab_cache *s, struct kslab_cpu *c,
 			      gfp_t gfp, int node, unsigned long caller)
@@ -259,7 +285,7 @@ static void *cpu_alloc_refill(struct kslab_cache *s, struct kslab_cpu *c,
 		c->loaded = mag;
 	}
 	spin_lock_irqsave(&n->list_lock, flags);
-	mag->count = slab_take(s, n, mag->objs, mag->size);
+	mag->count = slab_take(s, n, mag->objs, mag->size, false);
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	if (!mag->count && node == NUMA_NO_NODE)
 		return cpu_alloc_new_slab(s, c, gfp);
@@ -270,8 +296,9 @@ static void *cpu_alloc_refill(struct kslab_cache *s, struct kslab_cpu *c,
 	}
 	cpu_stat(c, KSLAB_ALLOC_REFILL);
 pop:
-	obj = c->loaded->objs[--c->loaded->count];
-	cpu_stat(c, KSLAB_ALLOC_SLOWPATH);
+	obj = cpu_pop(s, c);
+	if (obj != KSLAB_AGAIN)
+		cpu_stat(c, KSLAB_ALLOC_SLOWPATH);
 	cpu_put(c);
 	return obj;
 }
@@ -292,12 +319,17 @@ pop:
 void *cpu_alloc_slow(struct kslab_cache *s, gfp_t gfp, int node,
 		     unsigned long caller)
 {
-	void *obj = cpu_alloc_refill(s, cpu_get(s), gfp, node, caller);
+	void *obj;
 
+	do
+		obj = cpu_alloc_refill(s, cpu_get(s), gfp, node, caller);
+	while (unlikely(obj == KSLAB_AGAIN));
 	if (!obj) {
 		trace_kslab_alloc(s->name, NULL, caller, gfp, node);
 		return NULL;
 	}
+	if (cache_debug(s))
+		debug_on_alloc(s, obj, caller);
 	return cpu_alloc_finish(s, obj, gfp, node, caller);
 }
 EXPORT_SYMBOL_IF_KUNIT(cpu_alloc_slow);
@@ -367,16 +399,18 @@ static bool cpu_freed_last(struct kslab_cpu *c, void *obj)
  * Catches frees of pointers that are not @s's objects and the naive double
  * free; sends objects of other nodes to the remote buffer; makes room in
  * a full magazine; else gives the object straight back to its slab (no
- * CPU to use: owned already, a debug cache, or a pointer to check there).
- * @obj comes unwiped: under init_on_free it is wiped here, once the free
- * is accepted (a refused one writes nothing).
+ * CPU to use: owned already, a debug cache without red zones, or a
+ * pointer to check there). A debug cache with red zones checks @obj on
+ * its way into the magazine (debug_mag_free()). @obj comes unwiped:
+ * under init_on_free it is wiped here, once the free is accepted (a
+ * refused one writes nothing).
  *
  * Context: as cpu_free(); no CPU owned.
  */
 void cpu_free_slow(struct kslab_cache *s, struct page *page, void *obj,
 		   unsigned long caller)
 {
-	bool wipe = cache_want_init_on_free(s);
+	bool wipe = cache_want_init_on_free(s), checked;
 	struct kslab_cpu *c;
 
 	if (unlikely(!slab_of(page, s))) {
@@ -395,7 +429,12 @@ void cpu_free_slow(struct kslab_cache *s, struct page *page, void *obj,
 		report_double_free(s, obj);
 		return;
 	}
+	checked = cache_checked(s);
 	if (page_to_nid(page) != cpu_mem_node()) {
+		if (checked && !debug_mag_free(s, page, obj, caller)) {
+			cpu_put(c);
+			return;
+		}
 		if (unlikely(wipe))
 			memset(obj, 0, s->object_size);
 		cpu_push_remote(s, c, obj, page_to_nid(page));
@@ -411,6 +450,11 @@ void cpu_free_slow(struct kslab_cache *s, struct page *page, void *obj,
 	if (c->loaded->count >= c->loaded->size && !cpu_make_room(s, c)) {
 		cpu_put(c);
 		goto direct;
+	}
+	/* a debug cache with red zones: checked on the way in (kslab_int.h) */
+	if (checked && !debug_mag_free(s, page, obj, caller)) {
+		cpu_put(c);
+		return;
 	}
 	if (unlikely(wipe))
 		memset(obj, 0, s->object_size);
@@ -674,7 +718,7 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 					  nr - fast);
 	if (fast + slow < nr) {
 		/* the pops are counted: so is their way back */
-		node_free_objects(s, objs, fast + slow, 0);
+		node_free_objects(s, objs, fast + slow, _RET_IP_);
 		stat_add(s, KSLAB_FREE_SLOWPATH, fast);
 		stat(s, KSLAB_ALLOC_FAILED);
 		return 0;

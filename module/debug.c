@@ -2,11 +2,16 @@
 /*
  * debug.c - red zones, poisoning, owner tracking and consistency checks
  * for caches created with debug flags, and the kslab.debug= parameter
- * that turns them on by cache name. Debug caches never use magazines:
- * every object that leaves or joins a slab's free list passes through
- * the checks here, under the node's list_lock, so what they see is
- * exactly the slab's state. Problems go to report.c and are contained:
- * bytes restored, bad frees refused, corrupt objects quarantined.
+ * that turns them on by cache name. Every object a caller gets or gives
+ * back passes through the checks here once: at the edge of a magazine,
+ * with the CPU owned, in a cache with red zones (KSLAB_SLOW_CHECK: the
+ * left red zone's first word says live or free, and a free takes it by
+ * cmpxchg, so that a double free on any CPU is seen); at the edge of its
+ * slab, under the node's list_lock, in the other debug caches and on the
+ * paths that skip the magazines. The checks that need the slab (the
+ * free list, SLAB_CONSISTENCY_CHECKS) run at the slab's edge always.
+ * Problems go to report.c and are contained: bytes restored, bad frees
+ * refused, corrupt objects quarantined.
  *
  * Patterns (the kernel's, from poison.h, as SLUB uses them):
  *   red zone of a live object 0xcc, of a free object 0xbb; a free,
@@ -154,6 +159,44 @@ struct kslab_track *debug_track(struct kslab_cache *s, void *obj,
 	return s->flags & SLAB_STORE_USER ? obj_track(s, obj, item) : NULL;
 }
 
+/* A red zone's value in every byte of a word (the claim word, below). */
+#define RED_WORD(v)	(0x0101010101010101UL * (v))
+
+static unsigned long *obj_claim_word(struct kslab_cache *s, void *obj)
+{
+	return obj - s->red_left_pad;
+}
+
+/* The left red zone's first word, read as kslab's own bytes. */
+static unsigned long claim_word_read(struct kslab_cache *s, void *obj)
+{
+	unsigned long w;
+
+	kasan_disable_current();
+	w = READ_ONCE(*obj_claim_word(s, obj));
+	kasan_enable_current();
+	return w;
+}
+
+/**
+ * debug_mag_ok - can a debug cache check its objects at the magazines'
+ * edges (KSLAB_SLOW_CHECK)?
+ * @s: a cache with its layout done
+ *
+ * It needs red zones (a free is taken by a cmpxchg of the left red zone's
+ * first word, which must be an aligned word) and no SLAB_TRACE (a line
+ * printed on every call: no fast path to keep).
+ *
+ * Context: any context. Return: true if it can.
+ */
+bool debug_mag_ok(const struct kslab_cache *s)
+{
+	return (s->flags & SLAB_RED_ZONE) && !(s->flags & SLAB_TRACE) &&
+	       IS_ALIGNED(s->size, sizeof(long)) &&
+	       s->red_left_pad >= sizeof(long) &&
+	       IS_ALIGNED(s->red_left_pad, sizeof(long));
+}
+
 /* Lay out an object as free: red zones inactive, poison, padding. */
 static void object_init_free(struct kslab_cache *s, void *obj)
 {
@@ -207,16 +250,18 @@ static bool check_bytes(struct kslab_cache *s, struct page *page, void *obj,
  * Red zones of @obj must hold @value; a live kmalloc object's too, past
  * the size asked for. Return: the number of problems.
  */
-static int check_redzones(struct kslab_cache *s, struct page *page, void *obj,
-			  u8 value)
+static int check_redzones_from(struct kslab_cache *s, struct page *page,
+			       void *obj, u8 value, unsigned int skip)
 {
 	unsigned int size;
 	int bad = 0;
 
 	if (!(s->flags & SLAB_RED_ZONE))
 		return 0;
-	bad += !check_bytes(s, page, obj, "left red zone overwritten",
-			    obj - s->red_left_pad, value, s->red_left_pad);
+	if (s->red_left_pad > skip)
+		bad += !check_bytes(s, page, obj, "left red zone overwritten",
+				    obj - s->red_left_pad + skip, value,
+				    s->red_left_pad - skip);
 	bad += !check_bytes(s, page, obj, "right red zone overwritten",
 			    obj + s->object_size, value, s->inuse - s->object_size);
 	if (value == SLUB_RED_ACTIVE && has_orig_size(s)) {
@@ -225,6 +270,12 @@ static int check_redzones(struct kslab_cache *s, struct page *page, void *obj,
 				    obj + size, value, s->object_size - size);
 	}
 	return bad;
+}
+
+static int check_redzones(struct kslab_cache *s, struct page *page, void *obj,
+			  u8 value)
+{
+	return check_redzones_from(s, page, obj, value, 0);
 }
 
 /* Checks of a free object: poison intact, padding intact. */
@@ -290,7 +341,7 @@ bool __debug_alloc_check(struct kslab_cache *s, struct page *page, void *obj)
 	if (has_orig_size(s))	/* all of it, unless kslab_kmalloc() says */
 		*obj_orig_size(s, obj) = s->object_size;
 	if (bad) {
-		page_meta(page)->quarantine = 1;
+		/* the caller marks the slab (slab_pop(), node_quarantine()) */
 		atomic_long_inc(&s->quarantined);
 		report_fixed(s, "object %p quarantined: never handed out again", obj);
 		return false;
@@ -315,34 +366,51 @@ void debug_on_alloc(struct kslab_cache *s, void *obj, unsigned long caller)
 }
 
 /*
- * An object coming back. With consistency checks, it must not be on the
- * free list already and the slab's counts must agree with the list; with
- * red zones, they must say live (saying free means a double free) and be
- * intact (an overflow is reported and repaired; the free goes on).
+ * object_claim - take a live object back for its free: one cmpxchg of its
+ * left red zone's first word from live to free, so that of two frees of
+ * one object, on any CPUs, exactly one gets it. A word overwritten is
+ * reported and repaired first. Return: true if this free took it; false
+ * (reported) if it was free already.
  */
-bool __debug_free_check(struct kslab_cache *s, struct page *page, void *obj,
+static bool object_claim(struct kslab_cache *s, struct page *page, void *obj)
+{
+	unsigned long *word = obj_claim_word(s, obj), old;
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		kasan_disable_current();
+		old = cmpxchg(word, RED_WORD(SLUB_RED_ACTIVE),
+			      RED_WORD(SLUB_RED_INACTIVE));
+		kasan_enable_current();
+		if (old == RED_WORD(SLUB_RED_ACTIVE))
+			return true;
+		if (old == RED_WORD(SLUB_RED_INACTIVE))
+			break;
+		check_bytes(s, page, obj, "left red zone overwritten", (u8 *)word,
+			    SLUB_RED_ACTIVE, sizeof(long));
+	}
+	report_bad_free(s, page, obj, "object already free");
+	return false;
+}
+
+/*
+ * object_free - the checks of an object its caller gives back that need
+ * nothing but the object: with red zones, the claim (object_claim()) and
+ * the zones intact (an overflow is reported and repaired; the free goes
+ * on); the padding; the free track; then the object is laid out free.
+ * Return: false to refuse the free.
+ */
+static bool object_free(struct kslab_cache *s, struct page *page, void *obj,
 			unsigned long caller)
 {
-	struct slab_meta *m = page_meta(page);
-	int nr_free;
+	unsigned int skip = 0;
 
-	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
-		nr_free = slab_free_count(s, page, obj);
-		if (nr_free == -EEXIST) {
-			report_bad_free(s, page, obj, "object already free");
+	if (s->flags & SLAB_RED_ZONE) {
+		if (!object_claim(s, page, obj))
 			return false;
-		}
-		if (nr_free >= 0 && m->inuse + nr_free != m->objects)
-			report_slab(s, page, "counts disagree with the free list");
+		skip = sizeof(long);
 	}
-	if ((s->flags & SLAB_RED_ZONE) &&
-	    !meta_memchr_inv(obj + s->object_size, SLUB_RED_INACTIVE,
-			s->inuse - s->object_size) &&
-	    !meta_memchr_inv(obj - s->red_left_pad, SLUB_RED_INACTIVE, s->red_left_pad)) {
-		report_bad_free(s, page, obj, "object already free");
-		return false;
-	}
-	check_redzones(s, page, obj, SLUB_RED_ACTIVE);
+	check_redzones_from(s, page, obj, SLUB_RED_ACTIVE, skip);
 	if (s->flags & SLAB_POISON) {
 		unsigned int end = info_end(s);
 
@@ -358,6 +426,43 @@ bool __debug_free_check(struct kslab_cache *s, struct page *page, void *obj,
 }
 
 /*
+ * The checks that need the slab (SLAB_CONSISTENCY_CHECKS): the object
+ * must not be on its free list already, and the slab's counts must agree
+ * with the list. Return: false to refuse the free. list_lock held.
+ */
+bool __debug_held_check(struct kslab_cache *s, struct page *page, void *obj)
+{
+	struct slab_meta *m = page_meta(page);
+	int nr_free = slab_free_count(s, page, obj);
+
+	if (nr_free == -EEXIST) {
+		report_bad_free(s, page, obj, "object already free");
+		return false;
+	}
+	if (nr_free >= 0 && m->inuse + nr_free != m->objects)
+		report_slab(s, page, "counts disagree with the free list");
+	return true;
+}
+
+/*
+ * An object coming back to its slab from its caller: the slab's checks,
+ * then the object's.
+ */
+bool __debug_free_check(struct kslab_cache *s, struct page *page, void *obj,
+			unsigned long caller)
+{
+	return debug_held_check(s, page, obj) &&
+	       object_free(s, page, obj, caller);
+}
+
+/* An object going into a magazine of a KSLAB_SLOW_CHECK cache. */
+bool __debug_mag_free(struct kslab_cache *s, struct page *page, void *obj,
+		      unsigned long caller)
+{
+	return object_free(s, page, obj, caller);
+}
+
+/*
  * Validation of one object. A free object must look free; a live one
  * must have live red zones, except in a slab holding quarantined objects
  * (they were cut off a free list still looking free).
@@ -365,13 +470,20 @@ bool __debug_free_check(struct kslab_cache *s, struct page *page, void *obj,
 long __debug_validate_object(struct kslab_cache *s, struct page *page,
 			     void *obj, bool free)
 {
-	if (free)
-		return check_redzones(s, page, obj, SLUB_RED_INACTIVE) +
-		       check_free_object(s, page, obj);
-	if (page_meta(page)->quarantine && (s->flags & SLAB_RED_ZONE) &&
+	if (!free && page_meta(page)->quarantine && (s->flags & SLAB_RED_ZONE) &&
 	    !meta_memchr_inv(obj + s->object_size, SLUB_RED_INACTIVE,
 			s->inuse - s->object_size))
 		return 0;
+	/*
+	 * off the free list but laid out free: held in a magazine, depot or
+	 * remote buffer (kslab_cache_validate() keeps every CPU off them)
+	 */
+	if (!free && cache_checked(s) &&
+	    claim_word_read(s, obj) == RED_WORD(SLUB_RED_INACTIVE))
+		free = true;
+	if (free)
+		return check_redzones(s, page, obj, SLUB_RED_INACTIVE) +
+		       check_free_object(s, page, obj);
 	return check_redzones(s, page, obj, SLUB_RED_ACTIVE);
 }
 

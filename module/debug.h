@@ -3,8 +3,9 @@
  * debug.h - the hooks the allocator calls for caches created with debug
  * flags (red zones, poisoning, owner tracking, consistency checks). Each
  * hook is an inline that costs one flag test for a cache without them;
- * the work itself lives in debug.c. Debug caches never use magazines
- * (kslab_cache.slowpath), so the fast path has no hook at all.
+ * the work itself lives in debug.c. Debug caches never take the fast
+ * path (kslab_cache.slowpath), so it has no hook at all; those with red
+ * zones use the magazines in the slow paths (cache_checked()).
  */
 #ifndef _KSLAB_DEBUG_H
 #define _KSLAB_DEBUG_H
@@ -19,6 +20,15 @@ static inline bool cache_debug(const struct kslab_cache *s)
 	return s->flags & KSLAB_DEBUG_FLAGS;
 }
 
+/*
+ * Does @s check its objects at the magazines' edges (KSLAB_SLOW_CHECK,
+ * set at creation when debug_mag_ok())?
+ */
+static inline bool cache_checked(const struct kslab_cache *s)
+{
+	return READ_ONCE(s->slowpath) & KSLAB_SLOW_CHECK;
+}
+
 void __debug_slab_init(struct kslab_cache *s, struct page *page);
 bool __debug_alloc_check(struct kslab_cache *s, struct page *page, void *obj);
 bool __debug_free_check(struct kslab_cache *s, struct page *page, void *obj,
@@ -27,6 +37,10 @@ long __debug_validate_object(struct kslab_cache *s, struct page *page,
 			     void *obj, bool free);
 long __debug_validate_slab(struct kslab_cache *s, struct page *page);
 void __debug_slab_free(struct kslab_cache *s, struct page *page);
+bool __debug_held_check(struct kslab_cache *s, struct page *page, void *obj);
+bool __debug_mag_free(struct kslab_cache *s, struct page *page, void *obj,
+		      unsigned long caller);
+bool debug_mag_ok(const struct kslab_cache *s);
 
 void debug_on_alloc(struct kslab_cache *s, void *obj, unsigned long caller);
 void debug_kmalloc(struct kslab_cache *s, void *obj, size_t size);
@@ -44,8 +58,9 @@ static inline void debug_slab_init(struct kslab_cache *s, struct page *page)
 }
 
 /*
- * Check an object leaving its slab's free list, and mark it live.
- * Return: false if it was corrupt (then it is quarantined).
+ * Check an object leaving its slab's free list or a magazine, and mark it
+ * live. Return: false if it was corrupt: the caller quarantines it (marks
+ * its slab; it stays off the free list, in use).
  */
 static inline bool debug_alloc_check(struct kslab_cache *s, struct page *page,
 				     void *obj)
@@ -58,6 +73,29 @@ static inline bool debug_free_check(struct kslab_cache *s, struct page *page,
 				    void *obj, unsigned long caller)
 {
 	return !cache_debug(s) || __debug_free_check(s, page, obj, caller);
+}
+
+/*
+ * An object kslab held (a magazine's, a depot's, a remote buffer's)
+ * reaching its slab: checked on its way in, it gets only the checks that
+ * need the slab. Return: false to refuse it.
+ */
+static inline bool debug_held_check(struct kslab_cache *s, struct page *page,
+				    void *obj)
+{
+	return !(s->flags & SLAB_CONSISTENCY_CHECKS) ||
+	       __debug_held_check(s, page, obj);
+}
+
+/*
+ * An object its caller gives back, going into a magazine of a
+ * KSLAB_SLOW_CHECK cache: taken back, checked, laid out free. CPU owned.
+ * Return: false to refuse the free.
+ */
+static inline bool debug_mag_free(struct kslab_cache *s, struct page *page,
+				  void *obj, unsigned long caller)
+{
+	return __debug_mag_free(s, page, obj, caller);
 }
 
 /* Check one object during validation. Return: problems found. */

@@ -54,6 +54,13 @@
  *           stays there, unused, until a flush (kslab_cache_shrink(), the
  *           shrinker) or the fault injection's end.
  *   DEBUG   set at creation, before the cache has an object.
+ *   CHECK   set at creation too; cpu_get() takes the CPU all the same:
+ *           a debug cache with red zones uses its magazines in the slow
+ *           paths only, which check each object (core.c, debug.c).
+ *   VALIDATE  cpu_get() refuses it too; kslab_cache_validate() waits
+ *           with synchronize_rcu() for owners that read no reason (an
+ *           owner is inside an RCU read-side section on every preemption
+ *           model: preemption off, or on PREEMPT_RT a spinlock_t held).
  */
 static __always_inline void cpu_release(struct kslab_cpu *c, unsigned long nr)
 {
@@ -64,12 +71,12 @@ static __always_inline void cpu_release(struct kslab_cpu *c, unsigned long nr)
 }
 
 /*
- * cpu_own - own this CPU's part of @s: true and *@cp set, or false when it
- * is owned already or its magazines must not be used (the fast paths test
- * no pointer then)
+ * __cpu_own - own this CPU's part of @s: true and *@cp set, or false when
+ * it is owned already or the cache has a slow-path reason not in @allow
+ * (the fast paths test no pointer then)
  */
-static __always_inline bool cpu_own(struct kslab_cache *s,
-				    struct kslab_cpu **cp)
+static __always_inline bool __cpu_own(struct kslab_cache *s,
+				      struct kslab_cpu **cp, unsigned int allow)
 {
 	struct kslab_cpu *c;
 
@@ -84,7 +91,7 @@ static __always_inline bool cpu_own(struct kslab_cache *s,
 	c->seq++;
 	barrier();
 	if (static_branch_unlikely(&kslab_slowpath_used) &&
-	    unlikely(READ_ONCE(s->slowpath))) {
+	    unlikely(READ_ONCE(s->slowpath) & ~allow)) {
 		cpu_release(c, 0);
 		return false;
 	}
@@ -95,12 +102,23 @@ busy:
 	return false;
 }
 
-/* cpu_own() for the slow paths: the part, or NULL, bracketed. */
+/* __cpu_own() for the fast paths: no reason allowed. */
+static __always_inline bool cpu_own(struct kslab_cache *s,
+				    struct kslab_cpu **cp)
+{
+	return __cpu_own(s, cp, 0);
+}
+
+/*
+ * cpu_own() for the slow paths: the part, or NULL, bracketed; a debug
+ * cache with red zones (KSLAB_SLOW_CHECK) gets it, and checks each object
+ * it pops or pushes.
+ */
 static __always_inline struct kslab_cpu *cpu_get(struct kslab_cache *s)
 {
 	struct kslab_cpu *c;
 
-	if (!cpu_own(s, &c))
+	if (!__cpu_own(s, &c, KSLAB_SLOW_CHECK))
 		return NULL;
 	cpu_stat_begin(c);
 	return c;

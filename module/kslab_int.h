@@ -43,10 +43,26 @@
  *   wait in the CPU's remote buffer and go home as one magazine into
  *   their node's depot. Some calls skip the magazines and take steps 4-5
  *   for exactly the objects asked for: calls on a cache with a slow-path
- *   reason (KSLAB_SLOW_DEBUG: debug flags; _FAIL: fault injection
- *   configured; _DEFRAG: a defragmentation running; _DEAD: destroyed with
- *   live objects), allocations for another node, and calls that find
- *   their CPU owned (an interrupt in the middle of steps 1-4).
+ *   reason (KSLAB_SLOW_DEBUG: debug flags without red zones; _FAIL: fault
+ *   injection configured; _DEFRAG: a defragmentation running; _DEAD:
+ *   destroyed with live objects; _VALIDATE: see below), allocations for
+ *   another node, and calls that find their CPU owned (an interrupt in
+ *   the middle of steps 1-4).
+ *
+ *   DEBUG CACHES WITH RED ZONES (KSLAB_SLOW_CHECK) keep steps 1-5, in the
+ *   slow paths of core.c, which check each object at the magazine's edge
+ *   with the CPU owned: a pop checks that the object is still laid out
+ *   free (red zones, poison) and marks it live; a push takes the object
+ *   back by one cmpxchg of its left red zone's first word from live to
+ *   free (so that of two frees of one object, on any CPUs, exactly one
+ *   wins and the other is a double free), checks it and lays it out
+ *   free. An object in a magazine, depot or remote buffer is laid out as
+ *   one on a free list, so refills, drains and flushes check nothing but
+ *   what needs the slab (SLAB_CONSISTENCY_CHECKS, under its list_lock).
+ *   Calls that skip the magazines check under the list_lock, as above.
+ *   kslab_cache_validate() sets _VALIDATE and waits (synchronize_rcu())
+ *   for owners that did not see it, so that no object changes layout
+ *   outside a list_lock while it reads them.
  *
  * WHY MAGAZINES (Bonwick 2001; SLUB's per-CPU "sheaves", Linux 6.18)
  *
@@ -310,6 +326,8 @@ struct kslab_node {
 #define KSLAB_SLOW_DEAD		BIT(1)	/* destroyed with live objects */
 #define KSLAB_SLOW_FAIL		BIT(2)	/* fault injection configured */
 #define KSLAB_SLOW_DEFRAG	BIT(3)	/* being defragmented */
+#define KSLAB_SLOW_CHECK	BIT(4)	/* red zones: slow paths check, with magazines */
+#define KSLAB_SLOW_VALIDATE	BIT(5)	/* a validation of a _CHECK cache runs */
 
 /*
  * struct kslab_cache - one cache. The fields up to @name are read by the
@@ -358,6 +376,7 @@ struct kslab_cache {
 	struct mutex defrag_mutex;	/* one defragmentation at a time */
 	struct work_struct defrag_work;	/* defragmentation asked by the shrinker */
 	long live_bias;			/* kslab_mutex: see stat_live_objects() */
+	unsigned int validating;	/* kslab_mutex: validations running */
 	struct kslab_node *node[];	/* one per possible node */
 };
 
@@ -734,9 +753,10 @@ void slab_discard(struct kslab_cache *s, struct page *page);
 void slab_free_pages(struct kslab_cache *s, struct page *page);
 void slab_discard_list(struct kslab_cache *s, struct list_head *list);
 unsigned int slab_take(struct kslab_cache *s, struct kslab_node *n,
-		       void **objs, unsigned int want);
+		       void **objs, unsigned int want, bool live);
 unsigned int slab_take_new(struct kslab_cache *s, struct kslab_node *n,
-			   struct page *page, void **objs, unsigned int want);
+			   struct page *page, void **objs, unsigned int want,
+			   bool live);
 void slab_trim(struct kslab_cache *s, struct kslab_node *n,
 	       unsigned int keep, struct list_head *discard);
 /* Objects slab_put_batch() is handed at a time by node_free_objects(). */
@@ -772,6 +792,7 @@ unsigned int node_free_one(struct kslab_cache *s, struct page *page,
 			   void *obj, unsigned long caller, bool wipe);
 unsigned int node_alloc_objects(struct kslab_cache *s, gfp_t gfp, int node,
 				void **objs, unsigned int nr);
+void node_quarantine(struct kslab_cache *s, struct page *page);
 
 /* cpu.c: per-CPU parts from outside */
 int cpu_layer_init(void);

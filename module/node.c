@@ -19,7 +19,9 @@
  * @s: the cache
  * @objs: the objects (any nodes, in any order)
  * @nr: how many
- * @caller: who freed them (for debug caches' tracks)
+ * @caller: who freed them (for debug caches' tracks), or 0 for objects
+ *	    kslab held (magazines, depots, remote buffers), which a
+ *	    KSLAB_SLOW_CHECK cache checked on their way in
  *
  * Takes each node's list_lock once per run of objects from that node, looks
  * at the page of a run of objects of one slab once, and frees the slabs
@@ -166,7 +168,7 @@ static unsigned int node_take(struct kslab_cache *s, int nid, void **objs,
 
 	spin_lock_irqsave(&n->list_lock, flags);
 	if (!partial || n->nr_partial)
-		got = slab_take(s, n, objs, nr);
+		got = slab_take(s, n, objs, nr, true);
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	return got;
 }
@@ -217,10 +219,28 @@ static unsigned int node_take_new(struct kslab_cache *s, gfp_t gfp, int nid,
 			break;
 		n = s->node[page_to_nid(page)];
 		spin_lock_irqsave(&n->list_lock, flags);
-		got += slab_take_new(s, n, page, objs + got, nr - got);
+		got += slab_take_new(s, n, page, objs + got, nr - got, true);
 		spin_unlock_irqrestore(&n->list_lock, flags);
 	}
 	return got;
+}
+
+/**
+ * node_quarantine - mark the slab of an object a magazine held, found
+ * corrupt when popped (debug_alloc_check()): it stays in use for good
+ * @s: the cache
+ * @page: the object's slab
+ *
+ * Context: no list_lock held (takes it, irq-safe); a CPU may be owned.
+ */
+void node_quarantine(struct kslab_cache *s, struct page *page)
+{
+	struct kslab_node *n = s->node[page_to_nid(page)];
+	unsigned long flags;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	page_meta(page)->quarantine = 1;
+	spin_unlock_irqrestore(&n->list_lock, flags);
 }
 
 /**

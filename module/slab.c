@@ -296,9 +296,12 @@ static unsigned int slab_debug_filter(struct kslab_cache *s, struct page *page,
 {
 	unsigned int i, kept = 0;
 
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
 		if (debug_alloc_check(s, page, objs[i]))
 			objs[kept++] = objs[i];
+		else
+			page_meta(page)->quarantine = 1;
+	}
 	return kept;
 }
 
@@ -322,6 +325,8 @@ static void slab_quarantine(struct kslab_cache *s, struct kslab_node *n,
  * @page: a slab from slab_new()
  * @objs: where the objects go
  * @want: how many the caller wants
+ * @live: they go to a caller, checked as debug flags ask; false: to a
+ *	  magazine, laid out free as they are (checked when popped)
  *
  * The first objects of the slab's (shuffled) order go straight to @objs,
  * without touching their memory; the rest are linked as its free list.
@@ -330,7 +335,8 @@ static void slab_quarantine(struct kslab_cache *s, struct kslab_node *n,
  * Return: the number of objects placed in @objs.
  */
 unsigned int slab_take_new(struct kslab_cache *s, struct kslab_node *n,
-			   struct page *page, void **objs, unsigned int want)
+			   struct page *page, void **objs, unsigned int want,
+			   bool live)
 {
 	struct slab_meta *m = page_meta(page);
 	unsigned int objects = m->objects, got = min(want, objects);
@@ -356,7 +362,7 @@ unsigned int slab_take_new(struct kslab_cache *s, struct kslab_node *n,
 	/* those the debug checks quarantine stay in use, for slab and node */
 	m->inuse = got;
 	n->inuse += got;
-	if (cache_debug(s))
+	if (live && cache_debug(s))
 		got = slab_debug_filter(s, page, objs, got);
 	WRITE_ONCE(n->nr_slabs, n->nr_slabs + 1);
 	WRITE_ONCE(n->nr_pages, n->nr_pages + compound_nr(page));
@@ -372,7 +378,8 @@ unsigned int slab_take_new(struct kslab_cache *s, struct kslab_node *n,
  * counted as in use, isolated, so no one is handed out twice.
  */
 static unsigned int slab_pop(struct kslab_cache *s, struct kslab_node *n,
-			     struct page *page, void **objs, unsigned int want)
+			     struct page *page, void **objs, unsigned int want,
+			     bool live)
 {
 	struct slab_meta *m = page_meta(page);
 	void *base = page_address(page), *obj, *next;
@@ -399,8 +406,10 @@ static unsigned int slab_pop(struct kslab_cache *s, struct kslab_node *n,
 			idx = KSLAB_NO_FREE;
 		}
 		/* An object failing its checks stays off both lists, in use. */
-		if (debug_alloc_check(s, page, obj))
+		if (!live || debug_alloc_check(s, page, obj))
 			objs[got++] = obj;
+		else
+			m->quarantine = 1;
 	}
 	m->free = idx;
 	slab_move(n, page);
@@ -429,12 +438,13 @@ static struct page *slab_first_free(struct list_head *list)
  * @n: the node
  * @objs: where the objects go
  * @want: how many the caller wants
+ * @live: as for slab_take_new()
  *
  * Context: @n->list_lock held.
  * Return: the number of objects placed in @objs (0 when the node has none).
  */
 unsigned int slab_take(struct kslab_cache *s, struct kslab_node *n,
-		       void **objs, unsigned int want)
+		       void **objs, unsigned int want, bool live)
 {
 	unsigned int got = 0, from_partial = 0, nr;
 	struct page *page;
@@ -448,7 +458,7 @@ unsigned int slab_take(struct kslab_cache *s, struct kslab_node *n,
 		if (!page)
 			break;
 		partial = page_meta(page)->state == SLAB_STATE_PARTIAL;
-		nr = slab_pop(s, n, page, objs + got, want - got);
+		nr = slab_pop(s, n, page, objs + got, want - got, live);
 		if (partial)
 			from_partial += nr;
 		got += nr;
@@ -478,6 +488,9 @@ static bool slab_put_check(struct kslab_cache *s, struct page *page,
 		report_bad_free(s, page, obj, "object already free");
 		return false;
 	}
+	/* one kslab held: checked on its way into the magazine (debug.h) */
+	if (!caller && cache_checked(s))
+		return debug_held_check(s, page, obj);
 	return debug_free_check(s, page, obj, caller);
 }
 
