@@ -586,11 +586,20 @@ EXPORT_SYMBOL_GPL(kslab_cache_alloc_node);
 static noinline void cpu_free_obj_checked(struct kslab_cache *s, void *obj,
 					  unsigned long caller)
 {
+	struct page *page;
+
 	if (!virt_addr_valid(obj)) {
 		report_bad_free(s, NULL, obj, "pointer is not in the kernel's direct map");
 		return;
 	}
-	cpu_free(s, virt_to_head_page(obj), obj, caller);
+	page = virt_to_head_page(obj);
+	/* a debug cache with red zones: its checks are the slow path's */
+	if (cache_checked(s)) {
+		if (kslab_kasan_free(s, page, obj))
+			cpu_free_slow(s, page, obj, caller);
+		return;
+	}
+	cpu_free(s, page, obj, caller);
 }
 
 /*

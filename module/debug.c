@@ -162,6 +162,90 @@ struct kslab_track *debug_track(struct kslab_cache *s, void *obj,
 /* A red zone's value in every byte of a word (the claim word, below). */
 #define RED_WORD(v)	(0x0101010101010101UL * (v))
 
+/*
+ * bytes_all - are @len bytes at @start all @value? Word by word, with no
+ * branch but the loops': the answer is almost always yes, and a red zone
+ * of a word costs a compare, not memchr_inv()'s loop of bytes. This file
+ * is not instrumented by KASAN (module/Kbuild), so it reads red zones and
+ * poison as they are.
+ */
+static __always_inline bool bytes_all(const u8 *start, u8 value,
+				      unsigned int len)
+{
+	unsigned long word = RED_WORD(value), diff = 0;
+
+	for (; len && !IS_ALIGNED((unsigned long)start, sizeof(long)); len--)
+		diff |= *start++ ^ value;
+	for (; len >= sizeof(long); len -= sizeof(long), start += sizeof(long))
+		diff |= *(const unsigned long *)start ^ word;
+	for (; len; len--)
+		diff |= *start++ ^ value;
+	return !diff;
+}
+
+/*
+ * bytes_fill - memset() of red zones, poison and padding: words stored in
+ * a loop, as bytes_all() reads them. These runs are short (a word or two
+ * of red zone, an object's poison); a call to memset() and its rep stos
+ * cost more than they do. Long runs go to memset().
+ */
+static __always_inline void bytes_fill(u8 *start, u8 value, unsigned int len)
+{
+	unsigned long word = RED_WORD(value);
+
+	if (len >= 256) {
+		memset(start, value, len);
+		return;
+	}
+	for (; len && !IS_ALIGNED((unsigned long)start, sizeof(long)); len--)
+		*start++ = value;
+	for (; len >= sizeof(long); len -= sizeof(long), start += sizeof(long))
+		*(unsigned long *)start = word;
+	for (; len; len--)
+		*start++ = value;
+}
+
+/*
+ * The last word of a poisoned object whose size is a multiple of a word:
+ * POISON_FREE bytes, then POISON_END.
+ */
+static __always_inline unsigned long poison_last_word(void)
+{
+	union {
+		u8 b[sizeof(long)];
+		unsigned long w;
+	} u;
+
+	memset(u.b, POISON_FREE, sizeof(long) - 1);
+	u.b[sizeof(long) - 1] = POISON_END;
+	return u.w;
+}
+
+/* An object's poison, a word at a time when its size allows. */
+static __always_inline bool poison_intact(struct kslab_cache *s, u8 *obj)
+{
+	unsigned int last = s->object_size - sizeof(long);
+
+	if (IS_ALIGNED(s->object_size, sizeof(long)))
+		return bytes_all(obj, POISON_FREE, last) &&
+		       *(unsigned long *)(obj + last) == poison_last_word();
+	return bytes_all(obj, POISON_FREE, s->object_size - 1) &&
+	       obj[s->object_size - 1] == POISON_END;
+}
+
+static __always_inline void poison_fill(struct kslab_cache *s, u8 *obj)
+{
+	unsigned int last = s->object_size - sizeof(long);
+
+	if (IS_ALIGNED(s->object_size, sizeof(long))) {
+		bytes_fill(obj, POISON_FREE, last);
+		*(unsigned long *)(obj + last) = poison_last_word();
+		return;
+	}
+	bytes_fill(obj, POISON_FREE, s->object_size - 1);
+	obj[s->object_size - 1] = POISON_END;
+}
+
 static unsigned long *obj_claim_word(struct kslab_cache *s, void *obj)
 {
 	return obj - s->red_left_pad;
@@ -203,35 +287,33 @@ static void object_init_free(struct kslab_cache *s, void *obj)
 	unsigned int end = info_end(s);
 
 	if (s->flags & SLAB_RED_ZONE) {
-		memset(obj - s->red_left_pad, SLUB_RED_INACTIVE, s->red_left_pad);
-		memset(obj + s->object_size, SLUB_RED_INACTIVE,
-		       s->inuse - s->object_size);
+		bytes_fill(obj - s->red_left_pad, SLUB_RED_INACTIVE, s->red_left_pad);
+		bytes_fill(obj + s->object_size, SLUB_RED_INACTIVE,
+			   s->inuse - s->object_size);
 	}
-	if (s->poison) {
-		memset(obj, POISON_FREE, s->object_size - 1);
-		((u8 *)obj)[s->object_size - 1] = POISON_END;
-	}
+	if (s->poison)
+		poison_fill(s, obj);
 	if (s->flags & SLAB_POISON)
-		memset(obj + end, POISON_INUSE, size_from_object(s) - end);
+		bytes_fill(obj + end, POISON_INUSE, size_from_object(s) - end);
 }
 
 static void object_set_redzone(struct kslab_cache *s, void *obj, u8 value)
 {
 	if (!(s->flags & SLAB_RED_ZONE))
 		return;
-	memset(obj - s->red_left_pad, value, s->red_left_pad);
-	memset(obj + s->object_size, value, s->inuse - s->object_size);
+	bytes_fill(obj - s->red_left_pad, value, s->red_left_pad);
+	bytes_fill(obj + s->object_size, value, s->inuse - s->object_size);
 }
 
-/*
- * check_bytes - are @len bytes at @start all @value? If not, report the
- * run of wrong bytes as @what, restore them and return false.
- */
-static bool check_bytes(struct kslab_cache *s, struct page *page, void *obj,
-			const char *what, u8 *start, u8 value, unsigned int len)
+/* check_bytes() once bytes_all() said no: find, report, restore. */
+static noinline bool check_bytes_report(struct kslab_cache *s,
+					struct page *page, void *obj,
+					const char *what, u8 *start, u8 value,
+					unsigned int len)
 {
-	u8 *fault = meta_memchr_inv(start, value, len), *end = start + len;
+	u8 *fault, *end = start + len;
 
+	fault = meta_memchr_inv(start, value, len);
 	if (!fault)
 		return true;
 	while (end > fault && end[-1] == value)
@@ -244,6 +326,20 @@ static bool check_bytes(struct kslab_cache *s, struct page *page, void *obj,
 		report_bytes(s, page, obj, what, fault, end, value);
 	memset(fault, value, end - fault);
 	return false;
+}
+
+/*
+ * check_bytes - are @len bytes at @start all @value? If not, report the
+ * run of wrong bytes as @what, restore them and return false.
+ */
+static __always_inline bool check_bytes(struct kslab_cache *s,
+					struct page *page, void *obj,
+					const char *what, u8 *start, u8 value,
+					unsigned int len)
+{
+	if (likely(bytes_all(start, value, len)))
+		return true;
+	return check_bytes_report(s, page, obj, what, start, value, len);
 }
 
 /*
@@ -284,7 +380,7 @@ static int check_free_object(struct kslab_cache *s, struct page *page, void *obj
 	unsigned int end = info_end(s);
 	int bad = 0;
 
-	if (s->poison) {
+	if (s->poison && unlikely(!poison_intact(s, obj))) {
 		bad += !check_bytes(s, page, obj, "poison overwritten", obj,
 				    POISON_FREE, s->object_size - 1);
 		bad += !check_bytes(s, page, obj, "poison overwritten",
