@@ -166,7 +166,8 @@ static void debug_poison_validate(struct kunit *test)
 
 /*
  * A write into a freed object is caught when the object would be handed
- * out again: it is quarantined, never handed out, whoever wrote to it.
+ * out again: it is quarantined, never handed out, whoever wrote to it,
+ * and marked so for a crash dump's readers (KSLAB_QUARANTINE_MAGIC).
  */
 static void debug_poison_alloc(struct kunit *test)
 {
@@ -189,6 +190,7 @@ static void debug_poison_alloc(struct kunit *test)
 	KUNIT_EXPECT_PTR_NE(test, q, p);
 	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
 	KUNIT_EXPECT_GT(test, atomic_long_read(&s->quarantined), 0L);
+	KUNIT_EXPECT_EQ(test, KSLAB_QUARANTINE_MAGIC, *(unsigned long *)p);
 	kslab_cache_free(s, q);
 	expect_healthy(test, s, p);
 	kslab_cache_free(s, keep);

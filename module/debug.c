@@ -423,6 +423,21 @@ void __debug_slab_init(struct kslab_cache *s, struct page *page)
 }
 
 /*
+ * Quarantine a corrupt object of @page: its red zones stay inactive (a
+ * quarantine slab's validation accepts that) and its first word says
+ * KSLAB_QUARANTINE_MAGIC, so a crash dump tells it from a live object.
+ * The caller marks the slab, under its list_lock (slab_pop(),
+ * node_quarantine()).
+ */
+static void object_mark_quarantined(struct kslab_cache *s, struct page *page,
+				    void *obj)
+{
+	atomic_long_inc(&s->quarantined);
+	*(unsigned long *)obj = KSLAB_QUARANTINE_MAGIC;
+	report_fixed(s, "object %p quarantined: never handed out again", obj);
+}
+
+/*
  * An object leaving its free list: its red zones must say free and its
  * poison be intact. A corrupt object (a write after free) is reported,
  * repaired and quarantined: never handed out, since whoever wrote to it
@@ -433,15 +448,13 @@ bool __debug_alloc_check(struct kslab_cache *s, struct page *page, void *obj)
 	int bad = check_redzones(s, page, obj, SLUB_RED_INACTIVE) +
 		  check_free_object(s, page, obj);
 
+	if (bad) {
+		object_mark_quarantined(s, page, obj);
+		return false;
+	}
 	object_set_redzone(s, obj, SLUB_RED_ACTIVE);
 	if (has_orig_size(s))	/* all of it, unless kslab_kmalloc() says */
 		*obj_orig_size(s, obj) = s->object_size;
-	if (bad) {
-		/* the caller marks the slab (slab_pop(), node_quarantine()) */
-		atomic_long_inc(&s->quarantined);
-		report_fixed(s, "object %p quarantined: never handed out again", obj);
-		return false;
-	}
 	return true;
 }
 

@@ -412,6 +412,16 @@ struct slab_meta {
 
 static_assert(sizeof(struct slab_meta) == sizeof(pgoff_t));
 
+/*
+ * The first word of an object debug.c found corrupt and quarantined (its
+ * red zones stay inactive): what tells it apart from a live object of a
+ * slab with the quarantine bit. The post-mortem helpers
+ * (tools/kslab_drgn.py) read it; "kslabQRN" in memory, little-endian.
+ * Objects cut off a corrupt free list (slab_quarantine()) carry no mark:
+ * kslab does not know which ones they are.
+ */
+#define KSLAB_QUARANTINE_MAGIC	0x4e525162616c736bUL
+
 enum slab_state {
 	SLAB_STATE_NONE,	/* on no list: being built or torn down */
 	SLAB_STATE_PARTIAL,
