@@ -95,7 +95,8 @@ awk '
 			sub(/^.* index [0-9-]+ object 0x[0-9a-f]+ /, "", got)
 		}
 		w = want[a]; ok = 0
-		if (w == "live" || w == "free-list") ok = (got == w)
+		if (w == "live" || w == "free-list" || w == "quarantined" || w == "live-or-quarantined")
+			ok = (got == w)
 		else if (w == "none") ok = (got == "none")
 		else if (w == "magazine") ok = (got ~ /^magazine \(cpu 0 /)
 		else if (w == "remote") ok = (got ~ /^remote \(cpu 0 remote\)/)
@@ -116,6 +117,11 @@ awk '
 	cat "$out/compare.txt" >&2
 	die dump "addresses misclassified" "$out/compare.txt"
 }
+
+# the object debug.c quarantined is named so (its mark), not live
+qobj=$(awk '$3 == "quarantined" { print $2; exit }' "$out/objects.guest")
+[ -n "$qobj" ] && grep -q "^$qobj: .* quarantined\$" "$out/info.drgn" ||
+	die dump "no quarantined object printed, or drgn does not say quarantined" "$out/info.drgn"
 
 # 3. a debug cache's live object: its allocation stack names the allocator
 dbg=$(awk '$1 == "dump_debug" && $3 == "live" { print $2; exit }' "$out/objects.guest")

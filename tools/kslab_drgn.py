@@ -5,7 +5,7 @@
 # kernel, mirroring drgn.helpers.linux.slab for kslab's caches: iterate the
 # caches, a /proc/kslabinfo summary of each, classify any address (cache,
 # slab, object index, and state: live, on its slab's free list, in a CPU's
-# magazine or remote buffer, in a node's depot), the owner tracks of a
+# magazine or remote buffer, in a node's depot, quarantined), the owner tracks of a
 # SLAB_STORE_USER cache with their stacks, iterate a cache's live objects
 # (cast to a type if asked), and each CPU's magazines and node's depot.
 # Every layout comes from kslab.ko's debug info (DWARF), never from
@@ -53,6 +53,8 @@ __all__ = (
 # DWARF does not carry.
 KSLAB_MAGIC_SLAB = 0xA5
 KSLAB_NO_FREE = 0xFFFF
+# The first word of an object debug.c quarantined ("kslabQRN").
+KSLAB_QUARANTINE_MAGIC = 0x4E525162616C736B
 # The kernel's (lib/stackdepot.c), as drgn's own stackdepot helper has it.
 DEPOT_STACK_ALIGN = 4
 
@@ -351,14 +353,23 @@ def _for_each_slab(s: Object) -> Iterator[Tuple[int, str, Object]]:
                 yield nid, lst, page
 
 
+def _marked_quarantined(prog: Program, obj: int) -> bool:
+    """Does @obj (off its slab's free list, on a quarantine slab) carry debug.c's mark?"""
+    try:
+        return prog.read_u64(obj) == KSLAB_QUARANTINE_MAGIC
+    except FaultError:
+        return False
+
+
 def kslab_cache_for_each_live_object(
     s: Object, type_name: Optional[str] = None
 ) -> Iterator[Object]:
     """
-    Every live object of a cache: off its slab's free list and in no
-    magazine, depot or remote buffer. A ``void *``, or a pointer to
-    @type_name. (On a slab holding quarantined objects those are listed
-    too: kslab does not record which of its objects they are.)
+    Every live object of a cache: off its slab's free list, in no
+    magazine, depot or remote buffer, and not marked quarantined. A
+    ``void *``, or a pointer to @type_name. (Objects cut off a corrupt
+    free list carry no mark and are listed too: kslab does not record
+    which of a slab's objects they are.)
     """
     prog = s.prog_
     ptr_type = prog.pointer_type(prog.type(type_name)) if type_name else prog.type("void *")
@@ -367,10 +378,14 @@ def kslab_cache_for_each_live_object(
     for _, _, page in _for_each_slab(s):
         base = page_to_virt(page).value_()
         free = _slab_free_indices(s, page)
+        quarantine = _slab_meta(page).quarantine.value_()
         for idx in range(_slab_meta(page).objects.value_()):
             obj = base + idx * size + pad
-            if idx not in free and obj not in cached:
-                yield Object(prog, ptr_type, value=obj)
+            if idx in free or obj in cached:
+                continue
+            if quarantine and _marked_quarantined(prog, obj):
+                continue
+            yield Object(prog, ptr_type, value=obj)
 
 
 class KslabTrack(NamedTuple):
@@ -437,7 +452,7 @@ class KslabObjectInfo(NamedTuple):
     slab: Object  # struct page * (the slab's head page)
     address: int  # the object's start
     index: int  # in its slab
-    state: str  # live, free-list, magazine, remote, depot (with where)
+    state: str  # live, free-list, magazine, remote, depot (with where), quarantined
     node_list: str  # the node list the slab is on
 
 
@@ -447,7 +462,10 @@ def kslab_object_info(prog: Program, addr: int) -> Optional[KslabObjectInfo]:
     slab (the kernel's own slabs, a large kslab_kmalloc() allocation, a
     static variable, anything else). Its state: "live", "free-list" (on its
     slab's free list), "magazine (cpu N loaded|previous)", "remote (cpu
-    N remote)", "depot (node N magazine I)", or for an address in the
+    N remote)", "depot (node N magazine I)", "quarantined" (debug.c found
+    it corrupt: its first word is KSLAB_QUARANTINE_MAGIC), "live-or-
+    quarantined" (unmarked, on a slab holding quarantined objects: one cut
+    off a corrupt free list is not marked), or for an address in the
     slab's tail past the last object "none".
     """
     try:
@@ -476,7 +494,10 @@ def kslab_object_info(prog: Program, addr: int) -> Optional[KslabObjectInfo]:
     else:
         state = _cached_objects(s).get(obj, "live")
         if state == "live" and m.quarantine.value_():
-            state = "live-or-quarantined"
+            if _marked_quarantined(prog, obj):
+                state = "quarantined"
+            else:
+                state = "live-or-quarantined"
     return KslabObjectInfo(s, page, obj, idx, state, node_list)
 
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kslab_dumpstate.c - the known state of the dump test (scripts/
- * dump-check.sh): two caches, one plain and one with owner tracking and red
- * zones, whose objects are put where the test wants them by the order of
- * the calls alone: live, on a slab's free list, in CPU 0's magazines, in
- * node 0's depot (or CPU 0's magazines), in CPU 0's remote buffer, and an
+ * dump-check.sh): three caches, one plain, one with owner tracking and red
+ * zones, and one with red zones and poison, whose objects are put where
+ * the test wants them by the order of the calls alone: live, on a slab's
+ * free list, in CPU 0's magazines, in node 0's depot (or CPU 0's
+ * magazines), in CPU 0's remote buffer, quarantined (written after free:
+ * kslab reports it, which is expected in this guest's console), and an
  * address outside kslab (a kmalloc() object). Each is printed as
  * "kslab_dumpstate: obj CACHE ADDRESS STATE"; the host then classifies the
  * addresses in QEMU's dump of the guest with tools/kslab_drgn.py and
@@ -24,8 +26,9 @@
 #define NR_R	2	/* node 1's objects freed on CPU 0 */
 #define NR_D	4	/* debug objects: even live, odd freed */
 
-static struct kslab_cache *plain, *debug;
-static void *a[NR_A], *r[NR_R], *d[NR_D], **c, *outside;
+static struct kslab_cache *plain, *debug, *quar;
+static void *a[NR_A], *r[NR_R], *d[NR_D], **c, *outside, *qlive;
+static u8 *qbad;
 static unsigned int nr_c;
 static bool trim_held;
 
@@ -46,6 +49,23 @@ static noinline void *dumpstate_debug_alloc(void)
 
 	barrier();
 	return obj;
+}
+
+/*
+ * A write after free in a poisoned cache: the object is found corrupt when
+ * it heads the free list again, and quarantined; the next one is handed
+ * out instead and stays live, on a slab that now holds a quarantined
+ * object.
+ */
+static int quarantine_one(void)
+{
+	qbad = kslab_cache_alloc(quar, GFP_KERNEL);
+	if (!qbad)
+		return -ENOMEM;
+	kslab_cache_free(quar, qbad);
+	qbad[8] = 0x11;		/* one byte of the poison */
+	qlive = kslab_cache_alloc(quar, GFP_KERNEL);
+	return qlive ? 0 : -ENOMEM;
 }
 
 /* On CPU 0 (node 0), so that every free below lands where it says. */
@@ -90,7 +110,7 @@ static long build_state(void *unused)
 	/* a debug cache frees straight to the slab */
 	for (i = 1; i < NR_D; i += 2)
 		kslab_cache_free(debug, d[i]);
-	return 0;
+	return quarantine_one();
 }
 
 static void free_live(void)
@@ -103,10 +123,13 @@ static void free_live(void)
 	for (i = 0; i < NR_D; i += 2)
 		if (d[i])
 			kslab_cache_free(debug, d[i]);
+	if (qlive)
+		kslab_cache_free(quar, qlive);
 }
 
 static void teardown(void)
 {
+	kslab_cache_destroy(quar);
 	kslab_cache_destroy(debug);
 	kslab_cache_destroy(plain);
 	kfree(c);
@@ -127,10 +150,12 @@ static int __init dumpstate_init(void)
 	plain = kslab_cache_create("dump_plain", 200, 0, 0, NULL);
 	debug = kslab_cache_create("dump_debug", 96, 0,
 				   SLAB_STORE_USER | SLAB_RED_ZONE, NULL);
+	quar = kslab_cache_create("dump_quarantine", 64, 0,
+				  SLAB_RED_ZONE | SLAB_POISON, NULL);
 	outside = kmalloc(64, GFP_KERNEL);
 	nr_c = 3 * (plain ? plain->mag_size : 0);
 	c = kcalloc(nr_c, sizeof(*c), GFP_KERNEL);
-	if (!plain || !debug || !outside || !c) {
+	if (!plain || !debug || !quar || !outside || !c) {
 		teardown();
 		return -ENOMEM;
 	}
@@ -152,9 +177,12 @@ static int __init dumpstate_init(void)
 		show(plain, r[i], "remote");
 	for (i = 0; i < NR_D; i++)
 		show(debug, d[i], i & 1 ? "free-list" : "live");
+	show(quar, qbad, "quarantined");
+	/* unmarked, on a slab with the quarantine bit: drgn cannot tell */
+	show(quar, qlive, "live-or-quarantined");
 	show(NULL, outside, "none");
 	pr_info("ready: mag_size %u, %u objects shown\n", plain->mag_size,
-		NR_A + nr_c + NR_R + NR_D + 1);
+		NR_A + nr_c + NR_R + NR_D + 2 + 1);
 	return 0;
 }
 
