@@ -6,13 +6,18 @@
 # has DWARF, fw_cfg and /proc/kcore: kunit/drgn.config) with QEMU's
 # vmcoreinfo device, loads kslab, the example client and tests/dump's
 # kslab_dumpstate (a known state: live, freed, magazine-, depot- and
-# remote-held objects, an address outside kslab, a debug cache), prints
-# /proc/kslabinfo and the addresses, and has QEMU dump the guest's memory
-# (scripts/boot.sh's dump mode). Then, on the host, the helpers read the
-# dump with drgn and must print the same /proc/kslabinfo, classify every
-# address as the guest said, count as many live objects in dump_plain as
-# kslabinfo says, and name the allocating function in a debug object's
-# allocation stack. Prints "dump: PASSED: ..." or fails with the reason.
+# remote-held objects, a quarantined one, an address outside kslab, a
+# debug cache), prints /proc/kslabinfo and the addresses, runs the helpers
+# live in the guest on its /proc/kcore (python3, drgn and vmlinux ride in
+# its initramfs: scripts/drgn-guest.sh), prints /proc/kslabinfo again and
+# has QEMU dump the guest's memory (scripts/boot.sh's dump mode). Then, on
+# the host, the helpers read the dump with drgn and must print the same
+# /proc/kslabinfo, classify every address as the guest said, count as
+# many live objects in dump_plain as kslabinfo says, and name the
+# allocating function in a debug object's allocation stack; the live
+# run's slabinfo must equal the /proc/kslabinfo printed just before it,
+# and its `info` of one address of each kind what the dump says of them.
+# Prints "dump: PASSED: ..." or fails with the reason.
 # KSLAB_DUMP_REUSE=1 skips the build and the boot and reads the last dump
 # again (build/dump/guest.core, kept): for work on the helpers.
 set -euo pipefail
@@ -38,18 +43,44 @@ boot_and_dump() {
 	modules_copy "$out" "$kdir" ||
 		die dump "building the modules for the test kernel" "$out/logs/modules.log"
 	pick_mods
+	rm -rf "$out/guest-files"
+	bash scripts/drgn-guest.sh "$out/guest-files" "$kdir/vmlinux"
 	cat >"$steps" <<'EOF'
 kslab_insmod kslab
 kslab_insmod kslab_example sessions=2000 rounds=20000
 kslab_insmod kslab_dumpstate
 dmesg | grep 'kslab_dumpstate: ' | sed 's/^.*kslab_dumpstate: /kslab-dump: /'
+# the helpers live on /proc/kcore, /proc/kslabinfo just before them
+drgn_live() {
+	t0=$(date +%s)
+	PYTHONPATH=/usr/lib/python3/dist-packages python3 -S /usr/share/kslab/kslab_drgn.py \
+		-s /boot/vmlinux -m /lib/kslab/kslab.ko -e /lib/kslab/kslab_example.ko \
+		-e /lib/kslab/kslab_dumpstate.ko "$@" 2>/tmp/drgn.err
+	rc=$?
+	sed 's/^/kslab-drgn-stderr: /' /tmp/drgn.err
+	[ $rc = 0 ] || say "FAILED: kslab_drgn.py $1 exited $rc"
+	say "kslab_drgn.py $1 took $(($(date +%s) - t0)) s"
+}
+say "memory: $(awk '/^(MemTotal|MemFree|MemAvailable):/ { printf "%s %d MiB ", $1, $2 / 1024 }' /proc/meminfo)"
+say "kslabinfo live begin"
+cat /proc/kslabinfo
+say "kslabinfo live end"
+say "drgn slabinfo begin"
+drgn_live slabinfo
+say "drgn slabinfo end"
+# one address of each cache and state the module printed
+addrs=$(dmesg | awk '/kslab_dumpstate: obj / && !seen[$(NF-2) $NF]++ { print $(NF-1) }')
+say "drgn info begin"
+drgn_live info $addrs
+say "drgn info end"
 say "kslabinfo begin"
 cat /proc/kslabinfo
 say "kslabinfo end"
 say "dump now"
 sleep 3600
 EOF
-	bash scripts/initramfs.sh "$out/initramfs.gz" "$steps" "${mods[@]}"
+	KSLAB_GUEST_FILES=$out/guest-files bash scripts/initramfs.sh "$out/initramfs.gz" "$steps" "${mods[@]}"
+	echo "dump: initramfs of $(($(stat -c %s "$out/initramfs.gz") >> 20)) MiB"
 	echo "dump: booting ${kdir#"$KSLAB_TOP"/} with -device vmcoreinfo (console: ${log#"$KSLAB_TOP"/})"
 	KSLAB_DUMP=$core bash scripts/boot.sh "$kdir/arch/x86/boot/bzImage" \
 		"$out/initramfs.gz" "$log" dump
@@ -64,14 +95,19 @@ fi
 tr -d '\r' <"$log" >"$out/console.txt"
 grep -q '^kslab-dump: ready' "$out/console.txt" ||
 	die dump "kslab_dumpstate did not build its state" "$log"
+# between BEGIN END: the console lines between two of the guest's marker
+# lines, without the markers, the guest's other lines or the kernel's
+between() {
+	sed -n "/^kslab-guest: $1\$/,/^kslab-guest: $2\$/p" "$out/console.txt" |
+		grep -vE '^kslab-[a-z-]+: |^\[ *[0-9]+\.[0-9]+\] ' || true
+}
 
 # drgn on the host: the dump, vmlinux and every module's debug info
 drgn_cmd=(/usr/bin/python3 tools/kslab_drgn.py -c "$core" -s "$kdir/vmlinux"
 	  -m "${mods[0]}" -e "${mods[1]}" -e "${mods[2]}")
 
 # 1. /proc/kslabinfo as the guest printed it
-sed -n '/kslab-guest: kslabinfo begin/,/kslab-guest: kslabinfo end/p' "$out/console.txt" |
-	grep -v '^kslab-guest: ' >"$out/kslabinfo.guest"
+between "kslabinfo begin" "kslabinfo end" >"$out/kslabinfo.guest"
 "${drgn_cmd[@]}" slabinfo >"$out/kslabinfo.drgn" 2>"$out/drgn.log" ||
 	die dump "kslab_drgn.py slabinfo" "$out/drgn.log"
 diff -u "$out/kslabinfo.guest" "$out/kslabinfo.drgn" >"$out/kslabinfo.diff" ||
@@ -136,6 +172,26 @@ got_live=$(wc -l <"$out/objects.drgn")
 [ "$got_live" = "$want_live" ] ||
 	die dump "drgn walks $got_live live dump_plain objects, kslabinfo says $want_live" "$out/objects.drgn"
 
+# 5. live, in the guest: slabinfo equal to /proc/kslabinfo just before it
+between "kslabinfo live begin" "kslabinfo live end" >"$out/kslabinfo.live-guest"
+between "drgn slabinfo begin" "drgn slabinfo end" >"$out/kslabinfo.live-drgn"
+grep '^kslab-drgn-stderr: ' "$out/console.txt" >"$out/drgn-live.log" || true
+! grep -q '^kslab-guest: FAILED: kslab_drgn' "$out/console.txt" ||
+	die dump "kslab_drgn.py failed live in the guest" "$out/drgn-live.log"
+[ -s "$out/kslabinfo.live-drgn" ] &&
+	diff -u "$out/kslabinfo.live-guest" "$out/kslabinfo.live-drgn" >"$out/kslabinfo.live.diff" ||
+	die dump "live slabinfo differs from the guest's /proc/kslabinfo" "$out/kslabinfo.live.diff"
+
+# 6. live info of one address of each kind: what the dump says of them
+between "drgn info begin" "drgn info end" >"$out/info.live"
+mapfile -t live_addrs < <(grep -oE '^0x[0-9a-f]+' "$out/info.live")
+[ ${#live_addrs[@]} -ge 8 ] || die dump "live info printed ${#live_addrs[@]} addresses" "$out/info.live"
+"${drgn_cmd[@]}" info "${live_addrs[@]}" >"$out/info.live-dump" 2>>"$out/drgn.log" ||
+	die dump "kslab_drgn.py info" "$out/drgn.log"
+diff -u "$out/info.live-dump" "$out/info.live" >"$out/info.live.diff" ||
+	die dump "live info differs from the dump's" "$out/info.live.diff"
+
 echo "dump: PASSED: kslabinfo of $(grep -vc '^#\|^slabinfo' "$out/kslabinfo.guest") caches equal," \
 	"$(tail -n 1 "$out/compare.txt" | cut -d' ' -f2-), $got_live live objects walked," \
-	"alloc stack names dumpstate_debug_alloc"
+	"alloc stack names dumpstate_debug_alloc, quarantined named;" \
+	"live: slabinfo equal, info of ${#live_addrs[@]} addresses as in the dump"
