@@ -15,7 +15,8 @@
 # memoryless node, the PREEMPT_RT test kernel, the
 # KASAN test kernel and the test kernel built from Linux 7.3; a sixth,
 # the dump boot, checks the post-mortem helpers tools/kslab_drgn.py
-# against QEMU's dump of a guest in a known state (scripts/dump-check.sh)
+# against QEMU's dump of a guest in a known state and live in it
+# (scripts/dump-check.sh: its seven checks count as tests)
 # ($KSLAB_CHECK_BOOTS picks among demo, test, autoinit, rt, kasan, v7
 # and dump). Last,
 # `make compat` on Debian's stock kernels (KSLAB_COMPAT=0 skips it). Its
@@ -79,13 +80,23 @@ write_steps() {
 	} >"$out"
 }
 
+# add_counts NAME "N passed, N failed, N skipped": a boot's counts, shown
+# and added to the totals.
+passed=0 failed_tests=0 skipped=0
+add_counts() {
+	local p f s
+
+	echo "check: $1: $2"
+	read -r p _ f _ s _ <<<"${2//,/}"
+	passed=$((passed + p)) failed_tests=$((failed_tests + f)) skipped=$((skipped + s))
+}
+
 # check_boot NAME KDIR CMDLINE MODULE.ko...: boot KDIR's kernel with the
 # steps for kslab's modules built for it, judge its console
 # (build/console.log for the first boot, build/console-NAME.log for the
 # others) and add its counts to the totals.
-passed=0 failed_tests=0 skipped=0
 check_boot() {
-	local name=$1 k=$2 cmdline=$3 log report counts p f s parse_ok=1 steps
+	local name=$1 k=$2 cmdline=$3 log report counts parse_ok=1 steps
 	shift 3
 	log=$KSLAB_BUILD/console-$name.log
 	[ "$name" != test ] || log=$KSLAB_BUILD/console.log
@@ -116,9 +127,7 @@ check_boot() {
 		;;
 	esac
 	counts=$(grep -E '^[0-9]+ passed, ' "$report" || echo "0 passed, 0 failed, 0 skipped")
-	echo "check: $name: $counts"
-	read -r p _ f _ s _ <<<"${counts//,/}"
-	passed=$((passed + p)) failed_tests=$((failed_tests + f)) skipped=$((skipped + s))
+	add_counts "$name" "$counts"
 }
 
 # check_demo: README's first command, `make demo`, as a user runs it; it
@@ -209,13 +218,16 @@ for b in ${KSLAB_CHECK_BOOTS:-demo test autoinit rt kasan v7 dump}; do
 		KSLAB_TCG_THREAD=single check_boot v7 "$v7dir" "${KSLAB_CMDLINE:-}" "${cmods[@]}"
 		;;
 	dump)
-		echo "check: dump: the drgn helpers against a QEMU dump (log: build/logs/dump.log)"
+		echo "check: dump: the drgn helpers against a QEMU dump and live (log: build/logs/dump.log)"
 		if bash scripts/dump-check.sh >"$KSLAB_LOGS/dump.log" 2>&1; then
 			grep '^dump: PASSED' "$KSLAB_LOGS/dump.log" | sed 's/^/check: /'
 		else
 			grep -m1 'dump: FAILED' "$KSLAB_LOGS/dump.log" | sed 's/^/check: /' || true
 			failures+=("dump: the drgn helpers against a QEMU dump (see build/logs/dump.log)")
 		fi
+		# its seven checks count as tests (dump-check.sh's count line)
+		counts=$(grep -E '^dump: [0-9]+ passed, ' "$KSLAB_LOGS/dump.log" | tail -n 1 | cut -d' ' -f2-) || true
+		add_counts dump "${counts:-0 passed, 0 failed, 0 skipped}"
 		;;
 	*) die check "KSLAB_CHECK_BOOTS: unknown boot '$b' (demo, test, autoinit, rt, kasan, v7 or dump)" ;;
 	esac
