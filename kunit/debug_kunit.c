@@ -14,6 +14,7 @@
 #include <linux/kthread.h>
 #include <linux/random.h>
 #include <linux/sort.h>
+#include <linux/stackdepot.h>
 #include <linux/workqueue.h>
 
 #include "kslab_test.h"
@@ -394,8 +395,29 @@ static void debug_foreign_free(struct kunit *test)
 }
 
 /* Owner tracking records who allocated and freed, and where from. */
+static const struct flags_case store_user_cases[] = {
+	{ "U", SLAB_STORE_USER },
+	{ "ZPU", SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER },
+};
+
+KUNIT_ARRAY_PARAM(store_user, store_user_cases, flags_desc);
+
+/* The stack of a track begins with kslab's caller, not with kslab. */
+static void expect_stack_from(struct kunit *test, struct kslab_track *t,
+			      const char *want)
+{
+	unsigned long *entries;
+	char sym[KSYM_SYMBOL_LEN];
+
+	KUNIT_ASSERT_NE(test, 0U, t->handle);
+	KUNIT_ASSERT_GT(test, stack_depot_fetch(t->handle, &entries), 0U);
+	snprintf(sym, sizeof(sym), "%ps", (void *)entries[0]);
+	KUNIT_EXPECT_STREQ(test, sym, want);
+}
+
 static void debug_store_user(struct kunit *test)
 {
+	const struct flags_case *c = test->param_value;
 	struct kslab_cache *s;
 	struct kslab_track *t;
 	char *sym, *want;
@@ -405,7 +427,7 @@ static void debug_store_user(struct kunit *test)
 	want = kunit_kzalloc(test, KSYM_SYMBOL_LEN, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, sym);
 	KUNIT_ASSERT_NOT_NULL(test, want);
-	s = ktest_create(test, "kunit_debug_user", 32, 0, SLAB_STORE_USER, NULL);
+	s = ktest_create(test, "kunit_debug_user", 32, 0, c->flags, NULL);
 	keep = kslab_cache_alloc(s, GFP_KERNEL);
 	p = kslab_cache_alloc(s, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
@@ -414,12 +436,12 @@ static void debug_store_user(struct kunit *test)
 	snprintf(sym, KSYM_SYMBOL_LEN, "%ps", (void *)t[KSLAB_TRACK_ALLOC].addr);
 	KUNIT_EXPECT_STREQ(test, sym, want);
 	KUNIT_EXPECT_EQ(test, current->pid, t[KSLAB_TRACK_ALLOC].pid);
-	KUNIT_EXPECT_NE(test, 0U, t[KSLAB_TRACK_ALLOC].handle);
+	expect_stack_from(test, &t[KSLAB_TRACK_ALLOC], want);
 	KUNIT_EXPECT_EQ(test, 0UL, t[KSLAB_TRACK_FREE].addr);
 	kslab_cache_free(s, p);
 	snprintf(sym, KSYM_SYMBOL_LEN, "%ps", (void *)t[KSLAB_TRACK_FREE].addr);
 	KUNIT_EXPECT_STREQ(test, sym, want);
-	KUNIT_EXPECT_NE(test, 0U, t[KSLAB_TRACK_FREE].handle);
+	expect_stack_from(test, &t[KSLAB_TRACK_FREE], want);
 	kslab_cache_free(s, keep);
 	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
 	ktest_destroy(test, s);
@@ -888,7 +910,7 @@ static struct kunit_case debug_cases[] = {
 	KUNIT_CASE_PARAM(debug_double_free, double_free_gen_params),
 	KUNIT_CASE(debug_interior_free),
 	KUNIT_CASE(debug_foreign_free),
-	KUNIT_CASE(debug_store_user),
+	KUNIT_CASE_PARAM(debug_store_user, store_user_gen_params),
 	KUNIT_CASE(debug_leak_destroy),
 	KUNIT_CASE(debug_trace),
 	KUNIT_CASE(debug_param_syntax),

@@ -21,6 +21,7 @@
 
 #include <linux/jiffies.h>
 #include <linux/kasan.h>
+#include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/poison.h>
 #include <linux/sched.h>
@@ -32,8 +33,6 @@
 #include "debug.h"
 #include "kasan.h"
 #include "report.h"
-
-#define KSLAB_TRACK_DEPTH	16
 
 /* kslab.debug=: slub_debug's syntax, applied to caches created after load. */
 static char *debug_param = "";
@@ -130,15 +129,23 @@ static struct kslab_track *obj_track(struct kslab_cache *s, void *obj,
 	return (struct kslab_track *)(obj + s->track_offset) + item;
 }
 
+/*
+ * track_set - record who allocated or freed @obj: @st, less kslab's own
+ * frames at its start (its first entry is then kslab's caller), at most
+ * KSLAB_TRACK_DEPTH entries, in the stack depot.
+ */
 static void track_set(struct kslab_cache *s, void *obj,
-		      enum kslab_track_item item, unsigned long caller)
+		      enum kslab_track_item item, unsigned long caller,
+		      struct debug_stack *st)
 {
 	struct kslab_track *t = obj_track(s, obj, item);
-	unsigned long entries[KSLAB_TRACK_DEPTH];
-	unsigned int nr;
+	unsigned int first = 0;
 
-	nr = stack_trace_save(entries, ARRAY_SIZE(entries), 3);
-	t->handle = stack_depot_save(entries, nr, GFP_NOWAIT);
+	while (first < st->nr && within_module(st->entries[first], THIS_MODULE))
+		first++;
+	t->handle = stack_depot_save(st->entries + first,
+				     min(st->nr - first, KSLAB_TRACK_DEPTH),
+				     GFP_NOWAIT);
 	t->addr = caller;
 	t->cpu = raw_smp_processor_id();
 	t->pid = current->pid;
@@ -458,18 +465,12 @@ bool __debug_alloc_check(struct kslab_cache *s, struct page *page, void *obj)
 	return true;
 }
 
-/**
- * debug_on_alloc - record an allocation (SLAB_STORE_USER, SLAB_TRACE)
- * @s: the cache
- * @obj: the object handed out
- * @caller: who asked
- *
- * Context: any context (no kslab lock needed).
- */
-void debug_on_alloc(struct kslab_cache *s, void *obj, unsigned long caller)
+/* debug_on_alloc()'s work, @st taken in its caller's frame. */
+void __debug_on_alloc(struct kslab_cache *s, void *obj, unsigned long caller,
+		      struct debug_stack *st)
 {
 	if (s->flags & SLAB_STORE_USER)
-		track_set(s, obj, KSLAB_TRACK_ALLOC, caller);
+		track_set(s, obj, KSLAB_TRACK_ALLOC, caller, st);
 	if (s->flags & SLAB_TRACE)
 		report_trace(s, obj, "alloc", caller);
 }
@@ -510,7 +511,7 @@ static bool object_claim(struct kslab_cache *s, struct page *page, void *obj)
  * Return: false to refuse the free.
  */
 static bool object_free(struct kslab_cache *s, struct page *page, void *obj,
-			unsigned long caller)
+			unsigned long caller, struct debug_stack *st)
 {
 	unsigned int skip = 0;
 
@@ -527,7 +528,7 @@ static bool object_free(struct kslab_cache *s, struct page *page, void *obj,
 			    POISON_INUSE, size_from_object(s) - end);
 	}
 	if (s->flags & SLAB_STORE_USER)
-		track_set(s, obj, KSLAB_TRACK_FREE, caller);
+		track_set(s, obj, KSLAB_TRACK_FREE, caller, st);
 	if (s->flags & SLAB_TRACE)
 		report_trace(s, obj, "free", caller);
 	object_init_free(s, obj);
@@ -560,15 +561,19 @@ bool __debug_held_check(struct kslab_cache *s, struct page *page, void *obj)
 bool __debug_free_check(struct kslab_cache *s, struct page *page, void *obj,
 			unsigned long caller)
 {
-	return debug_held_check(s, page, obj) &&
-	       object_free(s, page, obj, caller);
+	struct debug_stack st;
+
+	if (!debug_held_check(s, page, obj))
+		return false;
+	debug_stack_save(s, &st);
+	return object_free(s, page, obj, caller, &st);
 }
 
 /* An object going into a magazine of a KSLAB_SLOW_CHECK cache. */
 bool __debug_mag_free(struct kslab_cache *s, struct page *page, void *obj,
-		      unsigned long caller)
+		      unsigned long caller, struct debug_stack *st)
 {
-	return object_free(s, page, obj, caller);
+	return object_free(s, page, obj, caller, st);
 }
 
 /*

@@ -10,6 +10,8 @@
 #ifndef _KSLAB_DEBUG_H
 #define _KSLAB_DEBUG_H
 
+#include <linux/stacktrace.h>
+
 #include "kslab_int.h"
 
 #define KSLAB_DEBUG_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | \
@@ -36,13 +38,38 @@ bool __debug_free_check(struct kslab_cache *s, struct page *page, void *obj,
 long __debug_validate_object(struct kslab_cache *s, struct page *page,
 			     void *obj, bool free);
 long __debug_validate_slab(struct kslab_cache *s, struct page *page);
+/* Frames an owner track keeps, and how many kslab's own may add. */
+#define KSLAB_TRACK_DEPTH	16
+#define KSLAB_TRACK_OWN		8
+
+/*
+ * struct debug_stack - a stack trace for an owner track (SLAB_STORE_USER),
+ * taken in the frame of the slow path that records it: each of kslab's
+ * frames costs the unwinder a search of the module's ORC table (a frame
+ * of the kernel's costs a lookup in its table), so the trace is taken as
+ * near kslab's entry as it can be, and debug.c drops kslab's own frames.
+ */
+struct debug_stack {
+	unsigned long entries[KSLAB_TRACK_DEPTH + KSLAB_TRACK_OWN];
+	unsigned int nr;
+};
+
+static __always_inline void debug_stack_save(struct kslab_cache *s,
+					     struct debug_stack *st)
+{
+	st->nr = 0;
+	if (s->flags & SLAB_STORE_USER)
+		st->nr = stack_trace_save(st->entries, ARRAY_SIZE(st->entries), 0);
+}
+
 void __debug_slab_free(struct kslab_cache *s, struct page *page);
 bool __debug_held_check(struct kslab_cache *s, struct page *page, void *obj);
 bool __debug_mag_free(struct kslab_cache *s, struct page *page, void *obj,
-		      unsigned long caller);
+		      unsigned long caller, struct debug_stack *st);
 bool debug_mag_ok(const struct kslab_cache *s);
 
-void debug_on_alloc(struct kslab_cache *s, void *obj, unsigned long caller);
+void __debug_on_alloc(struct kslab_cache *s, void *obj, unsigned long caller,
+		      struct debug_stack *st);
 void debug_kmalloc(struct kslab_cache *s, void *obj, size_t size);
 struct kslab_track *debug_track(struct kslab_cache *s, void *obj,
 				enum kslab_track_item item);
@@ -92,10 +119,36 @@ static inline bool debug_held_check(struct kslab_cache *s, struct page *page,
  * KSLAB_SLOW_CHECK cache: taken back, checked, laid out free. CPU owned.
  * Return: false to refuse the free.
  */
-static inline bool debug_mag_free(struct kslab_cache *s, struct page *page,
-				  void *obj, unsigned long caller)
+static __always_inline bool debug_mag_free(struct kslab_cache *s,
+					   struct page *page, void *obj,
+					   unsigned long caller)
 {
-	return __debug_mag_free(s, page, obj, caller);
+	struct debug_stack st;
+
+	if (!(s->flags & SLAB_STORE_USER))
+		return __debug_mag_free(s, page, obj, caller, NULL);
+	debug_stack_save(s, &st);
+	return __debug_mag_free(s, page, obj, caller, &st);
+}
+
+/**
+ * debug_on_alloc - record an allocation (SLAB_STORE_USER, SLAB_TRACE)
+ * @s: the cache
+ * @obj: the object handed out
+ * @caller: who asked
+ *
+ * Inline: the stack is taken in the caller's frame (struct debug_stack).
+ * Context: any context (no kslab lock needed).
+ */
+static __always_inline void debug_on_alloc(struct kslab_cache *s, void *obj,
+					   unsigned long caller)
+{
+	struct debug_stack st;
+
+	if (!(s->flags & (SLAB_STORE_USER | SLAB_TRACE)))
+		return;
+	debug_stack_save(s, &st);
+	__debug_on_alloc(s, obj, caller, &st);
 }
 
 /* Check one object during validation. Return: problems found. */
