@@ -107,7 +107,7 @@ static long build_state(void *unused)
 	/* another node's objects: CPU 0's remote buffer */
 	for (i = 0; i < NR_R; i++)
 		kslab_cache_free(plain, r[i]);
-	/* a debug cache frees straight to the slab */
+	/* a debug cache with red zones keeps its magazines: CPU 0's loaded one */
 	for (i = 1; i < NR_D; i += 2)
 		kslab_cache_free(debug, d[i]);
 	return quarantine_one();
@@ -176,7 +176,7 @@ static int __init dumpstate_init(void)
 	for (i = 0; i < NR_R; i++)
 		show(plain, r[i], "remote");
 	for (i = 0; i < NR_D; i++)
-		show(debug, d[i], i & 1 ? "free-list" : "live");
+		show(debug, d[i], i & 1 ? "magazine" : "live");
 	show(quar, qbad, "quarantined");
 	/* unmarked, on a slab with the quarantine bit: drgn cannot tell */
 	show(quar, qlive, "live-or-quarantined");
