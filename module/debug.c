@@ -258,50 +258,22 @@ static unsigned long *obj_claim_word(struct kslab_cache *s, void *obj)
 	return obj - s->red_left_pad;
 }
 
-/* The left red zone's first word, read as kslab's own bytes. */
-static unsigned long claim_word_read(struct kslab_cache *s, void *obj)
-{
-	unsigned long w;
-
-	kasan_disable_current();
-	w = READ_ONCE(*obj_claim_word(s, obj));
-	kasan_enable_current();
-	return w;
-}
-
 /**
  * debug_mag_ok - can a debug cache check its objects at the magazines'
  * edges (KSLAB_SLOW_CHECK)?
  * @s: a cache with its layout done
  *
  * It needs red zones (a free is taken by a cmpxchg of the left red zone's
- * first word, which must be an aligned word) and no SLAB_TRACE (a line
- * printed on every call: no fast path to keep).
+ * first word: cache_layout() makes it an aligned word, the pad being
+ * ALIGN(sizeof(void *), align) and every stride a multiple of the
+ * alignment, itself of a word) and no SLAB_TRACE (a line printed on every
+ * call: no fast path to keep).
  *
  * Context: any context. Return: true if it can.
  */
 bool debug_mag_ok(const struct kslab_cache *s)
 {
-	return (s->flags & SLAB_RED_ZONE) && !(s->flags & SLAB_TRACE) &&
-	       IS_ALIGNED(s->size, sizeof(long)) &&
-	       s->red_left_pad >= sizeof(long) &&
-	       IS_ALIGNED(s->red_left_pad, sizeof(long));
-}
-
-/* Lay out an object as free: red zones inactive, poison, padding. */
-static void object_init_free(struct kslab_cache *s, void *obj)
-{
-	unsigned int end = info_end(s);
-
-	if (s->flags & SLAB_RED_ZONE) {
-		bytes_fill(obj - s->red_left_pad, SLUB_RED_INACTIVE, s->red_left_pad);
-		bytes_fill(obj + s->object_size, SLUB_RED_INACTIVE,
-			   s->inuse - s->object_size);
-	}
-	if (s->poison)
-		poison_fill(s, obj);
-	if (s->flags & SLAB_POISON)
-		bytes_fill(obj + end, POISON_INUSE, size_from_object(s) - end);
+	return (s->flags & SLAB_RED_ZONE) && !(s->flags & SLAB_TRACE);
 }
 
 static void object_set_redzone(struct kslab_cache *s, void *obj, u8 value)
@@ -310,6 +282,18 @@ static void object_set_redzone(struct kslab_cache *s, void *obj, u8 value)
 		return;
 	bytes_fill(obj - s->red_left_pad, value, s->red_left_pad);
 	bytes_fill(obj + s->object_size, value, s->inuse - s->object_size);
+}
+
+/* Lay out an object as free: red zones inactive, poison, padding. */
+static void object_init_free(struct kslab_cache *s, void *obj)
+{
+	unsigned int end = info_end(s);
+
+	object_set_redzone(s, obj, SLUB_RED_INACTIVE);
+	if (s->poison)
+		poison_fill(s, obj);
+	if (s->flags & SLAB_POISON)
+		bytes_fill(obj + end, POISON_INUSE, size_from_object(s) - end);
 }
 
 /* check_bytes() once bytes_all() said no: find, report, restore. */
@@ -593,7 +577,7 @@ long __debug_validate_object(struct kslab_cache *s, struct page *page,
 	 * remote buffer (kslab_cache_validate() keeps every CPU off them)
 	 */
 	if (!free && cache_checked(s) &&
-	    claim_word_read(s, obj) == RED_WORD(SLUB_RED_INACTIVE))
+	    READ_ONCE(*obj_claim_word(s, obj)) == RED_WORD(SLUB_RED_INACTIVE))
 		free = true;
 	if (free)
 		return check_redzones(s, page, obj, SLUB_RED_INACTIVE) +
