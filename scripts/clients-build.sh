@@ -50,9 +50,8 @@ install -m 0644 "$KSLAB_TOP/scripts/clients-guest.sh" "$files/etc/kslab/clients.
 for t in /sbin/mke2fs /sbin/e2fsck.static /sbin/mkfs.minix /sbin/fsck.minix; do
 	[ -x "$t" ] || die clients "no $t (scripts/deps.sh installs e2fsprogs, e2fsck-static, util-linux)"
 	cp "$t" "$files/sbin/"
-	for lib in $(ldd "$t" 2>/dev/null | grep -oE '/[^ ]+\.so[^ ]*' || true); do
-		mkdir -p "$files$(dirname "$lib")"
-		cp -L "$lib" "$files$lib"
-	done
+	# a static binary has none: ldd says so and fails
+	[ "$t" = /sbin/e2fsck.static ] ||
+		copy_with_libs "$t" "$files" "$log" || die clients "ldd $t" "$log"
 done
 [ ! -f /etc/mke2fs.conf ] || cp /etc/mke2fs.conf "$files/etc/"

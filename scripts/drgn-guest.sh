@@ -50,10 +50,7 @@ cp -a "$dist/drgn" "$out$dist/"
 put "$dist"/_drgn.cpython-311-*.so
 # the libraries of the interpreter and of every extension module
 for elf in "$py" $(find "$out/usr/lib" -name '*.so'); do
-	ldd "$elf" >>"$log" 2>&1 || die drgn-guest "ldd $elf" "$log"
-	for lib in $(ldd "$elf" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
-		[ -f "$out$lib" ] || put "$lib"
-	done
+	copy_with_libs "$elf" "$out" "$log" || die drgn-guest "ldd $elf" "$log"
 done
 
 install -D -m 0755 "$KSLAB_TOP/tools/kslab_drgn.py" "$out/usr/share/kslab/kslab_drgn.py"

@@ -31,6 +31,20 @@ kernel_src() {
 	echo "$KSLAB_CACHE/src/linux-$ver"
 }
 
+# copy_with_libs ELF OUT LOG: the shared libraries and the loader that
+# ldd names for ELF (not ELF itself), at their own paths under OUT,
+# symbolic links followed; one already there is left. ldd's output goes
+# to LOG. Return: 1 when ldd fails on ELF.
+copy_with_libs() {
+	local lib
+	ldd "$1" >>"$3" 2>&1 || return 1
+	for lib in $(ldd "$1" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+		[ -f "$2$lib" ] && continue
+		mkdir -p "$2$(dirname "$lib")"
+		cp -L --preserve=timestamps "$lib" "$2$lib"
+	done
+}
+
 # modules_copy DIR KDIR: every module built for KDIR (scripts/modules.sh)
 # in a copy of the tree under DIR, so that the tree keeps its modules for
 # the test kernel; their paths in DIR/modules.list, the log in

@@ -30,11 +30,7 @@ gcc -static -O2 -o "$out/usr/bin/slabinfo" "$src/tools/mm/slabinfo.c" \
 # slabtop and everything its loader will ask for, at the same paths.
 slabtop=$(command -v slabtop) || die tools "no slabtop on the host (package procps)"
 cp "$slabtop" "$out/usr/bin/slabtop"
-ldd "$slabtop" >>"$log" 2>&1 || die tools "ldd $slabtop" "$log"
-for lib in $(ldd "$slabtop" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
-	mkdir -p "$out$(dirname "$lib")"
-	cp -L "$lib" "$out$lib"
-done
+copy_with_libs "$slabtop" "$out" "$log" || die tools "ldd $slabtop" "$log"
 
 install -m 0755 "$KSLAB_TOP/tools/kslab-sample.sh" "$out/usr/bin/kslab-sample"
 install -m 0755 "$KSLAB_TOP"/tests/tools/*.sh "$out/etc/kslab/tools/"
