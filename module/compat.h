@@ -38,6 +38,16 @@
 #define kslab_page_word(page)	((page)->index)
 #endif
 
+/*
+ * A stack variable the kernel's automatic initialisation
+ * (CONFIG_INIT_STACK_ALL_ZERO) must leave alone: a buffer written before
+ * it is read (debug.h's struct debug_stack, 200 bytes zeroed on every
+ * call otherwise). The attribute is GCC 12's and Clang's.
+ */
+#ifndef __uninitialized
+#define __uninitialized
+#endif
+
 /* SLAB_MEM_SPREAD went in 6.9, with nothing left for it to do. */
 #ifndef SLAB_MEM_SPREAD
 #define SLAB_MEM_SPREAD		0
@@ -294,5 +304,59 @@ static inline struct file *compat_filp_open(const char *path, int flags,
 #endif
 	return filp_open(path, flags, mode);
 }
+
+/*
+ * compat_stack_walk - stack_trace_save() for an owner track, from the
+ * caller of the function whose frame @fp is (its __builtin_frame_address(0),
+ * taken in a function entered from outside kslab): that caller's return
+ * address first, then the unwinder from the caller's frame on, as
+ * stack_trace_save_regs() would (not exported) from registers at the
+ * call. So none of kslab's own frames is unwound (each costs the ORC
+ * unwinder a search of the module's table), and no address is looked up
+ * once more as kernel text (arch_stack_walk() asks each entry). With the
+ * ORC unwinder on x86-64, as every kernel kslab runs on; elsewhere
+ * stack_trace_save(), whose leading kslab frames the caller drops.
+ * Return: the number of entries stored, at most @size.
+ */
+#include <linux/stacktrace.h>
+#if defined(CONFIG_X86_64) && defined(CONFIG_UNWINDER_ORC)
+#include <asm/unwind.h>
+
+static inline unsigned int compat_stack_walk(unsigned long *entries,
+					     unsigned int size,
+					     unsigned long *fp)
+{
+	/*
+	 * The frame pointer's frame: the caller's rbp saved at fp[0], the
+	 * return address at fp[1], the caller's stack from fp + 2. The ip
+	 * given is the call instruction's last byte, whose stack layout the
+	 * ORC table describes (after a call to a noreturn function, the
+	 * return address may be another function's first byte).
+	 */
+	struct pt_regs regs = {
+		.ip = fp[1] - 1,
+		.sp = (unsigned long)(fp + 2),
+		.bp = fp[0],
+	};
+	struct unwind_state state;
+	unsigned int nr = 0;
+
+	if (!size)
+		return 0;
+	entries[nr++] = fp[1];
+	for (unwind_start(&state, current, &regs, NULL);
+	     nr < size && !unwind_done(&state) && state.ip;
+	     unwind_next_frame(&state))
+		entries[nr++] = state.ip;
+	return nr;
+}
+#else
+static inline unsigned int compat_stack_walk(unsigned long *entries,
+					     unsigned int size,
+					     unsigned long *fp)
+{
+	return stack_trace_save(entries, size, 0);
+}
+#endif
 
 #endif /* _KSLAB_COMPAT_H */

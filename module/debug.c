@@ -129,6 +129,21 @@ static struct kslab_track *obj_track(struct kslab_cache *s, void *obj,
 	return (struct kslab_track *)(obj + s->track_offset) + item;
 }
 
+/**
+ * debug_stack_walk - the stack for an owner track, from the caller of the
+ * function whose frame is @fp (compat_stack_walk())
+ * @entries: where to store it
+ * @size: at most this many entries
+ * @fp: __builtin_frame_address(0) of that function (debug_stack_save())
+ *
+ * Context: any context. Return: the number of entries stored.
+ */
+unsigned int debug_stack_walk(unsigned long *entries, unsigned int size,
+			      unsigned long *fp)
+{
+	return compat_stack_walk(entries, size, fp);
+}
+
 /*
  * track_set - record who allocated or freed @obj: @st, less kslab's own
  * frames at its start (its first entry is then kslab's caller), at most
@@ -545,11 +560,13 @@ bool __debug_held_check(struct kslab_cache *s, struct page *page, void *obj)
 bool __debug_free_check(struct kslab_cache *s, struct page *page, void *obj,
 			unsigned long caller)
 {
-	struct debug_stack st;
+	struct debug_stack st __uninitialized;
 
 	if (!debug_held_check(s, page, obj))
 		return false;
-	debug_stack_save(s, &st);
+	st.nr = 0;
+	if (s->flags & SLAB_STORE_USER)
+		debug_stack_save(&st);
 	return object_free(s, page, obj, caller, &st);
 }
 

@@ -44,22 +44,26 @@ long __debug_validate_slab(struct kslab_cache *s, struct page *page);
 
 /*
  * struct debug_stack - a stack trace for an owner track (SLAB_STORE_USER),
- * taken in the frame of the slow path that records it: each of kslab's
- * frames costs the unwinder a search of the module's ORC table (a frame
- * of the kernel's costs a lookup in its table), so the trace is taken as
- * near kslab's entry as it can be, and debug.c drops kslab's own frames.
+ * taken from the frame of the path that records it: each of kslab's
+ * frames would cost the unwinder a search of the module's ORC table (a
+ * frame of the kernel's costs a lookup in its table), so the walk starts
+ * at that path's caller (compat_stack_walk()): kslab's caller when kslab
+ * was entered by a tail call into it, as its fast paths' tails are; debug.c
+ * drops whatever kslab frames come first otherwise.
  */
 struct debug_stack {
 	unsigned long entries[KSLAB_TRACK_DEPTH + KSLAB_TRACK_OWN];
 	unsigned int nr;
 };
 
-static __always_inline void debug_stack_save(struct kslab_cache *s,
-					     struct debug_stack *st)
+unsigned int debug_stack_walk(unsigned long *entries, unsigned int size,
+			      unsigned long *fp);
+
+/* Inline: __builtin_frame_address(0) is the frame of the function it is in. */
+static __always_inline void debug_stack_save(struct debug_stack *st)
 {
-	st->nr = 0;
-	if (s->flags & SLAB_STORE_USER)
-		st->nr = stack_trace_save(st->entries, ARRAY_SIZE(st->entries), 0);
+	st->nr = debug_stack_walk(st->entries, ARRAY_SIZE(st->entries),
+				  __builtin_frame_address(0));
 }
 
 void __debug_slab_free(struct kslab_cache *s, struct page *page);
@@ -123,11 +127,11 @@ static __always_inline bool debug_mag_free(struct kslab_cache *s,
 					   struct page *page, void *obj,
 					   unsigned long caller)
 {
-	struct debug_stack st;
+	struct debug_stack st __uninitialized;
 
 	if (!(s->flags & SLAB_STORE_USER))
 		return __debug_mag_free(s, page, obj, caller, NULL);
-	debug_stack_save(s, &st);
+	debug_stack_save(&st);
 	return __debug_mag_free(s, page, obj, caller, &st);
 }
 
@@ -143,11 +147,14 @@ static __always_inline bool debug_mag_free(struct kslab_cache *s,
 static __always_inline void debug_on_alloc(struct kslab_cache *s, void *obj,
 					   unsigned long caller)
 {
-	struct debug_stack st;
+	struct debug_stack st __uninitialized;
 
-	if (!(s->flags & (SLAB_STORE_USER | SLAB_TRACE)))
+	if (!(s->flags & SLAB_STORE_USER)) {
+		if (s->flags & SLAB_TRACE)
+			__debug_on_alloc(s, obj, caller, NULL);
 		return;
-	debug_stack_save(s, &st);
+	}
+	debug_stack_save(&st);
 	__debug_on_alloc(s, obj, caller, &st);
 }
 

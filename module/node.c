@@ -36,8 +36,10 @@ unsigned int node_free_objects(struct kslab_cache *s, void **objs,
 {
 	struct slab_run run = { };
 	unsigned long flags = 0;
-	struct page *pages[KSLAB_PUT_BATCH];
-	void *batch[KSLAB_PUT_BATCH], *obj;
+	/* written before read: not zeroed by CONFIG_INIT_STACK_ALL_ZERO */
+	struct page *pages[KSLAB_PUT_BATCH] __uninitialized;
+	void *batch[KSLAB_PUT_BATCH] __uninitialized;
+	void *obj;
 	struct kslab_node *n = NULL, *pn;
 	unsigned int i, k = 0, done = 0;
 	int looked;
