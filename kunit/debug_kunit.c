@@ -818,6 +818,39 @@ static void debug_magazine_held(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
+/*
+ * Its pops and pushes are fast-path ones (cpu_alloc_checked(),
+ * cpu_free_checked()): counted as such, the object still checked (a
+ * validation finds the objects clean, no error counted).
+ */
+static void debug_magazine_fastpath(struct kunit *test)
+{
+	const struct flags_case *c = test->param_value;
+	unsigned long e, fast_alloc, fast_free;
+	struct kslab_cache *s;
+	void *p, *q;
+
+	s = ktest_create(test, "kunit_debug_fast", 64, 0, c->flags, NULL);
+	e = kslab_cache_errors(s);
+	p = kslab_cache_alloc(s, GFP_KERNEL);	/* a slab, magazines loaded */
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	migrate_disable();
+	kslab_cache_free(s, p);
+	fast_alloc = stat_sum(s, KSLAB_ALLOC_FASTPATH);
+	fast_free = stat_sum(s, KSLAB_FREE_FASTPATH);
+	p = kslab_cache_alloc(s, GFP_KERNEL);
+	q = kslab_cache_alloc(s, GFP_KERNEL);
+	kslab_cache_free(s, q);
+	kslab_cache_free(s, p);
+	KUNIT_EXPECT_EQ(test, fast_alloc + 2, stat_sum(s, KSLAB_ALLOC_FASTPATH));
+	KUNIT_EXPECT_EQ(test, fast_free + 2, stat_sum(s, KSLAB_FREE_FASTPATH));
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, e, kslab_cache_errors(s));
+	expect_healthy(test, s, NULL);
+	ktest_destroy(test, s);
+}
+
 struct cpu_free {
 	struct kslab_cache *s;
 	void *obj;
@@ -915,6 +948,7 @@ static struct kunit_case debug_cases[] = {
 	KUNIT_CASE(debug_trace),
 	KUNIT_CASE(debug_param_syntax),
 	KUNIT_CASE_PARAM(debug_magazine_held, magazine_gen_params),
+	KUNIT_CASE_PARAM(debug_magazine_fastpath, magazine_gen_params),
 	KUNIT_CASE_PARAM(debug_magazine_double_free_cpus, magazine_gen_params),
 	KUNIT_CASE_PARAM(debug_magazine_write_after_free, magazine_gen_params),
 	KUNIT_CASE_PARAM_ATTR(debug_validate_churn, churn_gen_params,

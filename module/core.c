@@ -517,6 +517,86 @@ void cpu_free_wipe(struct kslab_cache *s, struct page *page, void *obj,
 }
 
 /**
+ * cpu_alloc_checked - the allocation fast path of a debug cache with red
+ * zones (KSLAB_SLOW_CHECK): pop the loaded magazine, the object checked
+ * and marked live first (debug_mag_pop())
+ * @s: the cache
+ * @c: this CPU's part, owned by cpu_alloc_sized()
+ * @gfp: GFP flags
+ * @node: NUMA_NO_NODE, or the node the object must come from
+ * @caller: the caller's address, for the owner track
+ * @size: kslab_kmalloc()'s size, or 0 (cpu_alloc_sized())
+ *
+ * An empty magazine, another node, or an object found corrupt gives the
+ * CPU back to the slow path, which pops, reports and quarantines.
+ *
+ * Context: as cpu_alloc(); gives the CPU back. Return: an object, or NULL.
+ */
+void *cpu_alloc_checked(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
+			int node, unsigned long caller, size_t size)
+{
+	struct kslab_mag *mag = c->loaded;
+	void *obj;
+
+	if (unlikely(!mag->count ||
+		     (node != NUMA_NO_NODE && node != cpu_mem_node()) ||
+		     !debug_mag_pop(s, mag->objs[mag->count - 1]))) {
+		cpu_release(c, 0);
+		if (size)
+			return cpu_alloc_slow_kmalloc(s, gfp, node, caller, size);
+		return cpu_alloc_slow(s, gfp, node, caller);
+	}
+	obj = mag->objs[--mag->count];
+	cpu_release(c, 1);	/* counts the pop (kslab_int.h) */
+	debug_on_alloc(s, obj, caller);
+	if (size)
+		debug_kmalloc(s, obj, size);
+	if (unlikely(!cpu_alloc_plain(s, gfp)))
+		return cpu_alloc_finish(s, obj, gfp, node, caller);
+	return obj;
+}
+
+/**
+ * cpu_free_checked - the free fast path of a debug cache with red zones
+ * (KSLAB_SLOW_CHECK): push to the loaded magazine, the object taken back,
+ * checked and laid out free first (debug_mag_free())
+ * @s: the cache
+ * @c: this CPU's part, owned by cpu_free_push()
+ * @page: the head page of the slab holding @obj
+ * @obj: the object, checked as cpu_free() checks (hardening), not wiped
+ * @caller: the caller's address, for the owner track
+ * @wipe: wipe @obj once the free is accepted (init_on_free)
+ *
+ * A full magazine, another node's object, the object freed last, or no
+ * hardening (@obj not known to be @s's) gives the CPU back to
+ * cpu_free_slow(). A free debug_mag_free() refuses (a double free on any
+ * CPU) is reported there and changes nothing.
+ *
+ * Context: as cpu_free(); gives the CPU back.
+ */
+void cpu_free_checked(struct kslab_cache *s, struct kslab_cpu *c,
+		      struct page *page, void *obj, unsigned long caller,
+		      bool wipe)
+{
+	struct kslab_mag *mag = c->loaded;
+
+	if (unlikely(!static_branch_likely(&kslab_hardened_key) ||
+		     page_to_nid(page) != cpu_mem_node() ||
+		     mag->count >= mag->size || mag_freed_last(mag, obj))) {
+		cpu_release(c, 0);
+		return cpu_free_slow(s, page, obj, caller);
+	}
+	if (!debug_mag_free(s, page, obj, caller)) {
+		cpu_release(c, 0);
+		return;
+	}
+	if (unlikely(wipe))
+		memset(obj, 0, s->object_size);
+	mag->objs[mag->count++] = obj;
+	cpu_release(c, 1);	/* counts the push (kslab_int.h) */
+}
+
+/**
  * kslab_cache_alloc - allocate an object from a kslab cache
  * @s: the cache
  * @gfp: GFP flags: GFP_KERNEL may sleep to get pages, GFP_ATOMIC and
@@ -586,20 +666,11 @@ EXPORT_SYMBOL_GPL(kslab_cache_alloc_node);
 static noinline void cpu_free_obj_checked(struct kslab_cache *s, void *obj,
 					  unsigned long caller)
 {
-	struct page *page;
-
 	if (!virt_addr_valid(obj)) {
 		report_bad_free(s, NULL, obj, "pointer is not in the kernel's direct map");
 		return;
 	}
-	page = virt_to_head_page(obj);
-	/* a debug cache with red zones: its checks are the slow path's */
-	if (cache_checked(s)) {
-		if (kslab_kasan_free(s, page, obj))
-			cpu_free_slow(s, page, obj, caller);
-		return;
-	}
-	cpu_free(s, page, obj, caller);
+	cpu_free(s, virt_to_head_page(obj), obj, caller);
 }
 
 /*

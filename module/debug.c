@@ -444,6 +444,54 @@ static void object_mark_quarantined(struct kslab_cache *s, struct page *page,
 }
 
 /*
+ * Is @obj, of a cache with red zones, laid out free: red zones inactive,
+ * poison and padding intact? Reports and changes nothing.
+ */
+static __always_inline bool object_laid_out_free(struct kslab_cache *s,
+						 u8 *obj)
+{
+	unsigned int end = info_end(s);
+	bool ok;
+
+	ok = bytes_all(obj - s->red_left_pad, SLUB_RED_INACTIVE, s->red_left_pad) &
+	     bytes_all(obj + s->object_size, SLUB_RED_INACTIVE,
+		       s->inuse - s->object_size);
+	if (s->poison)
+		ok &= poison_intact(s, obj);
+	if (s->flags & SLAB_POISON)
+		ok &= bytes_all(obj + end, POISON_INUSE, size_from_object(s) - end);
+	return ok;
+}
+
+/* Mark a free object live: red zones active, all of it the caller's. */
+static __always_inline void object_set_live(struct kslab_cache *s, void *obj)
+{
+	object_set_redzone(s, obj, SLUB_RED_ACTIVE);
+	if (has_orig_size(s))	/* all of it, unless kslab_kmalloc() says */
+		*obj_orig_size(s, obj) = s->object_size;
+}
+
+/**
+ * debug_mag_pop - check an object popped from a magazine of a
+ * KSLAB_SLOW_CHECK cache, and mark it live
+ * @s: the cache
+ * @obj: the object on top of the loaded magazine
+ *
+ * The check of __debug_alloc_check() without a report: the pop's fast
+ * path (cpu_alloc_checked()) asks it before it pops.
+ *
+ * Context: the CPU owned. Return: true, @obj now live; false, @obj
+ * changed in nothing (corrupt: the slow path pops it again and reports).
+ */
+bool debug_mag_pop(struct kslab_cache *s, void *obj)
+{
+	if (unlikely(!object_laid_out_free(s, obj)))
+		return false;
+	object_set_live(s, obj);
+	return true;
+}
+
+/*
  * An object leaving its free list: its red zones must say free and its
  * poison be intact. A corrupt object (a write after free) is reported,
  * repaired and quarantined: never handed out, since whoever wrote to it
@@ -458,9 +506,7 @@ bool __debug_alloc_check(struct kslab_cache *s, struct page *page, void *obj)
 		object_mark_quarantined(s, page, obj);
 		return false;
 	}
-	object_set_redzone(s, obj, SLUB_RED_ACTIVE);
-	if (has_orig_size(s))	/* all of it, unless kslab_kmalloc() says */
-		*obj_orig_size(s, obj) = s->object_size;
+	object_set_live(s, obj);
 	return true;
 }
 

@@ -3,9 +3,10 @@
  * debug.h - the hooks the allocator calls for caches created with debug
  * flags (red zones, poisoning, owner tracking, consistency checks). Each
  * hook is an inline that costs one flag test for a cache without them;
- * the work itself lives in debug.c. Debug caches never take the fast
- * path (kslab_cache.slowpath), so it has no hook at all; those with red
- * zones use the magazines in the slow paths (cache_checked()).
+ * the work itself lives in debug.c. The fast paths have no hook at all:
+ * debug caches leave them (kslab_cache.slowpath), those with red zones
+ * for cpu_alloc_checked() and cpu_free_checked() of core.c, which use
+ * the magazines and check each object at their edge (cache_checked()).
  */
 #ifndef _KSLAB_DEBUG_H
 #define _KSLAB_DEBUG_H
@@ -70,6 +71,7 @@ void __debug_slab_free(struct kslab_cache *s, struct page *page);
 bool __debug_held_check(struct kslab_cache *s, struct page *page, void *obj);
 bool __debug_mag_free(struct kslab_cache *s, struct page *page, void *obj,
 		      unsigned long caller, struct debug_stack *st);
+bool debug_mag_pop(struct kslab_cache *s, void *obj);
 bool debug_mag_ok(const struct kslab_cache *s);
 
 void __debug_on_alloc(struct kslab_cache *s, void *obj, unsigned long caller,

@@ -4,7 +4,9 @@
  * and kmalloc.c: pop or push this CPU's loaded magazine and nothing else;
  * every other case is a tail call, so a fast path saves no register.
  * Everything else (swaps, the depot, slabs, debug caches, other nodes)
- * is cpu_alloc_slow() and cpu_free_slow() in core.c.
+ * is cpu_alloc_slow() and cpu_free_slow() in core.c, but for a debug
+ * cache with red zones, whose pops and pushes go to cpu_alloc_checked()
+ * and cpu_free_checked() there with the CPU owned.
  */
 #ifndef _KSLAB_FASTPATH_H
 #define _KSLAB_FASTPATH_H
@@ -54,9 +56,11 @@
  *           stays there, unused, until a flush (kslab_cache_shrink(), the
  *           shrinker) or the fault injection's end.
  *   DEBUG   set at creation, before the cache has an object.
- *   CHECK   set at creation too; cpu_get() takes the CPU all the same:
- *           a debug cache with red zones uses its magazines in the slow
- *           paths only, which check each object (core.c, debug.c).
+ *   CHECK   set at creation too; cpu_own_fast() and cpu_get() take the
+ *           CPU all the same: a debug cache with red zones uses its
+ *           magazines in cpu_alloc_checked(), cpu_free_checked() and the
+ *           slow paths, which check each object (core.c, debug.c); the
+ *           bulk calls' cpu_own() refuses it.
  *   VALIDATE  cpu_get() refuses it too; kslab_cache_validate() waits
  *           with synchronize_rcu() for owners that read no reason (an
  *           owner is inside an RCU read-side section on every preemption
@@ -102,7 +106,7 @@ busy:
 	return false;
 }
 
-/* __cpu_own() for the fast paths: no reason allowed. */
+/* __cpu_own() for the bulk calls: no reason allowed. */
 static __always_inline bool cpu_own(struct kslab_cache *s,
 				    struct kslab_cpu **cp)
 {
@@ -110,9 +114,31 @@ static __always_inline bool cpu_own(struct kslab_cache *s,
 }
 
 /*
+ * __cpu_own() for the fast paths: no reason allowed but KSLAB_SLOW_CHECK,
+ * which cpu_own_checked() then tells apart (one more test of @s->slowpath,
+ * and none unless some cache has a slow-path reason).
+ */
+static __always_inline bool cpu_own_fast(struct kslab_cache *s,
+					 struct kslab_cpu **cp)
+{
+	return __cpu_own(s, cp, KSLAB_SLOW_CHECK);
+}
+
+/*
+ * Is the CPU cpu_own_fast() gave a debug cache's with red zones? Its
+ * pops and pushes then check each object (cpu_alloc_checked(),
+ * cpu_free_checked()). Owner held.
+ */
+static __always_inline bool cpu_own_checked(struct kslab_cache *s)
+{
+	return static_branch_unlikely(&kslab_slowpath_used) &&
+	       unlikely(READ_ONCE(s->slowpath) & KSLAB_SLOW_CHECK);
+}
+
+/*
  * cpu_own() for the slow paths: the part, or NULL, bracketed; a debug
  * cache with red zones (KSLAB_SLOW_CHECK) gets it, and checks each object
- * it pops or pushes.
+ * it pops or pushes, as its fast paths do.
  */
 static __always_inline struct kslab_cpu *cpu_get(struct kslab_cache *s)
 {
@@ -156,6 +182,11 @@ void *cpu_alloc_finish(struct kslab_cache *s, void *obj, gfp_t gfp, int node,
 		       unsigned long caller);
 void cpu_free_slow(struct kslab_cache *s, struct page *page, void *obj,
 		   unsigned long caller);
+void *cpu_alloc_checked(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
+			int node, unsigned long caller, size_t size);
+void cpu_free_checked(struct kslab_cache *s, struct kslab_cpu *c,
+		      struct page *page, void *obj, unsigned long caller,
+		      bool wipe);
 void cpu_free_remote(struct kslab_cache *s, struct kslab_cpu *c,
 		     struct page *page, void *obj);
 void cpu_free_wipe(struct kslab_cache *s, struct page *page, void *obj,
@@ -225,8 +256,9 @@ static __always_inline bool cpu_alloc_plain(struct kslab_cache *s, gfp_t gfp)
  * @size: kslab_kmalloc()'s size, for a debug cache's red zone (only the
  *	  slow path, where debug caches go, looks at it); 0 for cpu_alloc()
  *
- * Everything else is a tail call (cpu_alloc_slow(), cpu_alloc_finish()):
- * the fast path calls nothing, so it saves no register.
+ * Everything else is a tail call (cpu_alloc_slow(), cpu_alloc_finish(),
+ * cpu_alloc_checked()): the fast path calls nothing, so it saves no
+ * register.
  *
  * Context: as kslab_cache_alloc().
  * Return: an object, or NULL.
@@ -239,8 +271,10 @@ static __always_inline void *cpu_alloc_sized(struct kslab_cache *s, gfp_t gfp,
 	struct kslab_mag *mag;
 	void *obj;
 
-	if (unlikely(!cpu_own(s, &c)))
+	if (unlikely(!cpu_own_fast(s, &c)))
 		goto slow;
+	if (unlikely(cpu_own_checked(s)))
+		return cpu_alloc_checked(s, c, gfp, node, caller, size);
 	mag = c->loaded;
 	if (unlikely(!mag->count ||
 		     (node != NUMA_NO_NODE && node != cpu_mem_node()))) {
@@ -282,8 +316,10 @@ static __always_inline void cpu_free_push(struct kslab_cache *s,
 	struct kslab_cpu *c;
 	struct kslab_mag *mag;
 
-	if (unlikely(!cpu_own(s, &c)))
+	if (unlikely(!cpu_own_fast(s, &c)))
 		goto slow;
+	if (unlikely(cpu_own_checked(s)))
+		return cpu_free_checked(s, c, page, obj, caller, wipe);
 	if (unlikely(page_to_nid(page) != cpu_mem_node()))
 		return cpu_free_remote(s, c, page, obj);
 	mag = c->loaded;

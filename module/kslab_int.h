@@ -49,20 +49,22 @@
  *   another node, and calls that find their CPU owned (an interrupt in
  *   the middle of steps 1-4).
  *
- *   DEBUG CACHES WITH RED ZONES (KSLAB_SLOW_CHECK) keep steps 1-5, in the
- *   slow paths of core.c, which check each object at the magazine's edge
- *   with the CPU owned: a pop checks that the object is still laid out
- *   free (red zones, poison) and marks it live; a push takes the object
- *   back by one cmpxchg of its left red zone's first word from live to
- *   free (so that of two frees of one object, on any CPUs, exactly one
- *   wins and the other is a double free), checks it and lays it out
- *   free. An object in a magazine, depot or remote buffer is laid out as
- *   one on a free list, so refills, drains and flushes check nothing but
- *   what needs the slab (SLAB_CONSISTENCY_CHECKS, under its list_lock).
- *   Calls that skip the magazines check under the list_lock, as above.
- *   kslab_cache_validate() sets _VALIDATE and waits (synchronize_rcu())
- *   for owners that did not see it, so that no object changes layout
- *   outside a list_lock while it reads them.
+ *   DEBUG CACHES WITH RED ZONES (KSLAB_SLOW_CHECK) keep steps 1-5: the
+ *   fast paths hand step 1 to cpu_alloc_checked() and cpu_free_checked()
+ *   of core.c, the CPU still owned, and they and the slow paths check each
+ *   object at the magazine's edge with the CPU owned: a pop checks that
+ *   the object is still laid out free (red zones, poison) and marks it
+ *   live; a push takes the object back by one cmpxchg of its left red
+ *   zone's first word from live to free (so that of two frees of one
+ *   object, on any CPUs, exactly one wins and the other is a double free),
+ *   checks it and lays it out free. An object in a magazine, depot or
+ *   remote buffer is laid out as one on a free list, so refills, drains
+ *   and flushes check nothing but what needs the slab
+ *   (SLAB_CONSISTENCY_CHECKS, under its list_lock). Calls that skip the
+ *   magazines check under the list_lock, as above. kslab_cache_validate()
+ *   sets _VALIDATE and waits (synchronize_rcu()) for owners that did not
+ *   see it, so that no object changes layout outside a list_lock while it
+ *   reads them.
  *
  * WHY MAGAZINES (Bonwick 2001; SLUB's per-CPU "sheaves", Linux 6.18)
  *
