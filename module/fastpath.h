@@ -74,15 +74,29 @@ static __always_inline void cpu_release(struct kslab_cpu *c, unsigned long nr)
 	kslab_cpu_unpin();
 }
 
+/* What __cpu_own() found. */
+enum cpu_owned {
+	CPU_REFUSED,	/* owned already, or a slow-path reason: not owned */
+	CPU_OWNED,	/* owned */
+	CPU_CHECKED,	/* owned, the cache's one reason being @keep's */
+};
+
 /*
- * __cpu_own - own this CPU's part of @s: true and *@cp set, or false when
- * it is owned already or the cache has a slow-path reason not in @allow
- * (the fast paths test no pointer then)
+ * __cpu_own - own this CPU's part of @s, *@cp set: CPU_OWNED; or not:
+ * CPU_REFUSED, when it is owned already or the cache has a slow-path
+ * reason not in @allow (the fast paths test no pointer then); or
+ * CPU_CHECKED, owned all the same, when that reason is exactly @keep.
+ * The reason is tested only once some cache has one (the static key), and
+ * each outcome is a constant on its own path: inlined, the callers' tests
+ * of it cost nothing on the common one.
  */
-static __always_inline bool __cpu_own(struct kslab_cache *s,
-				      struct kslab_cpu **cp, unsigned int allow)
+static __always_inline enum cpu_owned __cpu_own(struct kslab_cache *s,
+						struct kslab_cpu **cp,
+						unsigned int allow,
+						unsigned int keep)
 {
 	struct kslab_cpu *c;
+	unsigned int why;
 
 	kslab_cpu_pin();
 	c = this_cpu_ptr(s->cpu);
@@ -94,45 +108,41 @@ static __always_inline bool __cpu_own(struct kslab_cache *s,
 	}
 	c->seq++;
 	barrier();
-	if (static_branch_unlikely(&kslab_slowpath_used) &&
-	    unlikely(READ_ONCE(s->slowpath) & ~allow)) {
-		cpu_release(c, 0);
-		return false;
+	if (static_branch_unlikely(&kslab_slowpath_used)) {
+		why = READ_ONCE(s->slowpath) & ~allow;
+		if (unlikely(why)) {
+			if (keep && why == keep) {
+				*cp = c;
+				return CPU_CHECKED;
+			}
+			cpu_release(c, 0);
+			return CPU_REFUSED;
+		}
 	}
 	*cp = c;
-	return true;
+	return CPU_OWNED;
 busy:
 	kslab_cpu_unpin();
-	return false;
+	return CPU_REFUSED;
 }
 
 /* __cpu_own() for the bulk calls: no reason allowed. */
 static __always_inline bool cpu_own(struct kslab_cache *s,
 				    struct kslab_cpu **cp)
 {
-	return __cpu_own(s, cp, 0);
+	return __cpu_own(s, cp, 0, 0) == CPU_OWNED;
 }
 
 /*
- * __cpu_own() for the fast paths: no reason allowed but KSLAB_SLOW_CHECK,
- * which cpu_own_checked() then tells apart (one more test of @s->slowpath,
- * and none unless some cache has a slow-path reason).
+ * __cpu_own() for the fast paths: no reason allowed, but a debug cache
+ * with red zones (KSLAB_SLOW_CHECK alone) is owned all the same, as
+ * CPU_CHECKED: its pops and pushes check each object (cpu_alloc_checked(),
+ * cpu_free_checked()).
  */
-static __always_inline bool cpu_own_fast(struct kslab_cache *s,
-					 struct kslab_cpu **cp)
+static __always_inline enum cpu_owned cpu_own_fast(struct kslab_cache *s,
+						   struct kslab_cpu **cp)
 {
-	return __cpu_own(s, cp, KSLAB_SLOW_CHECK);
-}
-
-/*
- * Is the CPU cpu_own_fast() gave a debug cache's with red zones? Its
- * pops and pushes then check each object (cpu_alloc_checked(),
- * cpu_free_checked()). Owner held.
- */
-static __always_inline bool cpu_own_checked(struct kslab_cache *s)
-{
-	return static_branch_unlikely(&kslab_slowpath_used) &&
-	       unlikely(READ_ONCE(s->slowpath) & KSLAB_SLOW_CHECK);
+	return __cpu_own(s, cp, 0, KSLAB_SLOW_CHECK);
 }
 
 /*
@@ -144,7 +154,7 @@ static __always_inline struct kslab_cpu *cpu_get(struct kslab_cache *s)
 {
 	struct kslab_cpu *c;
 
-	if (!__cpu_own(s, &c, KSLAB_SLOW_CHECK))
+	if (__cpu_own(s, &c, KSLAB_SLOW_CHECK, 0) != CPU_OWNED)
 		return NULL;
 	cpu_stat_begin(c);
 	return c;
@@ -267,14 +277,17 @@ static __always_inline void *cpu_alloc_sized(struct kslab_cache *s, gfp_t gfp,
 					     int node, unsigned long caller,
 					     size_t size)
 {
+	enum cpu_owned owned;
 	struct kslab_cpu *c;
 	struct kslab_mag *mag;
 	void *obj;
 
-	if (unlikely(!cpu_own_fast(s, &c)))
-		goto slow;
-	if (unlikely(cpu_own_checked(s)))
+	owned = cpu_own_fast(s, &c);
+	if (unlikely(owned != CPU_OWNED)) {
+		if (owned == CPU_REFUSED)
+			goto slow;
 		return cpu_alloc_checked(s, c, gfp, node, caller, size);
+	}
 	mag = c->loaded;
 	if (unlikely(!mag->count ||
 		     (node != NUMA_NO_NODE && node != cpu_mem_node()))) {
@@ -313,13 +326,16 @@ static __always_inline void cpu_free_push(struct kslab_cache *s,
 					  struct page *page, void *obj,
 					  unsigned long caller, bool wipe)
 {
+	enum cpu_owned owned;
 	struct kslab_cpu *c;
 	struct kslab_mag *mag;
 
-	if (unlikely(!cpu_own_fast(s, &c)))
-		goto slow;
-	if (unlikely(cpu_own_checked(s)))
+	owned = cpu_own_fast(s, &c);
+	if (unlikely(owned != CPU_OWNED)) {
+		if (owned == CPU_REFUSED)
+			goto slow;
 		return cpu_free_checked(s, c, page, obj, caller, wipe);
+	}
 	if (unlikely(page_to_nid(page) != cpu_mem_node()))
 		return cpu_free_remote(s, c, page, obj);
 	mag = c->loaded;
