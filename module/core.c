@@ -472,7 +472,8 @@ direct:
 }
 
 /**
- * cpu_free_remote - the free fast path's tail for an object of another node
+ * cpu_free_remote - the free fast path's tail for an object of another
+ * node that cannot simply join the remote buffer (cpu_remote_room())
  * @s: the cache
  * @c: this CPU's part, owned by cpu_free_push()
  * @page: the head page of the slab holding @obj

@@ -183,6 +183,19 @@ static __always_inline bool cpu_remote_freed_last(const struct kslab_cpu *c,
 	return c->nr_remote && c->remote[c->nr_remote - 1] == obj;
 }
 
+/*
+ * Can @obj, of node @nid, join the remote buffer as it is: room left, the
+ * batch (if any) @nid's, and @obj not the object batched last? Owner held.
+ */
+static __always_inline bool cpu_remote_room(const struct kslab_cpu *c,
+					    const void *obj, int nid)
+{
+	unsigned int nr = c->nr_remote;
+
+	return !nr || (nr < KSLAB_REMOTE_BATCH && c->remote_nid == nid &&
+		       c->remote[nr - 1] != obj);
+}
+
 /* core.c: the slow paths and the fast paths' out-of-line tails. */
 void *cpu_alloc_slow_kmalloc(struct kslab_cache *s, gfp_t gfp, int node,
 			     unsigned long caller, size_t size);
@@ -316,7 +329,9 @@ static __always_inline void *cpu_alloc(struct kslab_cache *s, gfp_t gfp,
  * cpu_free_push - the free fast path once @obj is known to be an object
  * of @s: push it to this CPU's loaded magazine, wiped first if @wipe
  * (init_on_free), or tail-call the slow path; another node's object goes
- * to cpu_free_remote() with the CPU still owned. The wipe comes after
+ * to the remote buffer, or, when it has no room for it (full, another
+ * node's batch, the object batched last), to cpu_free_remote() with the
+ * CPU still owned. The wipe comes after
  * the naive double free check, and the slow path and cpu_free_remote()
  * wipe after theirs: a free that is refused never writes the object (it
  * may be on its slab's free list, its free pointer in it).
@@ -329,6 +344,7 @@ static __always_inline void cpu_free_push(struct kslab_cache *s,
 	enum cpu_owned owned;
 	struct kslab_cpu *c;
 	struct kslab_mag *mag;
+	int nid;
 
 	owned = cpu_own_fast(s, &c);
 	if (unlikely(owned != CPU_OWNED)) {
@@ -336,8 +352,17 @@ static __always_inline void cpu_free_push(struct kslab_cache *s,
 			goto slow;
 		return cpu_free_checked(s, c, page, obj, caller, wipe);
 	}
-	if (unlikely(page_to_nid(page) != cpu_mem_node()))
-		return cpu_free_remote(s, c, page, obj);
+	nid = page_to_nid(page);
+	if (unlikely(nid != cpu_mem_node())) {
+		if (unlikely(!cpu_remote_room(c, obj, nid)))
+			return cpu_free_remote(s, c, page, obj);
+		if (wipe)
+			memset(obj, 0, s->object_size);
+		c->remote_nid = nid;
+		c->remote[c->nr_remote++] = obj;
+		cpu_release(c, 0);	/* counted when it goes home */
+		return;
+	}
 	mag = c->loaded;
 	if (unlikely(mag->count >= mag->size || mag_freed_last(mag, obj))) {
 		cpu_release(c, 0);
