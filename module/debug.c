@@ -291,12 +291,22 @@ bool debug_mag_ok(const struct kslab_cache *s)
 	return (s->flags & SLAB_RED_ZONE) && !(s->flags & SLAB_TRACE);
 }
 
-static void object_set_redzone(struct kslab_cache *s, void *obj, u8 value)
+/* Both red zones of @obj, less the first @skip bytes of the left one. */
+static __always_inline void object_set_redzone_from(struct kslab_cache *s,
+						    void *obj, u8 value,
+						    unsigned int skip)
 {
 	if (!(s->flags & SLAB_RED_ZONE))
 		return;
-	bytes_fill(obj - s->red_left_pad, value, s->red_left_pad);
+	if (s->red_left_pad > skip)
+		bytes_fill(obj - s->red_left_pad + skip, value, s->red_left_pad - skip);
 	bytes_fill(obj + s->object_size, value, s->inuse - s->object_size);
+}
+
+static __always_inline void object_set_redzone(struct kslab_cache *s,
+					       void *obj, u8 value)
+{
+	object_set_redzone_from(s, obj, value, 0);
 }
 
 /* Lay out an object as free: red zones inactive, poison, padding. */
@@ -576,7 +586,14 @@ static bool object_free(struct kslab_cache *s, struct page *page, void *obj,
 		track_set(s, obj, KSLAB_TRACK_FREE, caller, st);
 	if (s->flags & SLAB_TRACE)
 		report_trace(s, obj, "free", caller);
-	object_init_free(s, obj);
+	/*
+	 * Laid out free as object_init_free() would, less what is so already:
+	 * the claim word says free, and the padding was checked (and
+	 * restored if it was not intact).
+	 */
+	object_set_redzone_from(s, obj, SLUB_RED_INACTIVE, skip);
+	if (s->poison)
+		poison_fill(s, obj);
 	return true;
 }
 
