@@ -74,23 +74,33 @@ static void flags_desc(const struct flags_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(redzone, redzone_cases, flags_desc);
 
+/*
+ * Object sizes for the checks that read red zones and poison a word at a
+ * time when every run is whole words (64), and byte by byte otherwise (61).
+ */
+static const unsigned int run_sizes[] = { 64, 61 };
+
 /* Writing one byte past the object is caught when it is freed. */
 static void debug_redzone_right(struct kunit *test)
 {
 	const struct flags_case *c = test->param_value;
 	struct kslab_cache *s;
 	unsigned long e;
+	unsigned int i, size;
 	u8 *p;
 
-	s = ktest_create(test, "kunit_debug_rz_right", 64, 0, c->flags, NULL);
-	e = kslab_cache_errors(s);
-	p = kslab_cache_alloc(s, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	p[64] = 0x88;
-	kslab_cache_free(s, p);
-	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
-	expect_healthy(test, s, NULL);
-	ktest_destroy(test, s);
+	for (i = 0; i < ARRAY_SIZE(run_sizes); i++) {
+		size = run_sizes[i];
+		s = ktest_create(test, "kunit_debug_rz_right", size, 0, c->flags, NULL);
+		e = kslab_cache_errors(s);
+		p = kslab_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		p[size] = 0x88;
+		kslab_cache_free(s, p);
+		KUNIT_EXPECT_EQ_MSG(test, e + 1, kslab_cache_errors(s), "size %u", size);
+		expect_healthy(test, s, NULL);
+		ktest_destroy(test, s);
+	}
 }
 
 /* Writing one byte before the object is caught when it is freed. */
@@ -906,30 +916,35 @@ static void debug_magazine_write_after_free(struct kunit *test)
 	const struct flags_case *c = test->param_value;
 	struct kslab_cache *s;
 	unsigned long e;
+	unsigned int i;
 	u8 *keep, *p, *q;
 
-	s = ktest_create(test, "kunit_debug_mag_waf", 64, 0, c->flags, NULL);
-	e = kslab_cache_errors(s);
-	keep = kslab_cache_alloc(s, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, keep);
-	migrate_disable();
-	p = kslab_cache_alloc(s, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	kslab_cache_free(s, p);
-	p[5] = 0x11;
-	KUNIT_EXPECT_EQ(test, 1L, kslab_cache_validate(s));
-	KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
-	p[7] = 0x22;
-	q = kslab_cache_alloc(s, GFP_KERNEL);
-	migrate_enable();
-	KUNIT_ASSERT_NOT_NULL(test, q);
-	KUNIT_EXPECT_PTR_NE(test, q, p);
-	KUNIT_EXPECT_EQ(test, e + 2, kslab_cache_errors(s));
-	KUNIT_EXPECT_EQ(test, 1L, atomic_long_read(&s->quarantined));
-	kslab_cache_free(s, q);
-	expect_healthy(test, s, p);
-	kslab_cache_free(s, keep);
-	ktest_destroy(test, s);
+	for (i = 0; i < ARRAY_SIZE(run_sizes); i++) {
+		s = ktest_create(test, "kunit_debug_mag_waf", run_sizes[i], 0,
+				 c->flags, NULL);
+		e = kslab_cache_errors(s);
+		keep = kslab_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, keep);
+		migrate_disable();
+		p = kslab_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		kslab_cache_free(s, p);
+		p[5] = 0x11;
+		KUNIT_EXPECT_EQ(test, 1L, kslab_cache_validate(s));
+		KUNIT_EXPECT_EQ(test, e + 1, kslab_cache_errors(s));
+		p[7] = 0x22;
+		q = kslab_cache_alloc(s, GFP_KERNEL);
+		migrate_enable();
+		KUNIT_ASSERT_NOT_NULL(test, q);
+		KUNIT_EXPECT_PTR_NE(test, q, p);
+		KUNIT_EXPECT_EQ_MSG(test, e + 2, kslab_cache_errors(s), "size %u",
+				    run_sizes[i]);
+		KUNIT_EXPECT_EQ(test, 1L, atomic_long_read(&s->quarantined));
+		kslab_cache_free(s, q);
+		expect_healthy(test, s, p);
+		kslab_cache_free(s, keep);
+		ktest_destroy(test, s);
+	}
 }
 
 static struct kunit_case debug_cases[] = {

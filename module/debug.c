@@ -228,6 +228,49 @@ static __always_inline void bytes_fill(u8 *start, u8 value, unsigned int len)
 }
 
 /*
+ * words_all(), words_fill() - bytes_all() and bytes_fill() of a run that
+ * starts on a word and is whole words long: no byte loops to test. The
+ * hot paths take them when debug_words() says every run is so.
+ */
+static __always_inline bool words_all(const u8 *start, u8 value,
+				      unsigned int len)
+{
+	const unsigned long *p = (const unsigned long *)start;
+	unsigned long word = RED_WORD(value), diff = 0;
+	unsigned int i;
+
+	for (i = 0; i < len / sizeof(long); i++)
+		diff |= p[i] ^ word;
+	return !diff;
+}
+
+static __always_inline void words_fill(u8 *start, u8 value, unsigned int len)
+{
+	unsigned long *p = (unsigned long *)start;
+	unsigned long word = RED_WORD(value);
+	unsigned int i;
+
+	for (i = 0; i < len / sizeof(long); i++)
+		p[i] = word;
+}
+
+/* The one or the other, @words a constant where it is inlined. */
+static __always_inline bool run_all(bool words, const u8 *start, u8 value,
+				    unsigned int len)
+{
+	return words ? words_all(start, value, len) : bytes_all(start, value, len);
+}
+
+static __always_inline void run_fill(bool words, u8 *start, u8 value,
+				     unsigned int len)
+{
+	if (words && len < 256)
+		words_fill(start, value, len);
+	else
+		bytes_fill(start, value, len);
+}
+
+/*
  * The last word of a poisoned object whose size is a multiple of a word:
  * POISON_FREE bytes, then POISON_END.
  */
@@ -243,29 +286,46 @@ static __always_inline unsigned long poison_last_word(void)
 	return u.w;
 }
 
-/* An object's poison, a word at a time when its size allows. */
-static __always_inline bool poison_intact(struct kslab_cache *s, u8 *obj)
+/*
+ * An object's poison, a word at a time when its size allows (@words: it
+ * does, and the object starts on a word).
+ */
+static __always_inline bool poison_intact(struct kslab_cache *s, u8 *obj,
+					  bool words)
 {
 	unsigned int last = s->object_size - sizeof(long);
 
-	if (IS_ALIGNED(s->object_size, sizeof(long)))
-		return bytes_all(obj, POISON_FREE, last) &&
+	if (words || IS_ALIGNED(s->object_size, sizeof(long)))
+		return run_all(words, obj, POISON_FREE, last) &&
 		       *(unsigned long *)(obj + last) == poison_last_word();
 	return bytes_all(obj, POISON_FREE, s->object_size - 1) &&
 	       obj[s->object_size - 1] == POISON_END;
 }
 
-static __always_inline void poison_fill(struct kslab_cache *s, u8 *obj)
+static __always_inline void poison_fill(struct kslab_cache *s, u8 *obj,
+					bool words)
 {
 	unsigned int last = s->object_size - sizeof(long);
 
-	if (IS_ALIGNED(s->object_size, sizeof(long))) {
-		bytes_fill(obj, POISON_FREE, last);
+	if (words || IS_ALIGNED(s->object_size, sizeof(long))) {
+		run_fill(words, obj, POISON_FREE, last);
 		*(unsigned long *)(obj + last) = poison_last_word();
 		return;
 	}
 	bytes_fill(obj, POISON_FREE, s->object_size - 1);
 	obj[s->object_size - 1] = POISON_END;
+}
+
+/*
+ * Is every run the hot paths check and fill of @s whole words on word
+ * boundaries: red zones, poison, padding? So when the object size is
+ * (cache_layout() aligns the rest), but for a kmalloc cache's red zone
+ * past the size asked for, which may start anywhere.
+ */
+static __always_inline bool debug_words(struct kslab_cache *s)
+{
+	return IS_ALIGNED(s->object_size | info_end(s), sizeof(long)) &&
+	       !has_orig_size(s);
 }
 
 static unsigned long *obj_claim_word(struct kslab_cache *s, void *obj)
@@ -294,19 +354,21 @@ bool debug_mag_ok(const struct kslab_cache *s)
 /* Both red zones of @obj, less the first @skip bytes of the left one. */
 static __always_inline void object_set_redzone_from(struct kslab_cache *s,
 						    void *obj, u8 value,
-						    unsigned int skip)
+						    unsigned int skip,
+						    bool words)
 {
 	if (!(s->flags & SLAB_RED_ZONE))
 		return;
 	if (s->red_left_pad > skip)
-		bytes_fill(obj - s->red_left_pad + skip, value, s->red_left_pad - skip);
-	bytes_fill(obj + s->object_size, value, s->inuse - s->object_size);
+		run_fill(words, obj - s->red_left_pad + skip, value,
+			 s->red_left_pad - skip);
+	run_fill(words, obj + s->object_size, value, s->inuse - s->object_size);
 }
 
 static __always_inline void object_set_redzone(struct kslab_cache *s,
 					       void *obj, u8 value)
 {
-	object_set_redzone_from(s, obj, value, 0);
+	object_set_redzone_from(s, obj, value, 0, false);
 }
 
 /* Lay out an object as free: red zones inactive, poison, padding. */
@@ -316,7 +378,7 @@ static void object_init_free(struct kslab_cache *s, void *obj)
 
 	object_set_redzone(s, obj, SLUB_RED_INACTIVE);
 	if (s->poison)
-		poison_fill(s, obj);
+		poison_fill(s, obj, false);
 	if (s->flags & SLAB_POISON)
 		bytes_fill(obj + end, POISON_INUSE, size_from_object(s) - end);
 }
@@ -354,6 +416,17 @@ static __always_inline bool check_bytes(struct kslab_cache *s,
 					unsigned int len)
 {
 	if (likely(bytes_all(start, value, len)))
+		return true;
+	return check_bytes_report(s, page, obj, what, start, value, len);
+}
+
+/* check_bytes() of a run of whole words when @words (run_all()). */
+static __always_inline bool check_run(struct kslab_cache *s,
+				      struct page *page, void *obj,
+				      const char *what, u8 *start, u8 value,
+				      unsigned int len, bool words)
+{
+	if (likely(run_all(words, start, value, len)))
 		return true;
 	return check_bytes_report(s, page, obj, what, start, value, len);
 }
@@ -396,7 +469,7 @@ static int check_free_object(struct kslab_cache *s, struct page *page, void *obj
 	unsigned int end = info_end(s);
 	int bad = 0;
 
-	if (s->poison && unlikely(!poison_intact(s, obj))) {
+	if (s->poison && unlikely(!poison_intact(s, obj, false))) {
 		bad += !check_bytes(s, page, obj, "poison overwritten", obj,
 				    POISON_FREE, s->object_size - 1);
 		bad += !check_bytes(s, page, obj, "poison overwritten",
@@ -458,27 +531,39 @@ static void object_mark_quarantined(struct kslab_cache *s, struct page *page,
  * poison and padding intact? Reports and changes nothing.
  */
 static __always_inline bool object_laid_out_free(struct kslab_cache *s,
-						 u8 *obj)
+						 u8 *obj, bool words)
 {
 	unsigned int end = info_end(s);
 	bool ok;
 
-	ok = bytes_all(obj - s->red_left_pad, SLUB_RED_INACTIVE, s->red_left_pad) &
-	     bytes_all(obj + s->object_size, SLUB_RED_INACTIVE,
-		       s->inuse - s->object_size);
+	ok = run_all(words, obj - s->red_left_pad, SLUB_RED_INACTIVE,
+		     s->red_left_pad) &
+	     run_all(words, obj + s->object_size, SLUB_RED_INACTIVE,
+		     s->inuse - s->object_size);
 	if (s->poison)
-		ok &= poison_intact(s, obj);
+		ok &= poison_intact(s, obj, words);
 	if (s->flags & SLAB_POISON)
-		ok &= bytes_all(obj + end, POISON_INUSE, size_from_object(s) - end);
+		ok &= run_all(words, obj + end, POISON_INUSE,
+			      size_from_object(s) - end);
 	return ok;
 }
 
 /* Mark a free object live: red zones active, all of it the caller's. */
-static __always_inline void object_set_live(struct kslab_cache *s, void *obj)
+static __always_inline void object_set_live(struct kslab_cache *s, void *obj,
+					    bool words)
 {
-	object_set_redzone(s, obj, SLUB_RED_ACTIVE);
+	object_set_redzone_from(s, obj, SLUB_RED_ACTIVE, 0, words);
 	if (has_orig_size(s))	/* all of it, unless kslab_kmalloc() says */
 		*obj_orig_size(s, obj) = s->object_size;
+}
+
+static __always_inline bool object_mag_pop(struct kslab_cache *s, void *obj,
+					   bool words)
+{
+	if (unlikely(!object_laid_out_free(s, obj, words)))
+		return false;
+	object_set_live(s, obj, words);
+	return true;
 }
 
 /**
@@ -495,10 +580,9 @@ static __always_inline void object_set_live(struct kslab_cache *s, void *obj)
  */
 bool debug_mag_pop(struct kslab_cache *s, void *obj)
 {
-	if (unlikely(!object_laid_out_free(s, obj)))
-		return false;
-	object_set_live(s, obj);
-	return true;
+	if (likely(debug_words(s)))
+		return object_mag_pop(s, obj, true);
+	return object_mag_pop(s, obj, false);
 }
 
 /*
@@ -516,7 +600,7 @@ bool __debug_alloc_check(struct kslab_cache *s, struct page *page, void *obj)
 		object_mark_quarantined(s, page, obj);
 		return false;
 	}
-	object_set_live(s, obj);
+	object_set_live(s, obj, false);
 	return true;
 }
 
@@ -565,8 +649,10 @@ static bool object_claim(struct kslab_cache *s, struct page *page, void *obj)
  * on); the padding; the free track; then the object is laid out free.
  * Return: false to refuse the free.
  */
-static bool object_free(struct kslab_cache *s, struct page *page, void *obj,
-			unsigned long caller, struct debug_stack *st)
+static __always_inline bool object_free_as(struct kslab_cache *s,
+					   struct page *page, void *obj,
+					   unsigned long caller,
+					   struct debug_stack *st, bool words)
 {
 	unsigned int skip = 0;
 
@@ -575,12 +661,22 @@ static bool object_free(struct kslab_cache *s, struct page *page, void *obj,
 			return false;
 		skip = sizeof(long);
 	}
-	check_redzones_from(s, page, obj, SLUB_RED_ACTIVE, skip);
+	if (!words) {
+		check_redzones_from(s, page, obj, SLUB_RED_ACTIVE, skip);
+	} else if (s->flags & SLAB_RED_ZONE) {
+		if (s->red_left_pad > skip)
+			check_run(s, page, obj, "left red zone overwritten",
+				  obj - s->red_left_pad + skip, SLUB_RED_ACTIVE,
+				  s->red_left_pad - skip, true);
+		check_run(s, page, obj, "right red zone overwritten",
+			  obj + s->object_size, SLUB_RED_ACTIVE,
+			  s->inuse - s->object_size, true);
+	}
 	if (s->flags & SLAB_POISON) {
 		unsigned int end = info_end(s);
 
-		check_bytes(s, page, obj, "padding overwritten", obj + end,
-			    POISON_INUSE, size_from_object(s) - end);
+		check_run(s, page, obj, "padding overwritten", obj + end,
+			  POISON_INUSE, size_from_object(s) - end, words);
 	}
 	if (s->flags & SLAB_STORE_USER)
 		track_set(s, obj, KSLAB_TRACK_FREE, caller, st);
@@ -591,10 +687,18 @@ static bool object_free(struct kslab_cache *s, struct page *page, void *obj,
 	 * the claim word says free, and the padding was checked (and
 	 * restored if it was not intact).
 	 */
-	object_set_redzone_from(s, obj, SLUB_RED_INACTIVE, skip);
+	object_set_redzone_from(s, obj, SLUB_RED_INACTIVE, skip, words);
 	if (s->poison)
-		poison_fill(s, obj);
+		poison_fill(s, obj, words);
 	return true;
+}
+
+static bool object_free(struct kslab_cache *s, struct page *page, void *obj,
+			unsigned long caller, struct debug_stack *st)
+{
+	if (likely(debug_words(s)))
+		return object_free_as(s, page, obj, caller, st, true);
+	return object_free_as(s, page, obj, caller, st, false);
 }
 
 /*
