@@ -406,20 +406,6 @@ static noinline bool check_bytes_report(struct kslab_cache *s,
 	return false;
 }
 
-/*
- * check_bytes - are @len bytes at @start all @value? If not, report the
- * run of wrong bytes as @what, restore them and return false.
- */
-static __always_inline bool check_bytes(struct kslab_cache *s,
-					struct page *page, void *obj,
-					const char *what, u8 *start, u8 value,
-					unsigned int len)
-{
-	if (likely(bytes_all(start, value, len)))
-		return true;
-	return check_bytes_report(s, page, obj, what, start, value, len);
-}
-
 /* check_bytes() of a run of whole words when @words (run_all()). */
 static __always_inline bool check_run(struct kslab_cache *s,
 				      struct page *page, void *obj,
@@ -432,11 +418,25 @@ static __always_inline bool check_run(struct kslab_cache *s,
 }
 
 /*
+ * check_bytes - are @len bytes at @start all @value? If not, report the
+ * run of wrong bytes as @what, restore them and return false.
+ */
+static __always_inline bool check_bytes(struct kslab_cache *s,
+					struct page *page, void *obj,
+					const char *what, u8 *start, u8 value,
+					unsigned int len)
+{
+	return check_run(s, page, obj, what, start, value, len, false);
+}
+
+/*
  * Red zones of @obj must hold @value; a live kmalloc object's too, past
  * the size asked for. Return: the number of problems.
  */
-static int check_redzones_from(struct kslab_cache *s, struct page *page,
-			       void *obj, u8 value, unsigned int skip)
+static __always_inline int check_redzones_as(struct kslab_cache *s,
+					     struct page *page, void *obj,
+					     u8 value, unsigned int skip,
+					     bool words)
 {
 	unsigned int size;
 	int bad = 0;
@@ -444,11 +444,12 @@ static int check_redzones_from(struct kslab_cache *s, struct page *page,
 	if (!(s->flags & SLAB_RED_ZONE))
 		return 0;
 	if (s->red_left_pad > skip)
-		bad += !check_bytes(s, page, obj, "left red zone overwritten",
-				    obj - s->red_left_pad + skip, value,
-				    s->red_left_pad - skip);
-	bad += !check_bytes(s, page, obj, "right red zone overwritten",
-			    obj + s->object_size, value, s->inuse - s->object_size);
+		bad += !check_run(s, page, obj, "left red zone overwritten",
+				  obj - s->red_left_pad + skip, value,
+				  s->red_left_pad - skip, words);
+	bad += !check_run(s, page, obj, "right red zone overwritten",
+			  obj + s->object_size, value, s->inuse - s->object_size,
+			  words);
 	if (value == SLUB_RED_ACTIVE && has_orig_size(s)) {
 		size = orig_size(s, obj);
 		bad += !check_bytes(s, page, obj, "kmalloc red zone overwritten",
@@ -460,7 +461,7 @@ static int check_redzones_from(struct kslab_cache *s, struct page *page,
 static int check_redzones(struct kslab_cache *s, struct page *page, void *obj,
 			  u8 value)
 {
-	return check_redzones_from(s, page, obj, value, 0);
+	return check_redzones_as(s, page, obj, value, 0, false);
 }
 
 /* Checks of a free object: poison intact, padding intact. */
@@ -661,17 +662,7 @@ static __always_inline bool object_free_as(struct kslab_cache *s,
 			return false;
 		skip = sizeof(long);
 	}
-	if (!words) {
-		check_redzones_from(s, page, obj, SLUB_RED_ACTIVE, skip);
-	} else if (s->flags & SLAB_RED_ZONE) {
-		if (s->red_left_pad > skip)
-			check_run(s, page, obj, "left red zone overwritten",
-				  obj - s->red_left_pad + skip, SLUB_RED_ACTIVE,
-				  s->red_left_pad - skip, true);
-		check_run(s, page, obj, "right red zone overwritten",
-			  obj + s->object_size, SLUB_RED_ACTIVE,
-			  s->inuse - s->object_size, true);
-	}
+	check_redzones_as(s, page, obj, SLUB_RED_ACTIVE, skip, words);
 	if (s->flags & SLAB_POISON) {
 		unsigned int end = info_end(s);
 
