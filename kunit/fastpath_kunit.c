@@ -234,6 +234,54 @@ static void fastpath_init_on_alloc(struct kunit *test)
 	ktest_destroy(test, plain);
 }
 
+/*
+ * With init_on_alloc on, as SLUB: a SLAB_TYPESAFE_BY_RCU cache's objects
+ * are zeroed only for __GFP_ZERO (a reader may still look at a freed one),
+ * on the fast path and the slow one, and kslab_kmalloc()'s are zeroed as
+ * every plain cache's.
+ */
+static void fastpath_init_on_alloc_rcu_kmalloc(struct kunit *test)
+{
+	struct kslab_cache *rcu;
+	u8 *p, *kept, *zeroed, *k;
+	bool was, dirty = false;
+
+	rcu = ktest_create(test, "kunit_fast_ioa_rcu", 32, 0,
+			   SLAB_TYPESAFE_BY_RCU, NULL);
+	was = init_on_enable(&init_on_alloc.key);
+	migrate_disable();
+	p = kslab_cache_alloc(rcu, GFP_ATOMIC);
+	if (p) {
+		memset(p, 0x5e, 32);
+		kslab_cache_free(rcu, p);
+	}
+	/* the slow path's tail too: it pops the same object */
+	kept = cpu_alloc_slow(rcu, GFP_ATOMIC, NUMA_NO_NODE, _THIS_IP_);
+	if (kept) {
+		dirty = !memchr_inv(kept, 0x5e, 32);
+		kslab_cache_free(rcu, kept);
+	}
+	zeroed = kslab_cache_alloc(rcu, GFP_ATOMIC | __GFP_ZERO);
+	k = kslab_kmalloc(32, GFP_ATOMIC);
+	if (k) {
+		memset(k, 0x5e, 32);
+		kslab_kfree(k);
+	}
+	k = kslab_kmalloc(32, GFP_ATOMIC);
+	migrate_enable();
+	init_on_restore(&init_on_alloc.key, was);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_PTR_EQ(test, p, kept);	/* the magazine's top again */
+	KUNIT_ASSERT_PTR_EQ(test, p, zeroed);
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	KUNIT_EXPECT_TRUE(test, dirty);		/* not zeroed without __GFP_ZERO */
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(zeroed, 0, 32));
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(k, 0, 32));
+	kslab_cache_free(rcu, zeroed);
+	kslab_kfree(k);
+	ktest_destroy(test, rcu);
+}
+
 /* With init_on_free on, a freed object is zeroed at once (no ctor). */
 static void fastpath_init_on_free(struct kunit *test)
 {
@@ -296,6 +344,7 @@ static struct kunit_case fastpath_cases[] = {
 	KUNIT_CASE(fastpath_interior_free),
 	KUNIT_CASE(fastpath_foreign_free),
 	KUNIT_CASE(fastpath_init_on_alloc),
+	KUNIT_CASE(fastpath_init_on_alloc_rcu_kmalloc),
 	KUNIT_CASE(fastpath_init_on_free),
 	KUNIT_CASE(fastpath_warm_loop),
 	{}

@@ -361,9 +361,9 @@ static void cpu_alloc_zero_ctor(struct kslab_cache *s)
 }
 
 /**
- * cpu_alloc_finish - zero or wipe an object on its way out, as asked, and
- * fire kslab:kslab_alloc: the fast path's tail when cpu_alloc_plain() is
- * not true, and the slow path's
+ * cpu_alloc_finish_any - zero or wipe an object on its way out, as asked,
+ * and fire kslab:kslab_alloc: cpu_alloc_finish() of anything but a plain
+ * zeroing
  * @s: the cache
  * @obj: the object
  * @gfp: GFP flags
@@ -372,8 +372,8 @@ static void cpu_alloc_zero_ctor(struct kslab_cache *s)
  *
  * Context: as cpu_alloc(). Return: @obj.
  */
-void *cpu_alloc_finish(struct kslab_cache *s, void *obj, gfp_t gfp, int node,
-		       unsigned long caller)
+void *cpu_alloc_finish_any(struct kslab_cache *s, void *obj, gfp_t gfp,
+			   int node, unsigned long caller)
 {
 	if (unlikely((gfp & __GFP_ZERO) && s->ctor))
 		cpu_alloc_zero_ctor(s);

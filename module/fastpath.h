@@ -201,8 +201,8 @@ void *cpu_alloc_slow_kmalloc(struct kslab_cache *s, gfp_t gfp, int node,
 			     unsigned long caller, size_t size);
 void *cpu_alloc_slow(struct kslab_cache *s, gfp_t gfp, int node,
 		     unsigned long caller);
-void *cpu_alloc_finish(struct kslab_cache *s, void *obj, gfp_t gfp, int node,
-		       unsigned long caller);
+void *cpu_alloc_finish_any(struct kslab_cache *s, void *obj, gfp_t gfp,
+			   int node, unsigned long caller);
 void cpu_free_slow(struct kslab_cache *s, struct page *page, void *obj,
 		   unsigned long caller);
 void *cpu_alloc_checked(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
@@ -271,6 +271,34 @@ static __always_inline bool cpu_alloc_plain(struct kslab_cache *s, gfp_t gfp)
 }
 
 /**
+ * cpu_alloc_finish - what an object gets on its way out when
+ * cpu_alloc_plain() is not true: the fast path's tail, and the slow path's
+ * @s: the cache
+ * @obj: the object
+ * @gfp: GFP flags
+ * @node: the node asked for, for the tracepoint
+ * @caller: the caller's address, for the tracepoint
+ *
+ * init_on_alloc's zeroing (on by default in distribution kernels: every
+ * allocation) is one tail call to memset(); the rest, __GFP_ZERO without
+ * init_on_alloc included, is cpu_alloc_finish_any()'s. The test is
+ * cache_want_init_on_alloc()'s first branch, without __GFP_ZERO, so that
+ * the plain fast path keeps no copy of it.
+ *
+ * Context: as cpu_alloc(). Return: @obj.
+ */
+static __always_inline void *cpu_alloc_finish(struct kslab_cache *s,
+					      void *obj, gfp_t gfp, int node,
+					      unsigned long caller)
+{
+	if (static_branch_maybe(CONFIG_INIT_ON_ALLOC_DEFAULT_ON, &init_on_alloc) &&
+	    !KSLAB_KASAN && !trace_kslab_alloc_enabled() && !s->ctor &&
+	    !(s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)))
+		return memset(obj, 0, s->object_size);
+	return cpu_alloc_finish_any(s, obj, gfp, node, caller);
+}
+
+/**
  * cpu_alloc_sized - the allocation fast path: pop this CPU's loaded magazine
  * @s: the cache
  * @gfp: GFP flags
@@ -279,7 +307,7 @@ static __always_inline bool cpu_alloc_plain(struct kslab_cache *s, gfp_t gfp)
  * @size: kslab_kmalloc()'s size, for a debug cache's red zone (only the
  *	  slow path, where debug caches go, looks at it); 0 for cpu_alloc()
  *
- * Everything else is a tail call (cpu_alloc_slow(), cpu_alloc_finish(),
+ * Everything else is a tail call (cpu_alloc_slow(), memset(), cpu_alloc_finish_any(),
  * cpu_alloc_checked()): the fast path calls nothing, so it saves no
  * register.
  *
