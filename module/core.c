@@ -809,7 +809,10 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 	if (unlikely((gfp & __GFP_ZERO) && s->ctor))
 		cpu_alloc_zero_ctor(s);
 	/* each test once for the whole call, not once per object */
-	if (unlikely(KSLAB_KASAN || cache_debug(s) ||
+	if (cpu_alloc_zero_only(s) && !cache_debug(s)) {
+		for (i = 0; i < nr; i++)
+			memset(objs[i], 0, s->object_size);
+	} else if (unlikely(KSLAB_KASAN || cache_debug(s) ||
 		     cache_want_init_on_alloc(s, gfp) ||
 		     cache_want_init_on_free(s) || trace_kslab_alloc_enabled())) {
 		for (i = 0; i < nr; i++) {

@@ -270,6 +270,19 @@ static __always_inline bool cpu_alloc_plain(struct kslab_cache *s, gfp_t gfp)
 	       !cache_want_init_on_free(s) && !trace_kslab_alloc_enabled();
 }
 
+/*
+ * Is init_on_alloc's zeroing all that a (non-debug) cache's object needs
+ * on its way out, whatever @gfp? cache_want_init_on_alloc()'s first
+ * branch, without __GFP_ZERO, so that the plain fast path keeps no copy
+ * of it; and no KASAN and no tracepoint to tell.
+ */
+static __always_inline bool cpu_alloc_zero_only(struct kslab_cache *s)
+{
+	return static_branch_maybe(CONFIG_INIT_ON_ALLOC_DEFAULT_ON, &init_on_alloc) &&
+	       !KSLAB_KASAN && !trace_kslab_alloc_enabled() && !s->ctor &&
+	       !(s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON));
+}
+
 /**
  * cpu_alloc_finish - what an object gets on its way out when
  * cpu_alloc_plain() is not true: the fast path's tail, and the slow path's
@@ -281,9 +294,7 @@ static __always_inline bool cpu_alloc_plain(struct kslab_cache *s, gfp_t gfp)
  *
  * init_on_alloc's zeroing (on by default in distribution kernels: every
  * allocation) is one tail call to memset(); the rest, __GFP_ZERO without
- * init_on_alloc included, is cpu_alloc_finish_any()'s. The test is
- * cache_want_init_on_alloc()'s first branch, without __GFP_ZERO, so that
- * the plain fast path keeps no copy of it.
+ * init_on_alloc included, is cpu_alloc_finish_any()'s.
  *
  * Context: as cpu_alloc(). Return: @obj.
  */
@@ -291,9 +302,7 @@ static __always_inline void *cpu_alloc_finish(struct kslab_cache *s,
 					      void *obj, gfp_t gfp, int node,
 					      unsigned long caller)
 {
-	if (static_branch_maybe(CONFIG_INIT_ON_ALLOC_DEFAULT_ON, &init_on_alloc) &&
-	    !KSLAB_KASAN && !trace_kslab_alloc_enabled() && !s->ctor &&
-	    !(s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)))
+	if (cpu_alloc_zero_only(s))
 		return memset(obj, 0, s->object_size);
 	return cpu_alloc_finish_any(s, obj, gfp, node, caller);
 }
