@@ -522,10 +522,12 @@ static void debug_param_syntax(struct kunit *test)
 
 /*
  * Validation running over and over while every CPU churns the cache (debug
- * and not): it reports nothing, and no object loses a byte.
+ * and not; kslab_kmalloc()'s objects, red-zoned past the size asked for,
+ * too): it reports nothing, and no object loses a byte.
  */
 struct churn {
 	struct kslab_cache *s;
+	unsigned int kmalloc;	/* kslab_kmalloc()'s size asked for, or 0 */
 	atomic_t bad;
 	atomic_t running;
 	bool stop;
@@ -534,7 +536,7 @@ struct churn {
 static int churn_fn(void *arg)
 {
 	struct churn *ch = arg;
-	unsigned int size = kslab_cache_size(ch->s), i, seq = 0;
+	unsigned int size = ch->kmalloc ?: kslab_cache_size(ch->s), i, seq = 0;
 	void *held[64] = {};
 	u32 seeds[64] = {};
 
@@ -546,6 +548,9 @@ static int churn_fn(void *arg)
 			kslab_cache_free(ch->s, held[i]);
 		}
 		held[i] = kslab_cache_alloc(ch->s, GFP_KERNEL);
+		/* then, as kslab_kmalloc(): red-zoned past ch->kmalloc */
+		if (held[i] && ch->kmalloc)
+			debug_kmalloc(ch->s, held[i], ch->kmalloc);
 		seeds[i] = ++seq;
 		if (held[i])
 			ktest_stamp(held[i], size, seeds[i]);
@@ -564,6 +569,8 @@ static int churn_fn(void *arg)
 static const struct flags_case churn_cases[] = {
 	{ "no debug", 0 },
 	{ "FZPU", FZPU },
+	{ "ZP kmalloc", SLAB_RED_ZONE | SLAB_POISON | SLAB_KMALLOC },
+	{ "FZPU kmalloc", FZPU | SLAB_KMALLOC },
 };
 
 KUNIT_ARRAY_PARAM(churn, churn_cases, flags_desc);
@@ -580,6 +587,8 @@ static void debug_validate_churn(struct kunit *test)
 	ch = kunit_kzalloc(test, sizeof(*ch), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ch);
 	ch->s = ktest_create(test, "kunit_debug_churn", 88, 0, c->flags, NULL);
+	if (c->flags & SLAB_KMALLOC)
+		ch->kmalloc = 30;
 	for_each_online_cpu(cpu) {
 		atomic_inc(&ch->running);
 		t = kthread_run_on_cpu(churn_fn, ch, cpu, "kslab_churn/%u");

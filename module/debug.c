@@ -81,7 +81,8 @@ static unsigned int *obj_orig_size(struct kslab_cache *s, void *obj)
 /* The bytes of a live object its caller asked for (a wild word: all). */
 static unsigned int orig_size(struct kslab_cache *s, void *obj)
 {
-	unsigned int size = *obj_orig_size(s, obj);
+	/* pairs with debug_kmalloc(): the red zone past it is filled first */
+	unsigned int size = smp_load_acquire(obj_orig_size(s, obj));
 
 	return size < s->object_size ? size : s->object_size;
 }
@@ -104,9 +105,16 @@ void debug_kmalloc(struct kslab_cache *s, void *obj, size_t size)
 		return;
 	if (size > s->object_size)
 		size = s->object_size;
-	*obj_orig_size(s, obj) = size;
 	memset(obj + size, SLUB_RED_ACTIVE, s->object_size - size);
+	/*
+	 * The object is live and no lock is held: a validation may be reading
+	 * it. The size goes last, so that one reading it (orig_size()) finds
+	 * the red zone past it filled; the bytes between the old size and the
+	 * new are SLUB_RED_ACTIVE already when it grows.
+	 */
+	smp_store_release(obj_orig_size(s, obj), size);
 }
+EXPORT_SYMBOL_IF_KUNIT(debug_kmalloc);
 
 /*
  * memchr_inv() of kslab's own bytes: red zones, poison and padding are
