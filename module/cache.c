@@ -174,6 +174,7 @@ static int cache_layout(struct kslab_cache *s, unsigned int align)
 	s->allocflags = __GFP_COMP;
 	if (s->flags & SLAB_RECLAIM_ACCOUNT)
 		s->allocflags |= __GFP_RECLAIMABLE;
+	s->words = debug_layout_words(s);
 	return 0;
 }
 

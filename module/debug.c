@@ -324,16 +324,27 @@ static __always_inline void poison_fill(struct kslab_cache *s, u8 *obj,
 	obj[s->object_size - 1] = POISON_END;
 }
 
-/*
- * Is every run the hot paths check and fill of @s whole words on word
- * boundaries: red zones, poison, padding? So when the object size is
- * (cache_layout() aligns the rest), but for a kmalloc cache's red zone
- * past the size asked for, which may start anywhere.
+/**
+ * debug_layout_words - is every run the hot paths check and fill of @s
+ * whole words on word boundaries: red zones, poison, padding?
+ * @s: a cache with its layout done
+ *
+ * So when the object size is (cache_layout() aligns the rest), but for a
+ * kmalloc cache's red zone past the size asked for, which may start
+ * anywhere. cache_layout() keeps the answer in @s->words.
+ *
+ * Context: any context. Return: true if they are.
  */
-static __always_inline bool debug_words(struct kslab_cache *s)
+bool debug_layout_words(struct kslab_cache *s)
 {
 	return IS_ALIGNED(s->object_size | info_end(s), sizeof(long)) &&
 	       !has_orig_size(s);
+}
+
+/* debug_layout_words(), kept at creation: the pop and free ask it. */
+static __always_inline bool debug_words(const struct kslab_cache *s)
+{
+	return s->words;
 }
 
 static unsigned long *obj_claim_word(struct kslab_cache *s, void *obj)

@@ -73,6 +73,7 @@ bool __debug_mag_free(struct kslab_cache *s, struct page *page, void *obj,
 		      unsigned long caller, struct debug_stack *st);
 bool debug_mag_pop(struct kslab_cache *s, void *obj);
 bool debug_mag_ok(const struct kslab_cache *s);
+bool debug_layout_words(struct kslab_cache *s);
 
 void __debug_on_alloc(struct kslab_cache *s, void *obj, unsigned long caller,
 		      struct debug_stack *st);

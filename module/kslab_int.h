@@ -357,6 +357,7 @@ struct kslab_cache {
 	unsigned int inuse;		/* object + right red zone: metadata after */
 	unsigned int track_offset;	/* struct kslab_track[2] from the object */
 	bool poison;			/* SLAB_POISON poisons the object itself */
+	bool words;			/* debug_layout_words(): whole-word runs */
 	unsigned int index_shift;	/* trailing zero bits of @size */
 	u64 index_mul;			/* inverse of @size's odd part mod 2^64 */
 	unsigned long slab_mask;	/* (PAGE_SIZE << @order) - 1 */
