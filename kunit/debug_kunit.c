@@ -19,6 +19,7 @@
 
 #include "kslab_test.h"
 #include "debug.h"
+#include "fastpath.h"
 
 #define FZPU (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
 
@@ -870,6 +871,44 @@ static void debug_magazine_fastpath(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
+/*
+ * kslab_kzalloc() of 30 bytes from a kmalloc cache with red zones, as
+ * kslab_kmalloc() makes it (cpu_alloc_sized() with the size): the bytes
+ * asked for are zeroed, the rest is red zone, on the slow path (the first
+ * allocation) and on the magazine's fast path (the second) alike.
+ */
+static void debug_magazine_kzalloc(struct kunit *test)
+{
+	const struct flags_case *c = test->param_value;
+	struct kslab_cache *s;
+	unsigned long e;
+	bool zeroed[2] = {};
+	void *p[2];
+	int i;
+
+	s = ktest_create(test, "kunit_debug_kzalloc", 64, 0,
+			 c->flags | SLAB_KMALLOC, NULL);
+	e = kslab_cache_errors(s);
+	migrate_disable();
+	for (i = 0; i < 2; i++) {
+		p[i] = cpu_alloc_sized(s, GFP_ATOMIC | __GFP_ZERO, NUMA_NO_NODE,
+				       _THIS_IP_, 30);
+		if (p[i]) {
+			zeroed[i] = !memchr_inv(p[i], 0, 30);
+			kslab_cache_free(s, p[i]);
+		}
+	}
+	migrate_enable();
+	KUNIT_ASSERT_NOT_NULL(test, p[0]);
+	KUNIT_EXPECT_PTR_EQ(test, p[0], p[1]);	/* the magazine's top again */
+	KUNIT_EXPECT_TRUE(test, zeroed[0]);
+	KUNIT_EXPECT_TRUE(test, zeroed[1]);
+	KUNIT_EXPECT_EQ(test, e, kslab_cache_errors(s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	expect_healthy(test, s, NULL);
+	ktest_destroy(test, s);
+}
+
 struct cpu_free {
 	struct kslab_cache *s;
 	void *obj;
@@ -972,6 +1011,7 @@ static struct kunit_case debug_cases[] = {
 	KUNIT_CASE(debug_trace),
 	KUNIT_CASE(debug_param_syntax),
 	KUNIT_CASE_PARAM(debug_magazine_held, magazine_gen_params),
+	KUNIT_CASE_PARAM(debug_magazine_kzalloc, magazine_gen_params),
 	KUNIT_CASE_PARAM(debug_magazine_fastpath, magazine_gen_params),
 	KUNIT_CASE_PARAM(debug_magazine_double_free_cpus, magazine_gen_params),
 	KUNIT_CASE_PARAM(debug_magazine_write_after_free, magazine_gen_params),

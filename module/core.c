@@ -348,6 +348,7 @@ void *cpu_alloc_slow_kmalloc(struct kslab_cache *s, gfp_t gfp, int node,
 		debug_kmalloc(s, obj, size);
 	return obj;
 }
+EXPORT_SYMBOL_IF_KUNIT(cpu_alloc_slow_kmalloc);
 
 /*
  * __GFP_ZERO on a cache with a constructor: the caller's bug, reported
@@ -382,6 +383,7 @@ void *cpu_alloc_finish_any(struct kslab_cache *s, void *obj, gfp_t gfp,
 	trace_kslab_alloc(s->name, obj, caller, gfp, node);
 	return obj;
 }
+EXPORT_SYMBOL_IF_KUNIT(cpu_alloc_finish_any);
 
 /* Is @obj the object this CPU freed last (top of magazine or buffer)? */
 static bool cpu_freed_last(struct kslab_cpu *c, void *obj)
@@ -550,12 +552,14 @@ void *cpu_alloc_checked(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
 	obj = mag->objs[--mag->count];
 	cpu_release(c, 1);	/* counts the pop (kslab_int.h) */
 	debug_on_alloc(s, obj, caller);
+	if (unlikely(!cpu_alloc_plain(s, gfp)))
+		obj = cpu_alloc_finish(s, obj, gfp, node, caller);
+	/* after the zeroing, which covers the whole object (as the slow path) */
 	if (size)
 		debug_kmalloc(s, obj, size);
-	if (unlikely(!cpu_alloc_plain(s, gfp)))
-		return cpu_alloc_finish(s, obj, gfp, node, caller);
 	return obj;
 }
+EXPORT_SYMBOL_IF_KUNIT(cpu_alloc_checked);
 
 /**
  * cpu_free_checked - the free fast path of a debug cache with red zones

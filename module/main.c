@@ -15,6 +15,7 @@
 atomic_long_t kslab_pages = ATOMIC_LONG_INIT(0);
 atomic_long_t kslab_orphan_errors = ATOMIC_LONG_INIT(0);
 DEFINE_STATIC_KEY_FALSE(kslab_slowpath_used);
+EXPORT_SYMBOL_IF_KUNIT(kslab_slowpath_used);
 DEFINE_STATIC_KEY_FALSE(kslab_hardened_key);
 
 bool kslab_freelist_hardened = IS_ENABLED(CONFIG_SLAB_FREELIST_HARDENED);
