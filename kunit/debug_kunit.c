@@ -237,11 +237,13 @@ static void debug_next_pointer(struct kunit *test)
 	struct page *page;
 	void *obj[2], *x;
 	long q;
+	int nid;
 
 	s = ktest_create(test, "kunit_debug_next_ptr", 64, 0, SLAB_POISON, NULL);
 	objects = s->objects;
+	nid = numa_mem_id();	/* every allocation from there, wherever it runs */
 	for (i = 0; i < 2; i++) {
-		obj[i] = kslab_cache_alloc(s, GFP_KERNEL);
+		obj[i] = kslab_cache_alloc_node(s, GFP_KERNEL, nid);
 		KUNIT_ASSERT_NOT_NULL(test, obj[i]);
 	}
 	page = virt_to_head_page(obj[0]);
@@ -261,10 +263,10 @@ static void debug_next_pointer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, objects - pos - 1, (unsigned int)m->inuse);
 	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
 	for (i = 0; i <= pos; i++) {
-		x = kslab_cache_alloc(s, GFP_KERNEL);
+		x = kslab_cache_alloc_node(s, GFP_KERNEL, nid);
 		KUNIT_ASSERT_PTR_EQ_MSG(test, obj[i], x, "object %u of the list", i);
 	}
-	x = kslab_cache_alloc(s, GFP_KERNEL);	/* the slab is full now */
+	x = kslab_cache_alloc_node(s, GFP_KERNEL, nid);	/* the slab is full now */
 	KUNIT_ASSERT_NOT_NULL(test, x);
 	KUNIT_EXPECT_PTR_NE(test, page, virt_to_head_page(x));
 	kslab_cache_free(s, x);
