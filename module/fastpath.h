@@ -236,11 +236,21 @@ static __always_inline bool cache_want_init_on_alloc(struct kslab_cache *s,
 	return (gfp & __GFP_ZERO) && !s->ctor;
 }
 
+/*
+ * Is @s kept out of init_on_alloc's and init_on_free's zeroing (as SLUB's
+ * slab_want_init_on_*()): a constructor's state, a type-safe object a
+ * reader may still look at, or poison?
+ */
+static __always_inline bool cache_init_exempt(struct kslab_cache *s)
+{
+	return s->ctor || (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON));
+}
+
 /* The kernel's cache_want_init_on_free(), for a kslab cache. */
 static __always_inline bool cache_want_init_on_free(struct kslab_cache *s)
 {
 	if (static_branch_maybe(CONFIG_INIT_ON_FREE_DEFAULT_ON, &init_on_free))
-		return !(s->ctor || (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)));
+		return !cache_init_exempt(s);
 	return false;
 }
 
@@ -279,8 +289,8 @@ static __always_inline bool cpu_alloc_plain(struct kslab_cache *s, gfp_t gfp)
 static __always_inline bool cpu_alloc_zero_only(struct kslab_cache *s)
 {
 	return static_branch_maybe(CONFIG_INIT_ON_ALLOC_DEFAULT_ON, &init_on_alloc) &&
-	       !KSLAB_KASAN && !trace_kslab_alloc_enabled() && !s->ctor &&
-	       !(s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON));
+	       !KSLAB_KASAN && !trace_kslab_alloc_enabled() &&
+	       !cache_init_exempt(s);
 }
 
 /**
