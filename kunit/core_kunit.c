@@ -611,9 +611,10 @@ static void core_nowait_storm(struct kunit *test)
 }
 
 /*
- * After frees, a cache keeps at most its depots, magazines and min_partial
- * empty slabs; two depot trims give the depots back (what was not needed
- * over an interval); shrink returns the rest.
+ * After frees, a cache keeps at most its depots, magazines and
+ * slab_empty_max() empty slabs a node; two trims give the depots and the
+ * empty slabs back (what was not needed over an interval); shrink returns
+ * the rest.
  */
 static void core_shrink(struct kunit *test)
 {

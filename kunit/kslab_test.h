@@ -325,8 +325,8 @@ static inline void ktest_read_row(struct kunit *test, const char *path,
 
 /*
  * Pages a cache may keep after all its objects were freed, before its
- * depot is trimmed: full depots, two magazines a CPU and min_partial empty
- * slabs a node. Objects rounded up to whole slabs of the cache's order.
+ * depot and nodes are trimmed: full depots, two magazines a CPU and
+ * slab_empty_max() empty slabs a node. Objects rounded up to whole slabs of the cache's order.
  */
 static inline unsigned long ktest_idle_pages_max(struct kslab_cache *s)
 {
@@ -334,14 +334,19 @@ static inline unsigned long ktest_idle_pages_max(struct kslab_cache *s)
 			      2 * num_possible_cpus()) * s->mag_size;
 
 	return (DIV_ROUND_UP(objs, s->objects) +
-		num_possible_nodes() * s->min_partial) << s->order;
+		num_possible_nodes() * slab_empty_max(s)) << s->order;
 }
 
-/* Two trims: what the depots did not need over an interval goes back. */
+/*
+ * Two trims, as the periodic work makes them: what the depots and the
+ * nodes' empty slabs did not need over an interval goes back.
+ */
 static inline void ktest_trim_twice(struct kslab_cache *s)
 {
 	depot_trim(s);
+	node_trim(s);
 	depot_trim(s);
+	node_trim(s);
 }
 
 /*

@@ -295,7 +295,8 @@ static void node_expect_counted(struct kunit *test, struct kslab_cache *s,
  * Objects are taken for each node with memory, all of that node; then
  * they are given back shuffled, a half at a time, the objects of every
  * node in one call: each goes home to its own node's slabs. At the end
- * no node has a slab in use, and none more empty ones than min_partial.
+ * no node has a slab in use, and none more empty ones than slab_empty_max();
+ * after two trims, than min_partial.
  */
 static void node_lists_counted(struct kunit *test)
 {
@@ -337,6 +338,12 @@ static void node_lists_counted(struct kunit *test)
 	for_each_node(nid) {
 		node_expect_counted(test, s, nid, 0, &c);
 		KUNIT_EXPECT_EQ_MSG(test, c.nr_slabs, c.nr[SLAB_STATE_EMPTY], "node %d", nid);
+		KUNIT_EXPECT_LE_MSG(test, c.nr[SLAB_STATE_EMPTY], slab_empty_max(s),
+				    "node %d", nid);
+	}
+	ktest_trim_twice(s);
+	for_each_node(nid) {
+		node_expect_counted(test, s, nid, 0, &c);
 		KUNIT_EXPECT_LE_MSG(test, c.nr[SLAB_STATE_EMPTY], (unsigned long)s->min_partial,
 				    "node %d", nid);
 	}
@@ -345,11 +352,68 @@ static void node_lists_counted(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
+/*
+ * The empty slabs a burst leaves stay on its node (up to slab_empty_max())
+ * for the next burst, which takes them instead of new slabs; node_trim()
+ * keeps as many as allocations took from the empty list since the last
+ * trim (min_partial at least) and gives back the rest, so an idle node is
+ * down to min_partial after two.
+ */
+static void node_empty_working_set(struct kunit *test)
+{
+	unsigned long slabs, new_slabs, freed, keep;
+	struct node_census c;
+	struct kslab_cache *s;
+	unsigned int nr, got;
+	void **objs;
+	int nid = first_node(node_states[N_NORMAL_MEMORY]);
+
+	trim_work_hold();	/* the test's trims are the only ones */
+	s = ktest_create(test, "kunit_node_empty", 256, 0, 0, NULL);
+	nr = (s->min_partial + 8) * s->objects;
+	KUNIT_ASSERT_LE(test, (unsigned long)s->min_partial + 8, slab_empty_max(s));
+	objs = ktest_ptrs(test, nr);
+	got = node_alloc_objects(s, GFP_KERNEL, nid, objs, nr);
+	KUNIT_ASSERT_EQ(test, nr, got);
+	node_expect_counted(test, s, nid, nr, &c);
+	slabs = c.nr_slabs;
+	KUNIT_EXPECT_EQ(test, 0UL, c.nr[SLAB_STATE_EMPTY]);
+	KUNIT_EXPECT_EQ(test, nr, node_free_objects(s, objs, nr, _RET_IP_));
+	node_expect_counted(test, s, nid, 0, &c);
+	/* every slab kept, none given back */
+	KUNIT_EXPECT_EQ(test, slabs, c.nr[SLAB_STATE_EMPTY]);
+	KUNIT_EXPECT_EQ(test, 0UL, stat_sum(s, KSLAB_FREE_SLAB));
+
+	/* the next burst takes them: no new slab */
+	new_slabs = stat_sum(s, KSLAB_ALLOC_SLAB);
+	KUNIT_ASSERT_EQ(test, nr, node_alloc_objects(s, GFP_KERNEL, nid, objs, nr));
+	KUNIT_EXPECT_EQ(test, new_slabs, stat_sum(s, KSLAB_ALLOC_SLAB));
+	KUNIT_EXPECT_EQ(test, nr, node_free_objects(s, objs, nr, _RET_IP_));
+
+	/* needed since the last trim (there was none): all kept */
+	KUNIT_EXPECT_EQ(test, 0UL, node_trim(s));
+	node_expect_counted(test, s, nid, 0, &c);
+	KUNIT_EXPECT_EQ(test, slabs, c.nr[SLAB_STATE_EMPTY]);
+	/* no allocation since: all but min_partial given back */
+	keep = s->min_partial;
+	KUNIT_EXPECT_EQ(test, slabs - keep, node_trim(s));
+	node_expect_counted(test, s, nid, 0, &c);
+	KUNIT_EXPECT_EQ(test, keep, c.nr[SLAB_STATE_EMPTY]);
+	freed = stat_sum(s, KSLAB_FREE_SLAB);
+	KUNIT_EXPECT_EQ(test, slabs - keep, freed);
+	KUNIT_EXPECT_EQ(test, 0UL, node_trim(s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	KUNIT_EXPECT_EQ(test, 0UL, kslab_cache_errors(s));
+	ktest_destroy(test, s);
+	trim_work_release();
+}
+
 static struct kunit_case node_cases[] = {
 	KUNIT_CASE(node_local),
 	KUNIT_CASE(node_memoryless),
 	KUNIT_CASE(node_out_of_memory),
 	KUNIT_CASE(node_lists_counted),
+	KUNIT_CASE(node_empty_working_set),
 	{}
 };
 

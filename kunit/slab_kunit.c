@@ -661,7 +661,7 @@ KUNIT_ARRAY_PARAM(cursor, cursor_cases, cursor_desc);
  * lock) stays on its list and is not freed while the walk waits, whatever
  * its counts do; allocation passes it over once it is full; when the walk
  * has visited it, it goes to the list its counts call for (or back to the
- * page allocator: min_partial is 0 here). Nothing is reported, the cache
+ * page allocator: min_partial and empty_max are 0 here). Nothing is reported, the cache
  * validates clean.
  */
 static void slab_walk_cursor(struct kunit *test)
@@ -678,6 +678,7 @@ static void slab_walk_cursor(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, cw);
 	s = ktest_create(test, "kunit_slab_cursor", 128, 0, SLAB_CONSISTENCY_CHECKS, NULL);
 	WRITE_ONCE(s->min_partial, 0);
+	WRITE_ONCE(s->empty_max, 0);
 	nr = 3 * s->objects;
 	objs = ktest_ptrs(test, nr + 3);
 	migrate_disable();

@@ -267,6 +267,7 @@ static struct kslab_cache *cache_new(const char *name, unsigned int size,
 	if (kslab_freelist_hardened)
 		s->random = get_random_long() | 1;
 	s->min_partial = clamp(ilog2(s->size) / 2, 5, 10);
+	s->empty_max = KSLAB_EMPTY_KEEP >> (PAGE_SHIFT + s->order);
 	s->mag_size = cache_mag_size(s->size);
 	/* full magazines a depot may keep: about 2 MiB of objects, 8 to 128 */
 	s->depot_max = clamp_t(unsigned long, SZ_2M / (s->mag_size * s->size), 8, 128);

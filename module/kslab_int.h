@@ -38,10 +38,11 @@
  *
  *   A free is the mirror image: push to the loaded magazine; swap with an
  *   empty previous one; give the full magazine to the depot for an empty
- *   one; drain it into its slabs (freeing slabs that empty beyond
- *   min_partial). Objects of another node never enter a magazine: they
- *   wait in the CPU's remote buffer and go home as one magazine into
- *   their node's depot. Some calls skip the magazines and take steps 4-5
+ *   one; drain it into its slabs (keeping the slabs that empty, up to
+ *   slab_empty_max(), for the next burst: node_trim() gives back those
+ *   unused since the last trim). Objects of another node never enter a
+ *   magazine: they wait in the CPU's remote buffer and go home as one
+ *   magazine into their node's depot. Some calls skip the magazines and take steps 4-5
  *   for exactly the objects asked for: calls on a cache with a slow-path
  *   reason (KSLAB_SLOW_DEBUG: debug flags without red zones; _FAIL: fault
  *   injection configured; _DEFRAG: a defragmentation running; _DEAD:
@@ -112,8 +113,10 @@
  *   by its counts:
  *     partial  0 < inuse < objects  allocation takes the oldest first
  *     full     inuse == objects     listed so validation sees every slab
- *     empty    inuse == 0           at most min_partial a node; the rest
- *                                   go back to the buddy allocator
+ *     empty    inuse == 0           up to slab_empty_max() a node; the
+ *                                   rest go back to the buddy allocator,
+ *                                   and node_trim() gives back those no
+ *                                   allocation needed (min_partial stay)
  *     isolated any count            defragmentation is emptying it
  *                                   (defrag.c): nothing is taken from it
  *     none     being built or torn down
@@ -177,6 +180,7 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/static_key.h>
 #include <linux/types.h>
@@ -315,6 +319,7 @@ struct kslab_node {
 	unsigned long nr_partial;	/* list_lock */
 	unsigned long nr_full;		/* list_lock */
 	unsigned long nr_empty;		/* list_lock */
+	unsigned long empty_used;	/* list_lock: empty slabs allocated from since the trim */
 	unsigned long nr_isolated;	/* list_lock */
 	unsigned long nr_slabs;		/* list_lock; racy READ_ONCE reads */
 	unsigned long total_objects;	/* list_lock; racy READ_ONCE reads */
@@ -351,7 +356,8 @@ struct kslab_cache {
 	unsigned int min_order;		/* fallback order */
 	unsigned int min_objects;	/* objects in a slab of @min_order */
 	unsigned int align;		/* object alignment */
-	unsigned int min_partial;	/* WRITE_ONCE: empty slabs kept a node */
+	unsigned int min_partial;	/* WRITE_ONCE: empty slabs a node keeps after trims */
+	unsigned int empty_max;		/* WRITE_ONCE: ... and after frees (slab_empty_max()) */
 	unsigned int depot_max;		/* full magazines a node's depot keeps */
 	unsigned int red_left_pad;	/* bytes before each object (red zone) */
 	unsigned int inuse;		/* object + right red zone: metadata after */
@@ -806,6 +812,20 @@ unsigned int node_free_one(struct kslab_cache *s, struct page *page,
 unsigned int node_alloc_objects(struct kslab_cache *s, gfp_t gfp, int node,
 				void **objs, unsigned int nr);
 void node_quarantine(struct kslab_cache *s, struct page *page);
+unsigned long node_trim(struct kslab_cache *s);
+
+/*
+ * Bytes of empty slabs a node keeps after frees (@empty_max, set at
+ * creation), for the next burst to take instead of the page allocator's:
+ * as a depot keeps magazines, until node_trim() gives back the unused ones.
+ */
+#define KSLAB_EMPTY_KEEP	SZ_16M
+
+/* The most empty slabs a node of @s keeps after frees. */
+static inline unsigned long slab_empty_max(const struct kslab_cache *s)
+{
+	return max(READ_ONCE(s->min_partial), READ_ONCE(s->empty_max));
+}
 
 /* cpu.c: per-CPU parts from outside */
 int cpu_layer_init(void);

@@ -25,7 +25,7 @@
  *
  * Takes each node's list_lock once per run of objects from that node, looks
  * at the page of a run of objects of one slab once, and frees the slabs
- * that empty beyond min_partial after dropping the lock. Objects that are
+ * that empty beyond slab_empty_max() after dropping the lock. Objects that are
  * not @s's, and double frees, are reported and skipped.
  *
  * Context: as kslab_cache_free(); no list_lock held (takes them, irq-safe).
@@ -133,6 +133,42 @@ unsigned int node_free_one(struct kslab_cache *s, struct page *page,
 	slab_discard_list(s, &discard);
 	return done;
 }
+
+/**
+ * node_trim - give back the empty slabs no allocation needed
+ * @s: the cache
+ *
+ * Frees keep the slabs they empty (up to slab_empty_max() a node), so
+ * that a burst of objects freed and allocated again does not go through
+ * the page allocator twice (page zeroing included, under init_on_alloc).
+ * Each trim keeps as many empty slabs as allocations took from the empty
+ * list since the last trim, min_partial at least, and gives back the
+ * rest: the depot's working set (depot_trim()), for slabs. An idle node
+ * is down to min_partial after one trim, a busy one keeps its burst.
+ *
+ * Context: process context, no kslab lock held.
+ * Return: the slabs given back.
+ */
+unsigned long node_trim(struct kslab_cache *s)
+{
+	unsigned long flags, keep, freed = 0;
+	struct kslab_node *n;
+	LIST_HEAD(discard);
+	int nid;
+
+	for_each_node(nid) {
+		n = s->node[nid];
+		spin_lock_irqsave(&n->list_lock, flags);
+		keep = max_t(unsigned long, READ_ONCE(s->min_partial), n->empty_used);
+		n->empty_used = 0;
+		slab_trim(s, n, keep, &discard);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		freed += list_count_nodes(&discard);
+		slab_discard_list(s, &discard);
+	}
+	return freed;
+}
+EXPORT_SYMBOL_IF_KUNIT(node_trim);
 
 /*
  * node_mem_nearest - the node whose objects a CPU of node @nid uses: @nid,

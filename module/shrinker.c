@@ -6,8 +6,9 @@
  * and, when asked (reclaim, drop_caches), flushes and frees them, and
  * queues the defragmentation of movable caches that are fragmented. It
  * never waits for a lock a reclaiming task might hold: trylocks, or skips.
- * Without pressure, a work item trims every depot to its working set every
- * two seconds (depot_trim()).
+ * Without pressure, a work item trims every depot and every node's empty
+ * slabs to their working sets every two seconds (depot_trim(),
+ * node_trim()).
  */
 #include <linux/cpu.h>
 #include <linux/mutex.h>
@@ -17,7 +18,7 @@
 
 static struct shrinker *kslab_shrinker;
 
-/* How often the depots give back what they did not need (working set). */
+/* How often depots and nodes give back what they did not need. */
 #define KSLAB_TRIM_INTERVAL	(2 * HZ)
 
 static void trim_work_fn(struct work_struct *work);
@@ -28,8 +29,10 @@ static void trim_work_fn(struct work_struct *work)
 	struct kslab_cache *s;
 
 	mutex_lock(&kslab_mutex);
-	list_for_each_entry(s, &kslab_caches, list)
+	list_for_each_entry(s, &kslab_caches, list) {
 		depot_trim(s);
+		node_trim(s);
+	}
 	mutex_unlock(&kslab_mutex);
 	schedule_delayed_work(&kslab_trim_work, KSLAB_TRIM_INTERVAL);
 }

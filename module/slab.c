@@ -262,6 +262,9 @@ void slab_move(struct kslab_node *n, struct page *page)
 	if (list) {
 		list_del(&page->lru);
 		(*count)--;
+		/* allocated from: node_trim() keeps as many */
+		if (m->state == SLAB_STATE_EMPTY)
+			n->empty_used++;
 	}
 	list = state_list(n, state, &count);
 	list_add_tail(&page->lru, list);
@@ -499,7 +502,8 @@ static bool slab_put_check(struct kslab_cache *s, struct page *page,
  * started with it full (@was_full) or left it empty, the two cases in
  * which it changes lists (put_run_end() calls it for no other): a slab
  * that stops being full becomes partial; one that empties stays while its
- * node keeps fewer than min_partial empty slabs, or goes to @discard. The
+ * node keeps fewer than slab_empty_max() empty slabs (node_trim() gives
+ * back the ones no allocation needed), or goes to @discard. The
  * statistics count what one free at a time would have: a move to partial
  * when a full slab of more than one object lost one, a removal when it
  * emptied.
@@ -517,7 +521,7 @@ static void slab_put_settle(struct kslab_cache *s, struct kslab_node *n,
 	if (!m->inuse) {
 		if (m->objects > 1)
 			stat(s, KSLAB_FREE_REMOVE_PARTIAL);
-		if ((n->nr_empty >= READ_ONCE(s->min_partial) ||
+		if ((n->nr_empty >= slab_empty_max(s) ||
 		     (s->slowpath & KSLAB_SLOW_DEAD)) && !m->walk) {
 			slab_unlink(n, page, discard);
 			return;
@@ -859,7 +863,7 @@ static void slab_walk_release(struct kslab_cache *s, struct kslab_node *n,
 	m->walk = 0;
 	slab_move(n, page);
 	if (m->state == SLAB_STATE_EMPTY &&
-	    n->nr_empty > READ_ONCE(s->min_partial))
+	    n->nr_empty > slab_empty_max(s))
 		slab_unlink(n, page, discard);
 }
 
