@@ -269,6 +269,53 @@ static void core_bulk(struct kunit *test)
 }
 
 /*
+ * A bulk free's objects of one slab go to the magazine in a loop of their
+ * own (free_bulk_run()); an object freed twice in a row there, and with
+ * hardening a pointer into the middle of an object, are still refused and
+ * reported: each object is freed once, and the next allocations hand out
+ * each once, and only starts of objects.
+ */
+static void core_bulk_bad_in_run(struct kunit *test)
+{
+	enum { NR = 8 };
+	bool hardened = kslab_freelist_hardened;
+	void *objs[NR], *arr[NR + 2], *again[NR + 2];
+	unsigned int i, j, k = 0;
+	unsigned long off;
+	struct kslab_cache *s;
+
+	s = ktest_create(test, "kunit_core_bulk_run", 64, 0, 0, NULL);
+	KUNIT_ASSERT_EQ(test, NR, kslab_cache_alloc_bulk(s, GFP_KERNEL, NR, objs));
+	for (i = 1; i < NR; i++)
+		KUNIT_ASSERT_PTR_EQ(test, virt_to_head_page(objs[0]),
+				    virt_to_head_page(objs[i]));
+	for (i = 0; i < NR; i++) {
+		arr[k++] = objs[i];
+		if (i == 1)
+			arr[k++] = objs[i];		/* freed twice in a row */
+		if (i == 3 && hardened)
+			arr[k++] = objs[i] + 8;		/* not an object */
+	}
+	kslab_cache_free_bulk(s, k, arr);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	KUNIT_EXPECT_EQ(test, hardened ? 2UL : 1UL, kslab_cache_errors(s));
+
+	/* all the magazine holds, and more: each object once, each a start */
+	KUNIT_ASSERT_EQ(test, NR + 2, kslab_cache_alloc_bulk(s, GFP_KERNEL, NR + 2, again));
+	for (i = 0; i < NR + 2; i++) {
+		off = again[i] - page_address(virt_to_head_page(again[i]));
+		KUNIT_EXPECT_EQ_MSG(test, 0UL, off % s->size, "object %u", i);
+		for (j = i + 1; j < NR + 2; j++)
+			KUNIT_EXPECT_PTR_NE_MSG(test, again[i], again[j],
+						"handed out twice: %u and %u", i, j);
+	}
+	kslab_cache_free_bulk(s, NR + 2, again);
+	KUNIT_EXPECT_EQ(test, 0UL, ktest_active(s));
+	KUNIT_EXPECT_EQ(test, 0L, kslab_cache_validate(s));
+	ktest_destroy(test, s);
+}
+
+/*
  * Handing objects between CPUs. One thread per online CPU allocates and
  * stamps objects and posts them to the next CPU's mailbox; each thread
  * checks and frees what it receives, so almost every free happens on
@@ -842,6 +889,7 @@ static struct kunit_case core_cases[] = {
 	KUNIT_CASE(core_alloc_lru),
 	KUNIT_CASE(core_zeroing),
 	KUNIT_CASE_PARAM(core_bulk, bulk_gen_params),
+	KUNIT_CASE(core_bulk_bad_in_run),
 	KUNIT_CASE_PARAM(core_remote_free, conc_gen_params),
 	KUNIT_CASE_PARAM(core_irq_contexts, conc_gen_params),
 	KUNIT_CASE(core_nowait_storm),

@@ -832,6 +832,46 @@ int kslab_cache_alloc_bulk(struct kslab_cache *s, gfp_t gfp, size_t nr,
 }
 EXPORT_SYMBOL_GPL(kslab_cache_alloc_bulk);
 
+/*
+ * free_bulk_run - the bulk free's common case, in a loop of its own: push
+ * @objs[@i], @objs[@i + 1], ... onto @mag while each lies in @run's block
+ * (a slab of this node), is an object boundary there (hardening), is not
+ * @last (the object pushed before it: a naive double free) and @mag has
+ * room. A store to the magazine may alias anything to the compiler
+ * (-fno-strict-aliasing), so every figure the loop needs is read before
+ * it and kept in a register. Owner held.
+ * Return: the index of the first object not pushed, for the caller's loop
+ * to take through every check.
+ */
+static __always_inline size_t free_bulk_run(const struct kslab_cache *s,
+					    struct kslab_mag *mag,
+					    const struct slab_run *run,
+					    void **objs, size_t i, size_t nr,
+					    void *last)
+{
+	const unsigned long mask = s->slab_mask, block = run->block;
+	const u64 pad = s->red_left_pad, mul = s->index_mul;
+	const unsigned int shift = s->index_shift;
+	const unsigned int objects = page_meta(run->page)->objects;
+	unsigned int count = mag->count, size = mag->size;
+	void **slots = mag->objs;
+	void *obj;
+
+	for (; i < nr && count < size; i++) {
+		obj = objs[i];
+		if (((unsigned long)obj & ~mask) != block || obj == last)
+			break;
+		if (static_branch_likely(&kslab_hardened_key) &&
+		    slab_offset_quotient((unsigned long)obj & mask, pad, mul,
+					 shift) >= objects)
+			break;
+		slots[count++] = obj;
+		last = obj;
+	}
+	mag->count = count;
+	return i;
+}
+
 /**
  * kslab_cache_free_bulk - free many objects in one call
  * @s: the cache they came from
@@ -923,6 +963,9 @@ void kslab_cache_free_bulk(struct kslab_cache *s, size_t nr, void **objs)
 		if (unlikely(init))
 			memset(obj, 0, s->object_size);
 		mag->objs[mag->count++] = obj;
+		/* the objects after it in its slab's block, in one loop */
+		if (!init && run.block)
+			i = free_bulk_run(s, mag, &run, objs, i + 1, nr, obj) - 1;
 	}
 	if (slow)
 		stat_add(s, KSLAB_FREE_SLOWPATH, slow);

@@ -487,11 +487,18 @@ static inline void *slab_object(const struct kslab_cache *s, void *base,
  * result below the slab's object count is both the index and the proof
  * that @obj is an object boundary inside the slab.
  */
+static __always_inline u64 slab_offset_quotient(u64 off, u64 pad, u64 mul,
+						unsigned int shift)
+{
+	return ror64((off - pad) * mul, shift);
+}
+
 static __always_inline unsigned int slab_offset_index(const struct kslab_cache *s,
 						      const struct slab_meta *m,
 						      u64 off)
 {
-	u64 q = ror64((off - s->red_left_pad) * s->index_mul, s->index_shift);
+	u64 q = slab_offset_quotient(off, s->red_left_pad, s->index_mul,
+				     s->index_shift);
 
 	return q < m->objects ? (unsigned int)q : KSLAB_BAD_INDEX;
 }
