@@ -661,8 +661,8 @@ KUNIT_ARRAY_PARAM(cursor, cursor_cases, cursor_desc);
  * lock) stays on its list and is not freed while the walk waits, whatever
  * its counts do; allocation passes it over once it is full; when the walk
  * has visited it, it goes to the list its counts call for (or back to the
- * page allocator: min_partial and empty_max are 0 here). Nothing is reported, the cache
- * validates clean.
+ * page allocator: min_partial and empty_max are 0 here). Nothing is
+ * reported, the cache validates clean.
  */
 static void slab_walk_cursor(struct kunit *test)
 {

@@ -42,12 +42,12 @@
  *   slab_empty_max(), for the next burst: node_trim() gives back those
  *   unused since the last trim). Objects of another node never enter a
  *   magazine: they wait in the CPU's remote buffer and go home as one
- *   magazine into their node's depot. Some calls skip the magazines and take steps 4-5
- *   for exactly the objects asked for: calls on a cache with a slow-path
- *   reason (KSLAB_SLOW_DEBUG: debug flags without red zones; _FAIL: fault
- *   injection configured; _DEFRAG: a defragmentation running; _DEAD:
- *   destroyed with live objects; _VALIDATE: see below), allocations for
- *   another node, and calls that find their CPU owned (an interrupt in
+ *   magazine into their node's depot. Some calls skip the magazines and
+ *   take steps 4-5 for exactly the objects asked for: calls on a cache with
+ *   a slow-path reason (KSLAB_SLOW_DEBUG: debug flags without red zones;
+ *   _FAIL: fault injection configured; _DEFRAG: a defragmentation running;
+ *   _DEAD: destroyed with live objects; _VALIDATE: see below), allocations
+ *   for another node, and calls that find their CPU owned (an interrupt in
  *   the middle of steps 1-4).
  *
  *   DEBUG CACHES WITH RED ZONES (KSLAB_SLOW_CHECK) keep steps 1-5: the
