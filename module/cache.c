@@ -404,22 +404,13 @@ EXPORT_SYMBOL_GPL(kslab_cache_create_args);
  */
 unsigned long cache_reclaim(struct kslab_cache *s, bool flush_cpus)
 {
-	unsigned long before = cache_pages(s), after, flags;
-	struct kslab_node *n;
-	LIST_HEAD(discard);
-	int nid;
+	unsigned long before = cache_pages(s), after;
 
 	lockdep_assert_held(&kslab_mutex);
 	if (flush_cpus)
 		cpu_flush_all(s);
 	depot_drain(s);
-	for_each_node(nid) {
-		n = s->node[nid];
-		spin_lock_irqsave(&n->list_lock, flags);
-		slab_trim(s, n, 0, &discard);
-		spin_unlock_irqrestore(&n->list_lock, flags);
-		slab_discard_list(s, &discard);
-	}
+	node_trim_all(s);
 	after = cache_pages(s);
 	return before > after ? before - after : 0;
 }

@@ -820,6 +820,7 @@ unsigned int node_alloc_objects(struct kslab_cache *s, gfp_t gfp, int node,
 				void **objs, unsigned int nr);
 void node_quarantine(struct kslab_cache *s, struct page *page);
 unsigned long node_trim(struct kslab_cache *s);
+unsigned long node_trim_all(struct kslab_cache *s);
 
 /*
  * Bytes of empty slabs a node keeps after frees (@empty_max, set at

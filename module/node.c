@@ -134,6 +134,33 @@ unsigned int node_free_one(struct kslab_cache *s, struct page *page,
 	return done;
 }
 
+/*
+ * Give back each node's empty slabs beyond what it keeps: none when @all,
+ * else its working set (node_trim()), counted afresh from here.
+ */
+static unsigned long node_trim_keep(struct kslab_cache *s, bool all)
+{
+	unsigned long flags, keep = 0, freed = 0;
+	struct kslab_node *n;
+	LIST_HEAD(discard);
+	int nid;
+
+	for_each_node(nid) {
+		n = s->node[nid];
+		spin_lock_irqsave(&n->list_lock, flags);
+		if (!all) {
+			keep = max_t(unsigned long, READ_ONCE(s->min_partial),
+				     n->empty_used);
+			n->empty_used = 0;
+		}
+		slab_trim(s, n, keep, &discard);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		freed += list_count_nodes(&discard);
+		slab_discard_list(s, &discard);
+	}
+	return freed;
+}
+
 /**
  * node_trim - give back the empty slabs no allocation needed
  * @s: the cache
@@ -151,24 +178,23 @@ unsigned int node_free_one(struct kslab_cache *s, struct page *page,
  */
 unsigned long node_trim(struct kslab_cache *s)
 {
-	unsigned long flags, keep, freed = 0;
-	struct kslab_node *n;
-	LIST_HEAD(discard);
-	int nid;
-
-	for_each_node(nid) {
-		n = s->node[nid];
-		spin_lock_irqsave(&n->list_lock, flags);
-		keep = max_t(unsigned long, READ_ONCE(s->min_partial), n->empty_used);
-		n->empty_used = 0;
-		slab_trim(s, n, keep, &discard);
-		spin_unlock_irqrestore(&n->list_lock, flags);
-		freed += list_count_nodes(&discard);
-		slab_discard_list(s, &discard);
-	}
-	return freed;
+	return node_trim_keep(s, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(node_trim);
+
+/**
+ * node_trim_all - give back every empty slab of every node
+ * @s: the cache
+ *
+ * For a shrink and a reclaim (cache_reclaim()).
+ *
+ * Context: process context, no kslab lock held.
+ * Return: the slabs given back.
+ */
+unsigned long node_trim_all(struct kslab_cache *s)
+{
+	return node_trim_keep(s, true);
+}
 
 /*
  * node_mem_nearest - the node whose objects a CPU of node @nid uses: @nid,
