@@ -997,6 +997,118 @@ static void debug_magazine_write_after_free(struct kunit *test)
 	}
 }
 
+/*
+ * The runs a magazine's edge checks, word by word (debug_runs_pop(),
+ * debug_runs_free() in a lean cache; debug_mag_pop() and
+ * debug_mag_free() in the others): one byte written in each, in layouts
+ * where every run is longer than a word (64 B aligned to 64: eight words
+ * of left red zone, six of padding), or the poison is (256 B: 31 words),
+ * or shorter than four (16 B).
+ */
+static const struct flags_case runs_cases[] = {
+	{ "Z", SLAB_RED_ZONE },
+	{ "ZP", SLAB_RED_ZONE | SLAB_POISON },
+	{ "FZP", SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON },
+	{ "ZPU", SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER },
+};
+
+KUNIT_ARRAY_PARAM(runs, runs_cases, flags_desc);
+
+static const struct {
+	unsigned int size, align;
+} runs_layouts[] = { { 64, 64 }, { 256, 0 }, { 16, 0 } };
+
+/* Where to write in @s: @live bytes of a live object's, or a free one's. */
+static unsigned int runs_offsets(struct kslab_cache *s, bool live, int *off)
+{
+	int slot_end = s->size - s->red_left_pad, pad, n = 0;
+
+	off[n++] = -1;				/* left red zone, its last word */
+	off[n++] = -(int)s->red_left_pad / 2;	/* ... a middle one */
+	off[n++] = -(int)s->red_left_pad;	/* ... the claim word */
+	off[n++] = s->object_size;		/* right red zone */
+	off[n++] = s->inuse - 1;
+	if (s->flags & SLAB_POISON) {
+		pad = s->flags & SLAB_STORE_USER ?
+		      s->track_offset + 2 * sizeof(struct kslab_track) :
+		      s->offset + sizeof(void *);
+		off[n++] = slot_end - 1;	/* padding, its last word */
+		off[n++] = pad + 8 * ((slot_end - pad) / 16);	/* a middle one */
+		off[n++] = pad;			/* its first */
+	}
+	if (!live && s->poison) {
+		off[n++] = 0;			/* poison */
+		off[n++] = s->object_size / 2 + 3;
+		off[n++] = s->object_size - 9;
+		off[n++] = s->object_size - 1;	/* POISON_END */
+	}
+	return n;
+}
+
+/*
+ * One byte written in a free object on top of the magazine: the pop sees
+ * it, never hands the object out, counts one error. Written in a live
+ * object's red zones or padding: its free counts one error, repairs
+ * them, and the cache validates clean.
+ */
+static void debug_magazine_runs(struct kunit *test)
+{
+	const struct flags_case *c = test->param_value;
+	struct kslab_cache *s;
+	unsigned int l, i, n;
+	unsigned long e;
+	u8 *keep, *p, *q;
+	int off[16];
+	bool live;
+
+	for (l = 0; l < ARRAY_SIZE(runs_layouts); l++) {
+		s = ktest_create(test, "kunit_debug_runs", runs_layouts[l].size,
+				 runs_layouts[l].align, c->flags, NULL);
+		keep = kslab_cache_alloc(s, GFP_KERNEL);	/* a slab */
+		KUNIT_ASSERT_NOT_NULL(test, keep);
+		for (live = false; ; live = true) {
+			n = runs_offsets(s, live, off);
+			for (i = 0; i < n; i++) {
+				e = kslab_cache_errors(s);
+				migrate_disable();
+				p = kslab_cache_alloc(s, GFP_KERNEL);
+				if (!p) {
+					migrate_enable();
+					KUNIT_FAIL(test, "out of memory");
+					break;
+				}
+				if (live) {
+					p[off[i]] ^= 0x11;
+					kslab_cache_free(s, p);
+					migrate_enable();
+					KUNIT_EXPECT_EQ_MSG(test, 0L, kslab_cache_validate(s),
+							    "size %u live offset %d",
+							    runs_layouts[l].size, off[i]);
+				} else {
+					kslab_cache_free(s, p);
+					p[off[i]] ^= 0x11;
+					q = kslab_cache_alloc(s, GFP_KERNEL);
+					migrate_enable();
+					KUNIT_EXPECT_PTR_NE_MSG(test, q, p,
+								"size %u free offset %d",
+								runs_layouts[l].size, off[i]);
+					if (q)
+						kslab_cache_free(s, q);
+				}
+				KUNIT_EXPECT_EQ_MSG(test, e + 1, kslab_cache_errors(s),
+						    "size %u %s offset %d",
+						    runs_layouts[l].size,
+						    live ? "live" : "free", off[i]);
+			}
+			if (live)
+				break;
+		}
+		kslab_cache_free(s, keep);
+		expect_healthy(test, s, NULL);
+		ktest_destroy(test, s);
+	}
+}
+
 static struct kunit_case debug_cases[] = {
 	KUNIT_CASE_PARAM(debug_redzone_right, redzone_gen_params),
 	KUNIT_CASE_PARAM(debug_redzone_left, redzone_gen_params),
@@ -1017,6 +1129,7 @@ static struct kunit_case debug_cases[] = {
 	KUNIT_CASE_PARAM(debug_magazine_fastpath, magazine_gen_params),
 	KUNIT_CASE_PARAM(debug_magazine_double_free_cpus, magazine_gen_params),
 	KUNIT_CASE_PARAM(debug_magazine_write_after_free, magazine_gen_params),
+	KUNIT_CASE_PARAM(debug_magazine_runs, runs_gen_params),
 	KUNIT_CASE_PARAM_ATTR(debug_validate_churn, churn_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),
 	KUNIT_CASE_PARAM_ATTR(debug_validate_churn_big, churn_gen_params,

@@ -175,6 +175,7 @@ static int cache_layout(struct kslab_cache *s, unsigned int align)
 	if (s->flags & SLAB_RECLAIM_ACCOUNT)
 		s->allocflags |= __GFP_RECLAIMABLE;
 	s->words = debug_layout_words(s);
+	s->runs = debug_layout_runs(s);
 	return 0;
 }
 

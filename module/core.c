@@ -519,31 +519,25 @@ void cpu_free_wipe(struct kslab_cache *s, struct page *page, void *obj,
 	cpu_free_push(s, page, obj, caller, true);
 }
 
-/**
- * cpu_alloc_checked - the allocation fast path of a debug cache with red
- * zones (KSLAB_SLOW_CHECK): pop the loaded magazine, the object checked
- * and marked live first (debug_mag_pop())
- * @s: the cache
- * @c: this CPU's part, owned by cpu_alloc_sized()
- * @gfp: GFP flags
- * @node: NUMA_NO_NODE, or the node the object must come from
- * @caller: the caller's address, for the owner track
- * @size: kslab_kmalloc()'s size, or 0 (cpu_alloc_sized())
- *
- * An empty magazine, another node, or an object found corrupt gives the
- * CPU back to the slow path, which pops, reports and quarantines.
- *
- * Context: as cpu_alloc(); gives the CPU back. Return: an object, or NULL.
+/*
+ * cpu_alloc_checked_as - cpu_alloc_checked()'s pop, @lean a constant
+ * where it is inlined: the object checked and marked live inline
+ * (debug_runs_pop()) and nothing recorded; or not lean (owner tracking,
+ * a kmalloc red zone, runs of bytes, KASAN): checked out of line
+ * (debug_mag_pop()), the allocation recorded, the kmalloc red zone set.
  */
-void *cpu_alloc_checked(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
-			int node, unsigned long caller, size_t size)
+static __always_inline void *cpu_alloc_checked_as(struct kslab_cache *s,
+						  struct kslab_cpu *c, gfp_t gfp,
+						  int node, unsigned long caller,
+						  size_t size, bool lean)
 {
 	struct kslab_mag *mag = c->loaded;
 	void *obj;
 
 	if (unlikely(!mag->count ||
 		     (node != NUMA_NO_NODE && node != cpu_mem_node()) ||
-		     !debug_mag_pop(s, mag->objs[mag->count - 1]))) {
+		     !(lean ? debug_runs_pop(s, mag->objs[mag->count - 1]) :
+			      debug_mag_pop(s, mag->objs[mag->count - 1])))) {
 		cpu_release(c, 0);
 		if (size)
 			return cpu_alloc_slow_kmalloc(s, gfp, node, caller, size);
@@ -551,6 +545,11 @@ void *cpu_alloc_checked(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
 	}
 	obj = mag->objs[--mag->count];
 	cpu_release(c, 1);	/* counts the pop (kslab_int.h) */
+	if (lean) {
+		if (unlikely(!cpu_alloc_plain(s, gfp)))
+			return cpu_alloc_finish(s, obj, gfp, node, caller);
+		return obj;
+	}
 	debug_on_alloc(s, obj, caller);
 	if (unlikely(!cpu_alloc_plain(s, gfp)))
 		obj = cpu_alloc_finish(s, obj, gfp, node, caller);
@@ -559,29 +558,57 @@ void *cpu_alloc_checked(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
 		debug_kmalloc(s, obj, size);
 	return obj;
 }
-EXPORT_SYMBOL_IF_KUNIT(cpu_alloc_checked);
+
+/* cpu_alloc_checked() of a cache that is not lean: its own frame. */
+static noinline void *cpu_alloc_checked_any(struct kslab_cache *s,
+					    struct kslab_cpu *c, gfp_t gfp,
+					    int node, unsigned long caller,
+					    size_t size)
+{
+	return cpu_alloc_checked_as(s, c, gfp, node, caller, size, false);
+}
 
 /**
- * cpu_free_checked - the free fast path of a debug cache with red zones
- * (KSLAB_SLOW_CHECK): push to the loaded magazine, the object taken back,
- * checked and laid out free first (debug_mag_free())
+ * cpu_alloc_checked - the allocation fast path of a debug cache with red
+ * zones (KSLAB_SLOW_CHECK): pop the loaded magazine, the object checked
+ * and marked live first
  * @s: the cache
- * @c: this CPU's part, owned by cpu_free_push()
- * @page: the head page of the slab holding @obj
- * @obj: the object, checked as cpu_free() checks (hardening), not wiped
+ * @c: this CPU's part, owned by cpu_alloc_sized()
+ * @gfp: GFP flags
+ * @node: NUMA_NO_NODE, or the node the object must come from
  * @caller: the caller's address, for the owner track
- * @wipe: wipe @obj once the free is accepted (init_on_free)
+ * @size: kslab_kmalloc()'s size, or 0 (cpu_alloc_sized())
  *
- * A full magazine, another node's object, the object freed last, or no
- * hardening (@obj not known to be @s's) gives the CPU back to
- * cpu_free_slow(). A free debug_mag_free() refuses (a double free on any
- * CPU) is reported there and changes nothing.
+ * A lean cache (@s->runs.lean: red zones and poison, no owner tracked)
+ * checks inline and records nothing: a pop is a plain pop and the runs'
+ * few words. Any other goes to cpu_alloc_checked_any(), by a tail call
+ * (an owner track's stack is taken in its frame). An empty magazine,
+ * another node, or an object found corrupt gives the CPU back to the
+ * slow path, which pops, reports and quarantines.
  *
- * Context: as cpu_free(); gives the CPU back.
+ * Context: as cpu_alloc(); gives the CPU back. Return: an object, or NULL.
  */
-void cpu_free_checked(struct kslab_cache *s, struct kslab_cpu *c,
-		      struct page *page, void *obj, unsigned long caller,
-		      bool wipe)
+void *cpu_alloc_checked(struct kslab_cache *s, struct kslab_cpu *c, gfp_t gfp,
+			int node, unsigned long caller, size_t size)
+{
+	if (KSLAB_KASAN || unlikely(!s->runs.lean))
+		return cpu_alloc_checked_any(s, c, gfp, node, caller, size);
+	return cpu_alloc_checked_as(s, c, gfp, node, caller, size, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(cpu_alloc_checked);
+
+/*
+ * cpu_free_checked_as - cpu_free_checked()'s push, @lean a constant where
+ * it is inlined: the object taken back inline (debug_runs_free()), and
+ * when that finds anything wrong, or in a cache that is not lean, by the
+ * whole check (debug_mag_free(), the owner track's stack taken in this
+ * frame), which reports.
+ */
+static __always_inline void cpu_free_checked_as(struct kslab_cache *s,
+						struct kslab_cpu *c,
+						struct page *page, void *obj,
+						unsigned long caller, bool wipe,
+						bool lean)
 {
 	struct kslab_mag *mag = c->loaded;
 
@@ -591,7 +618,9 @@ void cpu_free_checked(struct kslab_cache *s, struct kslab_cpu *c,
 		cpu_release(c, 0);
 		return cpu_free_slow(s, page, obj, caller);
 	}
-	if (!debug_mag_free(s, page, obj, caller)) {
+	if (!(lean && likely(debug_runs_free(s, obj))) &&
+	    !(lean ? __debug_mag_free(s, page, obj, caller, NULL) :
+		     debug_mag_free(s, page, obj, caller))) {
 		cpu_release(c, 0);
 		return;
 	}
@@ -599,6 +628,43 @@ void cpu_free_checked(struct kslab_cache *s, struct kslab_cpu *c,
 		memset(obj, 0, s->object_size);
 	mag->objs[mag->count++] = obj;
 	cpu_release(c, 1);	/* counts the push (kslab_int.h) */
+}
+
+/* cpu_free_checked() of a cache that is not lean: its own frame. */
+static noinline void cpu_free_checked_any(struct kslab_cache *s,
+					  struct kslab_cpu *c,
+					  struct page *page, void *obj,
+					  unsigned long caller, bool wipe)
+{
+	cpu_free_checked_as(s, c, page, obj, caller, wipe, false);
+}
+
+/**
+ * cpu_free_checked - the free fast path of a debug cache with red zones
+ * (KSLAB_SLOW_CHECK): push to the loaded magazine, the object taken back,
+ * checked and laid out free first
+ * @s: the cache
+ * @c: this CPU's part, owned by cpu_free_push()
+ * @page: the head page of the slab holding @obj
+ * @obj: the object, checked as cpu_free() checks (hardening), not wiped
+ * @caller: the caller's address, for the owner track
+ * @wipe: wipe @obj once the free is accepted (init_on_free)
+ *
+ * A lean cache takes the object back inline; any other goes to
+ * cpu_free_checked_any() by a tail call. A full magazine, another node's
+ * object, the object freed last, or no hardening (@obj not known to be
+ * @s's) gives the CPU back to cpu_free_slow(). A free the checks refuse
+ * (a double free on any CPU) is reported there and changes nothing.
+ *
+ * Context: as cpu_free(); gives the CPU back.
+ */
+void cpu_free_checked(struct kslab_cache *s, struct kslab_cpu *c,
+		      struct page *page, void *obj, unsigned long caller,
+		      bool wipe)
+{
+	if (KSLAB_KASAN || unlikely(!s->runs.lean))
+		return cpu_free_checked_any(s, c, page, obj, caller, wipe);
+	cpu_free_checked_as(s, c, page, obj, caller, wipe, true);
 }
 
 /**

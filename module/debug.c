@@ -189,9 +189,6 @@ struct kslab_track *debug_track(struct kslab_cache *s, void *obj,
 	return s->flags & SLAB_STORE_USER ? obj_track(s, obj, item) : NULL;
 }
 
-/* A red zone's value in every byte of a word (the claim word, below). */
-#define RED_WORD(v)	(0x0101010101010101UL * (v))
-
 /*
  * bytes_all - are @len bytes at @start all @value? Word by word, with no
  * branch but the loops': the answer is almost always yes, and a red zone
@@ -279,22 +276,6 @@ static __always_inline void run_fill(bool words, u8 *start, u8 value,
 }
 
 /*
- * The last word of a poisoned object whose size is a multiple of a word:
- * POISON_FREE bytes, then POISON_END.
- */
-static __always_inline unsigned long poison_last_word(void)
-{
-	union {
-		u8 b[sizeof(long)];
-		unsigned long w;
-	} u;
-
-	memset(u.b, POISON_FREE, sizeof(long) - 1);
-	u.b[sizeof(long) - 1] = POISON_END;
-	return u.w;
-}
-
-/*
  * An object's poison, a word at a time when its size allows (@words: it
  * does, and the object starts on a word).
  */
@@ -339,6 +320,39 @@ bool debug_layout_words(struct kslab_cache *s)
 {
 	return IS_ALIGNED(s->object_size | info_end(s), sizeof(long)) &&
 	       !has_orig_size(s);
+}
+
+/**
+ * debug_layout_runs - the runs of @s in words, for the lean pop and push
+ * (debug_runs_pop(), debug_runs_free())
+ * @s: a cache with its layout done, @s->words set
+ *
+ * Lean: a cache whose magazines are checked (debug_mag_ok()), every run
+ * whole words, no owner tracked (its stack is taken in the push's frame,
+ * debug_mag_free()), and no KASAN (core.c, where the lean paths are
+ * inlined, is instrumented, and red zones and poison are KASAN's).
+ *
+ * Context: any context. Return: the runs, all zero if @s is not lean.
+ */
+struct debug_runs debug_layout_runs(struct kslab_cache *s)
+{
+	struct debug_runs r = {};
+	unsigned int end = info_end(s);
+
+	if (KSLAB_KASAN || !debug_mag_ok(s) || !s->words ||
+	    (s->flags & SLAB_STORE_USER) || s->size / sizeof(long) > U16_MAX)
+		return r;
+	r.lean = true;
+	r.left = s->red_left_pad / sizeof(long);
+	r.right = s->object_size / sizeof(long);
+	r.right_words = (s->inuse - s->object_size) / sizeof(long);
+	r.poisoned = s->poison;
+	r.poison = s->object_size / sizeof(long) - 1;
+	if (s->flags & SLAB_POISON) {
+		r.pad = end / sizeof(long);
+		r.pad_words = (size_from_object(s) - end) / sizeof(long);
+	}
+	return r;
 }
 
 /* debug_layout_words(), kept at creation: the pop and free ask it. */

@@ -11,6 +11,7 @@
 #ifndef _KSLAB_DEBUG_H
 #define _KSLAB_DEBUG_H
 
+#include <linux/poison.h>
 #include <linux/stacktrace.h>
 
 #include "kslab_int.h"
@@ -74,6 +75,7 @@ bool __debug_mag_free(struct kslab_cache *s, struct page *page, void *obj,
 bool debug_mag_pop(struct kslab_cache *s, void *obj);
 bool debug_mag_ok(const struct kslab_cache *s);
 bool debug_layout_words(struct kslab_cache *s);
+struct debug_runs debug_layout_runs(struct kslab_cache *s);
 
 void __debug_on_alloc(struct kslab_cache *s, void *obj, unsigned long caller,
 		      struct debug_stack *st);
@@ -83,6 +85,170 @@ struct kslab_track *debug_track(struct kslab_cache *s, void *obj,
 slab_flags_t debug_flags_for(const char *name);
 long debug_parse(const char *param, const char *name);
 int debug_init(void);
+
+/* A byte's value in every byte of a word: red zones, poison, padding. */
+#define RED_WORD(v)	(0x0101010101010101UL * (v))
+
+/*
+ * The last word of a poisoned object whose size is a multiple of a word:
+ * POISON_FREE bytes, then POISON_END.
+ */
+static __always_inline unsigned long poison_last_word(void)
+{
+	unsigned int shift = IS_ENABLED(CONFIG_CPU_BIG_ENDIAN) ? 0 : BITS_PER_LONG - 8;
+
+	return RED_WORD(POISON_FREE) ^ ((unsigned long)(POISON_FREE ^ POISON_END) << shift);
+}
+
+/*
+ * words_diff - the bits in which @n words at @p differ from @word: 0 when
+ * all are @word. Four words a round on two chains, the last round
+ * overlapping the one before (a word checked twice changes nothing), so
+ * that no loop of single words follows; below four, three loads that
+ * cover them.
+ */
+static __always_inline unsigned long words_diff(const unsigned long *p,
+						unsigned int n,
+						unsigned long word)
+{
+	const unsigned long *last;
+	unsigned long d0, d1;
+
+	if (n < 4)
+		return n ? (p[0] ^ word) | (p[n / 2] ^ word) | (p[n - 1] ^ word) : 0;
+	last = p + n - 4;
+	d0 = 0;
+	d1 = 0;
+	for (;;) {
+		if (p > last)
+			p = last;
+		d0 |= (p[0] ^ word) | (p[1] ^ word);
+		d1 |= (p[2] ^ word) | (p[3] ^ word);
+		if (p == last)
+			return d0 | d1;
+		p += 4;
+	}
+}
+
+/* @n words at @p set to @word, in words_diff()'s rounds. */
+static __always_inline void words_set(unsigned long *p, unsigned int n,
+				      unsigned long word)
+{
+	unsigned long *last;
+
+	if (n < 4) {
+		if (n) {
+			p[0] = word;
+			p[n / 2] = word;
+			p[n - 1] = word;
+		}
+		return;
+	}
+	last = p + n - 4;
+	for (;;) {
+		if (p > last)
+			p = last;
+		p[0] = word;
+		p[1] = word;
+		p[2] = word;
+		p[3] = word;
+		if (p == last)
+			return;
+		p += 4;
+	}
+}
+
+/*
+ * run_diff(), run_set() - words_diff() and words_set() of a run of at
+ * least a word, most often of one: red zones, padding.
+ */
+static __always_inline unsigned long run_diff(const unsigned long *p,
+					      unsigned int n,
+					      unsigned long word)
+{
+	unsigned long d = p[0] ^ word;
+
+	if (unlikely(n > 1))
+		d |= words_diff(p + 1, n - 1, word);
+	return d;
+}
+
+static __always_inline void run_set(unsigned long *p, unsigned int n,
+				    unsigned long word)
+{
+	p[0] = word;
+	if (unlikely(n > 1))
+		words_set(p + 1, n - 1, word);
+}
+
+/**
+ * debug_runs_pop - check an object on top of a lean checked cache's
+ * magazine (@s->runs.lean) and mark it live, inline in the pop
+ * @s: the cache
+ * @obj: the object
+ *
+ * debug_mag_pop()'s check, from the runs kept at creation: red zones
+ * free, poison and padding intact; then the red zones say live.
+ *
+ * Context: the CPU owned. Return: true, @obj now live; false, @obj
+ * changed in nothing (corrupt: the slow path pops it again and reports).
+ */
+static __always_inline bool debug_runs_pop(const struct kslab_cache *s,
+					   void *obj)
+{
+	const struct debug_runs *r = &s->runs;
+	unsigned long *w = obj, d;
+
+	d = run_diff(w - r->left, r->left, RED_WORD(SLUB_RED_INACTIVE)) |
+	    run_diff(w + r->right, r->right_words, RED_WORD(SLUB_RED_INACTIVE));
+	if (r->pad_words)
+		d |= run_diff(w + r->pad, r->pad_words, RED_WORD(POISON_INUSE));
+	if (r->poisoned)
+		d |= words_diff(w, r->poison, RED_WORD(POISON_FREE)) |
+		     (w[r->poison] ^ poison_last_word());
+	if (unlikely(d))
+		return false;
+	run_set(w - r->left, r->left, RED_WORD(SLUB_RED_ACTIVE));
+	run_set(w + r->right, r->right_words, RED_WORD(SLUB_RED_ACTIVE));
+	return true;
+}
+
+/**
+ * debug_runs_free - take back a live object of a lean checked cache for
+ * its magazine, inline in the push: red zones and padding intact, the
+ * claim (the left red zone's first word, live to free, by cmpxchg: of
+ * two frees on any CPUs, one gets it), then laid out free
+ * @s: the cache
+ * @obj: the object its caller gives back
+ *
+ * Context: the CPU owned. Return: true, @obj taken and laid out free;
+ * false, @obj changed in nothing: the caller runs the whole check
+ * (__debug_mag_free()), which reports what is wrong.
+ */
+static __always_inline bool debug_runs_free(const struct kslab_cache *s,
+					    void *obj)
+{
+	const struct debug_runs *r = &s->runs;
+	unsigned long *w = obj, *claim = w - r->left, d;
+
+	d = run_diff(w + r->right, r->right_words, RED_WORD(SLUB_RED_ACTIVE));
+	if (unlikely(r->left > 1))
+		d |= words_diff(claim + 1, r->left - 1, RED_WORD(SLUB_RED_ACTIVE));
+	if (r->pad_words)
+		d |= run_diff(w + r->pad, r->pad_words, RED_WORD(POISON_INUSE));
+	if (unlikely(d) ||
+	    unlikely(cmpxchg(claim, RED_WORD(SLUB_RED_ACTIVE),
+			     RED_WORD(SLUB_RED_INACTIVE)) != RED_WORD(SLUB_RED_ACTIVE)))
+		return false;
+	if (unlikely(r->left > 1))
+		words_set(claim + 1, r->left - 1, RED_WORD(SLUB_RED_INACTIVE));
+	run_set(w + r->right, r->right_words, RED_WORD(SLUB_RED_INACTIVE));
+	if (r->poisoned) {
+		words_set(w, r->poison, RED_WORD(POISON_FREE));
+		w[r->poison] = poison_last_word();
+	}
+	return true;
+}
 
 /* Lay out red zones and poison in every object of a new slab. */
 static inline void debug_slab_init(struct kslab_cache *s, struct page *page)

@@ -337,6 +337,23 @@ struct kslab_node {
 #define KSLAB_SLOW_VALIDATE	BIT(5)	/* a validation of a _CHECK cache runs */
 
 /*
+ * struct debug_runs - where the runs a magazine's edge checks and fills lie
+ * in a slot of a red-zoned cache, in words from the object (debug.h): set
+ * at creation when every run is whole words and no owner is tracked
+ * (@lean), all zero otherwise.
+ */
+struct debug_runs {
+	bool lean;		/* debug_runs_pop() and debug_runs_free() apply */
+	bool poisoned;		/* the object is poisoned (@s->poison) */
+	u16 poison;		/* its words of POISON_FREE; POISON_END ends the next */
+	u16 left;		/* left red zone: words before the object (>= 1) */
+	u16 right;		/* right red zone: its first word */
+	u16 right_words;	/* ... and its length (>= 1) */
+	u16 pad;		/* padding: its first word */
+	u16 pad_words;		/* ... and its length (0 without SLAB_POISON) */
+};
+
+/*
  * struct kslab_cache - one cache. The fields up to @name are read by the
  * fast path and constant after kslab_cache_create() unless noted.
  */
@@ -364,6 +381,7 @@ struct kslab_cache {
 	unsigned int track_offset;	/* struct kslab_track[2] from the object */
 	bool poison;			/* SLAB_POISON poisons the object itself */
 	bool words;			/* debug_layout_words(): whole-word runs */
+	struct debug_runs runs;		/* debug_layout_runs(): the checked runs */
 	unsigned int index_shift;	/* trailing zero bits of @size */
 	u64 index_mul;			/* inverse of @size's odd part mod 2^64 */
 	unsigned long slab_mask;	/* (PAGE_SIZE << @order) - 1 */
