@@ -100,34 +100,42 @@ static __always_inline unsigned long poison_last_word(void)
 	return RED_WORD(POISON_FREE) ^ ((unsigned long)(POISON_FREE ^ POISON_END) << shift);
 }
 
+/* The bits in which four words at @p differ from @word. */
+static __always_inline unsigned long words_diff4(const unsigned long *p,
+						 unsigned long word)
+{
+	return ((p[0] ^ word) | (p[1] ^ word)) | ((p[2] ^ word) | (p[3] ^ word));
+}
+
 /*
  * words_diff - the bits in which @n words at @p differ from @word: 0 when
- * all are @word. Four words a round on two chains, the last round
+ * all are @word. Four words a round, the last round at the run's end,
  * overlapping the one before (a word checked twice changes nothing), so
  * that no loop of single words follows; below four, three loads that
- * cover them.
+ * cover them. No branch but the loop's.
  */
 static __always_inline unsigned long words_diff(const unsigned long *p,
 						unsigned int n,
 						unsigned long word)
 {
 	const unsigned long *last;
-	unsigned long d0, d1;
+	unsigned long d = 0;
 
 	if (n < 4)
 		return n ? (p[0] ^ word) | (p[n / 2] ^ word) | (p[n - 1] ^ word) : 0;
 	last = p + n - 4;
-	d0 = 0;
-	d1 = 0;
-	for (;;) {
-		if (p > last)
-			p = last;
-		d0 |= (p[0] ^ word) | (p[1] ^ word);
-		d1 |= (p[2] ^ word) | (p[3] ^ word);
-		if (p == last)
-			return d0 | d1;
-		p += 4;
-	}
+	for (; p < last; p += 4)
+		d |= words_diff4(p, word);
+	return d | words_diff4(last, word);
+}
+
+/* Four words at @p set to @word. */
+static __always_inline void words_set4(unsigned long *p, unsigned long word)
+{
+	p[0] = word;
+	p[1] = word;
+	p[2] = word;
+	p[3] = word;
 }
 
 /* @n words at @p set to @word, in words_diff()'s rounds. */
@@ -145,17 +153,9 @@ static __always_inline void words_set(unsigned long *p, unsigned int n,
 		return;
 	}
 	last = p + n - 4;
-	for (;;) {
-		if (p > last)
-			p = last;
-		p[0] = word;
-		p[1] = word;
-		p[2] = word;
-		p[3] = word;
-		if (p == last)
-			return;
-		p += 4;
-	}
+	for (; p < last; p += 4)
+		words_set4(p, word);
+	words_set4(last, word);
 }
 
 /*
