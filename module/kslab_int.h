@@ -58,7 +58,11 @@
  *   live; a push takes the object back by one cmpxchg of its left red
  *   zone's first word from live to free (so that of two frees of one
  *   object, on any CPUs, exactly one wins and the other is a double free),
- *   checks it and lays it out free. An object in a magazine, depot or
+ *   checks it and lays it out free. In a lean cache (whole-word runs, no
+ *   owner tracked: struct debug_runs) both run inline there, from the
+ *   runs kept at creation; its push reads the red zones and padding before
+ *   the claim, and anything wrong, or a claim lost, runs the whole check,
+ *   which claims, reports and repairs. An object in a magazine, depot or
  *   remote buffer is laid out as one on a free list, so refills, drains
  *   and flushes check nothing but what needs the slab
  *   (SLAB_CONSISTENCY_CHECKS, under its list_lock). Calls that skip the
