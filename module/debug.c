@@ -240,23 +240,13 @@ static __always_inline void bytes_fill(u8 *start, u8 value, unsigned int len)
 static __always_inline bool words_all(const u8 *start, u8 value,
 				      unsigned int len)
 {
-	const unsigned long *p = (const unsigned long *)start;
-	unsigned long word = RED_WORD(value), diff = 0;
-	unsigned int i;
-
-	for (i = 0; i < len / sizeof(long); i++)
-		diff |= p[i] ^ word;
-	return !diff;
+	return !words_diff((const unsigned long *)start, len / sizeof(long),
+			   RED_WORD(value));
 }
 
 static __always_inline void words_fill(u8 *start, u8 value, unsigned int len)
 {
-	unsigned long *p = (unsigned long *)start;
-	unsigned long word = RED_WORD(value);
-	unsigned int i;
-
-	for (i = 0; i < len / sizeof(long); i++)
-		p[i] = word;
+	words_set((unsigned long *)start, len / sizeof(long), RED_WORD(value));
 }
 
 /* The one or the other, @words a constant where it is inlined. */

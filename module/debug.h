@@ -6,7 +6,9 @@
  * the work itself lives in debug.c. The fast paths have no hook at all:
  * debug caches leave them (kslab_cache.slowpath), those with red zones
  * for cpu_alloc_checked() and cpu_free_checked() of core.c, which use
- * the magazines and check each object at their edge (cache_checked()).
+ * the magazines and check each object at their edge (cache_checked()):
+ * in a lean cache inline, with the word runs here (debug_runs_pop(),
+ * debug_runs_free()), which debug.c's checks use too.
  */
 #ifndef _KSLAB_DEBUG_H
 #define _KSLAB_DEBUG_H
