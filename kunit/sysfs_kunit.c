@@ -99,7 +99,10 @@ static void sysfs_values(struct kunit *test)
 	ktest_destroy(test, s);
 }
 
-/* Writes: shrink, validate, min_partial, cpu_partial, fail; bad ones refused. */
+/*
+ * Writes: shrink, validate, min_partial, cpu_partial, empty_max, fail; bad
+ * ones refused.
+ */
 static void sysfs_writes(struct kunit *test)
 {
 	const char *name = "kunit_sysfs_writes";
@@ -118,13 +121,21 @@ static void sysfs_writes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 7UL, attr_ul(test, name, "min_partial"));
 	KUNIT_EXPECT_EQ(test, 0, attr_write(name, "cpu_partial", "32"));
 	KUNIT_EXPECT_EQ(test, 32UL, attr_ul(test, name, "cpu_partial"));
+	KUNIT_EXPECT_EQ(test, (unsigned long)s->empty_max,
+			attr_ul(test, name, "empty_max"));
+	KUNIT_EXPECT_EQ(test, 0, attr_write(name, "empty_max", "9"));
+	KUNIT_EXPECT_EQ(test, 9UL, attr_ul(test, name, "empty_max"));
+	KUNIT_EXPECT_EQ(test, 9UL, slab_empty_max(s));
 
 	KUNIT_EXPECT_EQ(test, -EINVAL, attr_write(name, "min_partial", "lots"));
 	KUNIT_EXPECT_EQ(test, -EINVAL, attr_write(name, "cpu_partial", "0"));
 	KUNIT_EXPECT_EQ(test, -EINVAL, attr_write(name, "cpu_partial", "5000"));
 	KUNIT_EXPECT_EQ(test, -EINVAL, attr_write(name, "shrink", "2"));
 	KUNIT_EXPECT_EQ(test, -EINVAL, attr_write(name, "fail", "101 1 -1"));
+	KUNIT_EXPECT_EQ(test, -EINVAL, attr_write(name, "empty_max", "-1"));
+	KUNIT_EXPECT_EQ(test, -EINVAL, attr_write(name, "empty_max", "70000"));
 	KUNIT_EXPECT_EQ(test, 7U, s->min_partial);
+	KUNIT_EXPECT_EQ(test, 9U, s->empty_max);
 	KUNIT_EXPECT_EQ(test, 32U, s->mag_size);
 
 	KUNIT_EXPECT_EQ(test, 0, attr_write(name, "fail", "100 1 2"));

@@ -189,11 +189,6 @@ static ssize_t slabs_cpu_partial_show(struct kslab_cache *s, char *buf)
 }
 KSLAB_ATTR_RO(slabs_cpu_partial);
 
-static ssize_t min_partial_show(struct kslab_cache *s, char *buf)
-{
-	return sysfs_emit(buf, "%u\n", READ_ONCE(s->min_partial));
-}
-
 /* Parse a decimal in [@min, @max] into *@x. Return: 0 or -EINVAL. */
 static int parse_uint(const char *buf, unsigned int min, unsigned int max,
 		      unsigned int *x)
@@ -203,17 +198,52 @@ static int parse_uint(const char *buf, unsigned int min, unsigned int max,
 	return 0;
 }
 
-static ssize_t min_partial_store(struct kslab_cache *s, const char *buf,
-				 size_t len)
+/*
+ * A knob: the unsigned int field at @off in @s, read and written whole
+ * (READ_ONCE(), WRITE_ONCE()), a write refused outside [@min, @max].
+ */
+static ssize_t knob_show(struct kslab_cache *s, size_t off, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*(unsigned int *)((void *)s + off)));
+}
+
+static ssize_t knob_store(struct kslab_cache *s, size_t off, const char *buf,
+			  size_t len, unsigned int min, unsigned int max)
 {
 	unsigned int x;
 
-	if (parse_uint(buf, 0, 1024, &x))
+	if (parse_uint(buf, min, max, &x))
 		return -EINVAL;
-	WRITE_ONCE(s->min_partial, x);
+	WRITE_ONCE(*(unsigned int *)((void *)s + off), x);
 	return len;
 }
+
+static ssize_t min_partial_show(struct kslab_cache *s, char *buf)
+{
+	return knob_show(s, offsetof(struct kslab_cache, min_partial), buf);
+}
+
+static ssize_t min_partial_store(struct kslab_cache *s, const char *buf, size_t len)
+{
+	return knob_store(s, offsetof(struct kslab_cache, min_partial), buf, len, 0, 1024);
+}
 KSLAB_ATTR_RW(min_partial);
+
+/*
+ * The empty slabs a node keeps after frees, for the next burst, until a
+ * trim gives back those it did not use (slab_empty_max(): min_partial at
+ * least). Set at creation to 16 MiB of slabs.
+ */
+static ssize_t empty_max_show(struct kslab_cache *s, char *buf)
+{
+	return knob_show(s, offsetof(struct kslab_cache, empty_max), buf);
+}
+
+static ssize_t empty_max_store(struct kslab_cache *s, const char *buf, size_t len)
+{
+	return knob_store(s, offsetof(struct kslab_cache, empty_max), buf, len, 0, 65536);
+}
+KSLAB_ATTR_RW(empty_max);
 
 /* The capacity of new magazines; old ones retire as they empty. */
 static ssize_t cpu_partial_show(struct kslab_cache *s, char *buf)
@@ -292,18 +322,12 @@ TRIGGER_ATTR(defrag, kslab_cache_defrag(s));
 
 static ssize_t defrag_ratio_show(struct kslab_cache *s, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", READ_ONCE(s->defrag_ratio));
+	return knob_show(s, offsetof(struct kslab_cache, defrag_ratio), buf);
 }
 
-static ssize_t defrag_ratio_store(struct kslab_cache *s, const char *buf,
-				  size_t len)
+static ssize_t defrag_ratio_store(struct kslab_cache *s, const char *buf, size_t len)
 {
-	unsigned int x;
-
-	if (parse_uint(buf, 0, 100, &x))
-		return -EINVAL;
-	WRITE_ONCE(s->defrag_ratio, x);
-	return len;
+	return knob_store(s, offsetof(struct kslab_cache, defrag_ratio), buf, len, 0, 100);
 }
 KSLAB_ATTR_RW(defrag_ratio);
 
@@ -321,7 +345,7 @@ static struct attribute *cache_attrs[] = {
 	&magazine_size_attr.attr, &kslab_errors_attr.attr,
 	&objects_live_attr.attr, &pages_attr.attr, &quarantined_attr.attr,
 	&fail_attr.attr, &defrag_attr.attr, &defrag_ratio_attr.attr,
-	NULL
+	&empty_max_attr.attr, NULL
 };
 
 /* One file per statistics counter: "<sum> C<cpu>=<n> ...", write 0 clears. */
