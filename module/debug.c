@@ -317,22 +317,22 @@ bool debug_layout_words(struct kslab_cache *s)
  * (debug_runs_pop(), debug_runs_free())
  * @s: a cache with its layout done, @s->words set
  *
- * Lean: a cache whose magazines are checked (debug_mag_ok()), every run
- * whole words, no owner tracked (its stack is taken in the push's frame,
- * debug_mag_free()), and no KASAN (core.c, where the lean paths are
- * inlined, is instrumented, and red zones and poison are KASAN's).
+ * Kept for a cache whose magazines are checked (debug_mag_ok()) and
+ * whose every run is whole words: debug_mag_pop() checks them. Lean, so
+ * checked inline in core.c too, when no owner is tracked (its stack is
+ * taken in the push's frame, debug_mag_free()) and without KASAN (core.c
+ * is instrumented, and red zones and poison are KASAN's).
  *
- * Context: any context. Return: the runs, all zero if @s is not lean.
+ * Context: any context. Return: the runs, all zero if none are kept.
  */
 struct debug_runs debug_layout_runs(struct kslab_cache *s)
 {
 	struct debug_runs r = {};
 	unsigned int end = info_end(s);
 
-	if (KSLAB_KASAN || !debug_mag_ok(s) || !s->words ||
-	    (s->flags & SLAB_STORE_USER) || s->size / sizeof(long) > U16_MAX)
+	if (!debug_mag_ok(s) || !s->words || s->size / sizeof(long) > U16_MAX)
 		return r;
-	r.lean = true;
+	r.lean = !KSLAB_KASAN && !(s->flags & SLAB_STORE_USER);
 	r.left = s->red_left_pad / sizeof(long);
 	r.right = s->object_size / sizeof(long);
 	r.right_words = (s->inuse - s->object_size) / sizeof(long);
@@ -551,24 +551,23 @@ static void object_mark_quarantined(struct kslab_cache *s, struct page *page,
 }
 
 /*
- * Is @obj, of a cache with red zones, laid out free: red zones inactive,
- * poison and padding intact? Reports and changes nothing.
+ * Is @obj, of a cache with red zones whose runs are not kept in words
+ * (debug_runs_pop() checks the others), laid out free: red zones
+ * inactive, poison and padding intact? Reports and changes nothing.
  */
-static __always_inline bool object_laid_out_free(struct kslab_cache *s,
-						 u8 *obj, bool words)
+static bool object_laid_out_free(struct kslab_cache *s, u8 *obj)
 {
 	unsigned int end = info_end(s);
 	bool ok;
 
-	ok = run_all(words, obj - s->red_left_pad, SLUB_RED_INACTIVE,
-		     s->red_left_pad) &
-	     run_all(words, obj + s->object_size, SLUB_RED_INACTIVE,
-		     s->inuse - s->object_size);
+	ok = bytes_all(obj - s->red_left_pad, SLUB_RED_INACTIVE,
+		       s->red_left_pad) &
+	     bytes_all(obj + s->object_size, SLUB_RED_INACTIVE,
+		       s->inuse - s->object_size);
 	if (s->poison)
-		ok &= poison_intact(s, obj, words);
+		ok &= poison_intact(s, obj, false);
 	if (s->flags & SLAB_POISON)
-		ok &= run_all(words, obj + end, POISON_INUSE,
-			      size_from_object(s) - end);
+		ok &= bytes_all(obj + end, POISON_INUSE, size_from_object(s) - end);
 	return ok;
 }
 
@@ -579,15 +578,6 @@ static __always_inline void object_set_live(struct kslab_cache *s, void *obj,
 	object_set_redzone_from(s, obj, SLUB_RED_ACTIVE, 0, words);
 	if (has_orig_size(s))	/* all of it, unless kslab_kmalloc() says */
 		*obj_orig_size(s, obj) = s->object_size;
-}
-
-static __always_inline bool object_mag_pop(struct kslab_cache *s, void *obj,
-					   bool words)
-{
-	if (unlikely(!object_laid_out_free(s, obj, words)))
-		return false;
-	object_set_live(s, obj, words);
-	return true;
 }
 
 /**
@@ -604,9 +594,12 @@ static __always_inline bool object_mag_pop(struct kslab_cache *s, void *obj,
  */
 bool debug_mag_pop(struct kslab_cache *s, void *obj)
 {
-	if (likely(debug_words(s)))
-		return object_mag_pop(s, obj, true);
-	return object_mag_pop(s, obj, false);
+	if (likely(s->runs.left))	/* runs kept in words */
+		return debug_runs_pop(s, obj);
+	if (unlikely(!object_laid_out_free(s, obj)))
+		return false;
+	object_set_live(s, obj, false);
+	return true;
 }
 
 /*

@@ -343,14 +343,14 @@ struct kslab_node {
 /*
  * struct debug_runs - where the runs a magazine's edge checks and fills lie
  * in a slot of a red-zoned cache, in words from the object (debug.h): set
- * at creation when every run is whole words and no owner is tracked
- * (@lean), all zero otherwise.
+ * at creation when every run is whole words, all zero otherwise; @lean
+ * when no owner is tracked either (and no KASAN): checked inline then.
  */
 struct debug_runs {
 	bool lean;		/* debug_runs_pop() and debug_runs_free() apply */
 	bool poisoned;		/* the object is poisoned (@s->poison) */
 	u16 poison;		/* its words of POISON_FREE; POISON_END ends the next */
-	u16 left;		/* left red zone: words before the object (>= 1) */
+	u16 left;		/* left red zone: words before the object (0: no runs kept) */
 	u16 right;		/* right red zone: its first word */
 	u16 right_words;	/* ... and its length (>= 1) */
 	u16 pad;		/* padding: its first word */
